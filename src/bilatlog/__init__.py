@@ -1,0 +1,42 @@
+"""bilatlog: an append-only, bitemporal event store for relations between states.
+
+Record dated diplomatic and security events as immutable records, then ask what
+the state of cooperation was on any date, as the dataset stood on any earlier
+day, with honest answers for imprecise dates: certain, possible or no.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from bilatlog.events import Correction, Event, RecordedEvent, Retraction, Source
+from bilatlog.exceptions import (
+    BilatlogError,
+    BilatlogWarning,
+    ConcurrencyError,
+    IntegrityError,
+    StorageError,
+    ValidationError,
+)
+from bilatlog.time import Precision, Truth, When
+
+try:
+    __version__ = version("bilatlog")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "BilatlogError",
+    "BilatlogWarning",
+    "ConcurrencyError",
+    "Correction",
+    "Event",
+    "IntegrityError",
+    "Precision",
+    "RecordedEvent",
+    "Retraction",
+    "Source",
+    "StorageError",
+    "Truth",
+    "ValidationError",
+    "When",
+    "__version__",
+]

@@ -1,0 +1,585 @@
+"""Immutable records: `Event`, `Source`, `Correction`, `Retraction`, and the stored envelope.
+
+Every record is an `attrs` frozen class with keyword-only, tuple-valued fields;
+change one with `attrs.evolve`, which validates again. Invalid values raise a
+`ValidationError` naming the field, the value and the rule.
+
+The vocabulary is open: any dotted lower-case type, any track slug, any actor
+code. Malformed names are errors; unknown well-formed names are welcome.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import threading
+import time as _time
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
+
+import attrs
+
+from bilatlog.exceptions import ValidationError
+from bilatlog.time import When
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+__all__ = [
+    "CORRECTABLE_FIELDS",
+    "Correction",
+    "Event",
+    "FrozenDict",
+    "JSONValue",
+    "Record",
+    "RecordedEvent",
+    "Retraction",
+    "Source",
+    "new_id",
+]
+
+JSONValue: TypeAlias = "bool | int | float | str | tuple[JSONValue, ...] | FrozenDict | None"
+
+TYPE_RE: Final = re.compile(r"[a-z][a-z0-9_-]*(?:\.[a-z][a-z0-9_-]*)+")
+SLUG_RE: Final = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+ACTOR_RE: Final = re.compile(r"[A-Z]{2,3}(?:\.[A-Z0-9][A-Z0-9_-]*)*")
+ID_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+URL_RE: Final = re.compile(r"https?://[^\s]+")
+
+MAX_DEPTH: Final = 32
+MAX_STRING: Final = 1_000_000
+
+#: Fields of an `Event` that a `Correction` may change.
+CORRECTABLE_FIELDS: Final = frozenset(
+    {"type", "on", "track", "status", "actors", "summary", "data", "sources", "planned", "fulfils"}
+)
+
+
+class FrozenDict(Mapping[str, "JSONValue"]):
+    """An immutable, hashable mapping with string keys: the frozen form of a JSON object."""
+
+    __slots__ = ("_d", "_h")
+
+    def __init__(
+        self, items: Mapping[str, JSONValue] | Iterable[tuple[str, JSONValue]] = ()
+    ) -> None:
+        """Copy `items` into a new immutable mapping."""
+        self._d: dict[str, JSONValue] = dict(items)
+        self._h: int | None = None
+
+    def __getitem__(self, key: str) -> JSONValue:
+        """Return the value for `key`."""
+        return self._d[key]
+
+    def __iter__(self) -> Iterator[str]:
+        """Iterate over keys in insertion order."""
+        return iter(self._d)
+
+    def __len__(self) -> int:
+        """Return the number of keys."""
+        return len(self._d)
+
+    def __hash__(self) -> int:
+        """Hash by content, independent of key order."""
+        if self._h is None:
+            self._h = hash(frozenset(self._d.items()))
+        return self._h
+
+    def __eq__(self, other: object) -> bool:
+        """Compare by content with any mapping."""
+        if isinstance(other, FrozenDict):
+            return self._d == other._d
+        if isinstance(other, Mapping):
+            return self._d == dict(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        """Look like the dict it freezes."""
+        return f"FrozenDict({self._d!r})"
+
+    def thaw(self) -> dict[str, Any]:
+        """Return a plain, mutable, JSON-ready copy (dicts and lists)."""
+        out: dict[str, Any] = thaw(self)
+        return out
+
+
+def thaw(value: JSONValue) -> Any:  # noqa: ANN401 - JSON is dynamically typed
+    """Turn frozen JSON (FrozenDict, tuples) back into plain dicts and lists."""
+    if isinstance(value, FrozenDict):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [thaw(v) for v in value]
+    return value
+
+
+def freeze_json(value: object, field: str, depth: int = 0) -> JSONValue:
+    """Validate JSON-compatible data and return it frozen (dicts -> FrozenDict, lists -> tuples).
+
+    Accepts None, bool, int, finite float, str, lists/tuples and dicts with
+    string keys. Rejects NaN, infinity, bytes, sets and any other object.
+    """
+    if depth > MAX_DEPTH:
+        raise ValidationError(
+            field, "...", f"nested deeper than {MAX_DEPTH} levels.", "flatten the structure."
+        )
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValidationError(
+                field, value, "NaN and infinity are not JSON numbers.", "use null for unknown."
+            )
+        return value
+    if isinstance(value, str):
+        if len(value) > MAX_STRING:
+            raise ValidationError(
+                field,
+                value[:40] + "...",
+                f"a string longer than {MAX_STRING:,} characters.",
+                "store large texts elsewhere and cite them as a source.",
+            )
+        return value
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze_json(v, f"{field}[{i}]", depth + 1) for i, v in enumerate(value))
+    if isinstance(value, Mapping):
+        out: dict[str, JSONValue] = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise ValidationError(
+                    field, k, "JSON object keys must be strings.", f"use {str(k)!r} as the key."
+                )
+            out[k] = freeze_json(v, f"{field}.{k}", depth + 1)
+        return FrozenDict(out)
+    raise ValidationError(
+        field,
+        value,
+        f"{type(value).__name__} is not JSON-compatible.",
+        "use numbers, strings, booleans, null, lists and string-keyed dicts.",
+    )
+
+
+class _IdGenerator:
+    """Time-ordered ids (UUIDv7 layout): 48-bit milliseconds, then a counter and randomness."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last = 0
+
+    def __call__(self) -> str:
+        with self._lock:
+            ms = _time.time_ns() // 1_000_000
+            value = (ms << 80) | int.from_bytes(os.urandom(10), "big") >> 4
+            # keep ids strictly increasing within this process, even within one millisecond
+            value = max(value, self._last + 1)
+            self._last = value
+        h = f"{value:032x}"
+        # set version 7 and the RFC 4122 variant bits, as uuid7 does
+        h = h[:12] + "7" + h[13:16] + format(0x8 | (int(h[16], 16) & 0x3), "x") + h[17:]
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+#: Make a new, time-sortable, unique event id (UUIDv7 text).
+new_id: Final = _IdGenerator()
+
+
+def _check_id(field: str, value: object) -> str:
+    if not isinstance(value, str) or not ID_RE.fullmatch(value):
+        raise ValidationError(
+            field,
+            value,
+            "an id is 1-128 characters: letters, digits, and . _ : - (not first).",
+            "omit it to get a generated one, or use e.g. 'merida-ended-2021'.",
+        )
+    return value
+
+
+def _check_text(field: str, value: object, *, limit: int = 100_000) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(field, value, f"expected text, got {type(value).__name__}.")
+    if len(value) > limit:
+        raise ValidationError(
+            field, value[:40] + "...", f"longer than {limit:,} characters.", "shorten it."
+        )
+    return value
+
+
+def _check_slug(field: str, value: object, example: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not SLUG_RE.fullmatch(value) or len(value) > 200:
+        raise ValidationError(
+            field,
+            value,
+            "expected a lower-case slug: letters, digits, single '-' or '_' between them.",
+            f"write e.g. {example!r}.",
+        )
+    return value
+
+
+def _to_when(field: str, value: object) -> When:
+    try:
+        return When.parse(value)  # type: ignore[arg-type]
+    except ValidationError as e:
+        raise ValidationError(field, value, e.problem, e.fix) from None
+
+
+def _tuple_of_str(field: str, value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError(
+            field, value, "expected a list of strings.", f"write e.g. {field}=['US', 'MX']."
+        )
+    return tuple(value)
+
+
+# Named converters (not lambdas), so that type checkers see the field types.
+def _source_outlet(v: object) -> str:
+    return _check_text("source.outlet", v, limit=500)
+
+
+def _source_title(v: object) -> str:
+    return _check_text("source.title", v, limit=1000)
+
+
+def _source_quote(v: object) -> str:
+    return _check_text("source.quote", v, limit=10_000)
+
+
+def _source_published(v: object) -> When | None:
+    return None if v is None else _to_when("source.published", v)
+
+
+def _event_on(v: object) -> When:
+    return _to_when("on", v)
+
+
+def _event_track(v: object) -> str | None:
+    return _check_slug("track", v, "dea-operations")
+
+
+def _event_status(v: object) -> str | None:
+    return _check_slug("status", v, "suspended")
+
+
+def _event_summary(v: object) -> str:
+    return _check_text("summary", v, limit=10_000)
+
+
+def _check_bool(field: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError(field, value, "expected True or False.")
+    return value
+
+
+def _event_planned(v: object) -> bool:
+    return _check_bool("planned", v)
+
+
+def _event_fulfils(v: object) -> str | None:
+    return None if v is None else _check_id("fulfils", v)
+
+
+def _record_id(v: object) -> str:
+    return _check_id("id", v)
+
+
+def _record_target(v: object) -> str:
+    return _check_id("target", v)
+
+
+def _record_reason(v: object) -> str:
+    return _check_text("reason", v, limit=10_000)
+
+
+@attrs.frozen(kw_only=True)
+class Source:
+    """Where a claim comes from.
+
+    At least one of `outlet`, `title` or `url` is required. `url`, when given,
+    is an http(s) address. `published` is a `When` (strings are parsed), or None.
+    """
+
+    outlet: str = attrs.field(default="", converter=_source_outlet)
+    title: str = attrs.field(default="", converter=_source_title)
+    url: str = attrs.field(default="")
+    published: When | None = attrs.field(default=None, converter=_source_published)
+    quote: str = attrs.field(default="", converter=_source_quote)
+
+    @url.validator
+    def _check_url(self, _a: attrs.Attribute[str], value: object) -> None:
+        _check_text("source.url", value, limit=4000)
+        if value and not URL_RE.fullmatch(str(value)):
+            raise ValidationError(
+                "source.url",
+                value,
+                "not an http(s) address.",
+                "write the full address, e.g. 'https://www.example.org/article'.",
+            )
+
+    def __attrs_post_init__(self) -> None:
+        """Require something to find the source by."""
+        if not (self.outlet or self.title or self.url):
+            raise ValidationError(
+                "source",
+                "",
+                "a source needs at least an outlet, a title or a url.",
+                "e.g. Source(outlet='Reuters', url='https://...').",
+            )
+
+
+def _to_sources(value: object) -> tuple[Source, ...]:
+    if isinstance(value, (Source, str, Mapping)) or not isinstance(value, Iterable):
+        raise ValidationError(
+            "sources", value, "expected a list of Source.", "write sources=[bl.Source(...)]."
+        )
+    out = []
+    for i, s in enumerate(value):
+        if isinstance(s, Source):
+            out.append(s)
+        elif isinstance(s, Mapping):
+            try:
+                out.append(Source(**s))
+            except TypeError as e:
+                raise ValidationError(
+                    f"sources[{i}]",
+                    s,
+                    f"not a source ({e}).",
+                    "use outlet, title, url, published, quote.",
+                ) from None
+        else:
+            raise ValidationError(f"sources[{i}]", s, "not a Source.", "use bl.Source(...).")
+    return tuple(out)
+
+
+def _to_actors(value: object) -> tuple[str, ...]:
+    actors = _tuple_of_str("actors", value)
+    for i, a in enumerate(actors):
+        if not isinstance(a, str) or not ACTOR_RE.fullmatch(a) or len(a) > 100:
+            raise ValidationError(
+                f"actors[{i}]",
+                a,
+                "an actor is an upper-case country code with optional dotted units.",
+                "write e.g. 'US', 'MX', 'US.DEA' or 'MX.GN'.",
+            )
+    if len(set(actors)) != len(actors):
+        raise ValidationError("actors", value, "an actor is listed twice.", "list each once.")
+    return actors
+
+
+def _to_data(value: object) -> FrozenDict:
+    if value is None:
+        return FrozenDict()
+    if not isinstance(value, Mapping):
+        raise ValidationError(
+            "data", value, "expected a dict.", "write e.g. data={'metric': ..., 'value': 1}."
+        )
+    frozen = freeze_json(value, "data")
+    assert isinstance(frozen, FrozenDict)  # noqa: S101 - a Mapping freezes to a FrozenDict
+    return frozen
+
+
+def _check_type(value: object) -> str:
+    if not isinstance(value, str) or not TYPE_RE.fullmatch(value) or len(value) > 200:
+        raise ValidationError(
+            "type",
+            value,
+            "an event type is a dotted lower-case name.",
+            "write e.g. 'operations.suspended' or 'embassies.reopened'.",
+        )
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    """A dated event between states, as a researcher records it.
+
+    Attributes:
+        type: a dotted lower-case name, e.g. `operations.suspended`.
+        on: when it happened (a `When`; EDTF text or a `date` is parsed).
+        track: the track of cooperation it affects (a slug), or None.
+        status: the status it puts the track in (a slug), or None; needs a track.
+        actors: actor codes, e.g. `("US.DEA", "MX")`.
+        summary: one line in your own words.
+        data: JSON-compatible figures, e.g. `{"metric": ..., "value": ..., "unit": ...}`.
+        sources: where the claim comes from.
+        planned: announced for a future date, not (yet) happened: never changes a status.
+        fulfils: the id of a planned event this one carries out, or None.
+        id: a stable id; generated (time-sortable) when absent.
+
+    """
+
+    type: str = attrs.field(converter=_check_type)
+    on: When = attrs.field(converter=_event_on)
+    track: str | None = attrs.field(default=None, converter=_event_track)
+    status: str | None = attrs.field(default=None, converter=_event_status)
+    actors: tuple[str, ...] = attrs.field(default=(), converter=_to_actors)
+    summary: str = attrs.field(default="", converter=_event_summary)
+    data: FrozenDict = attrs.field(factory=FrozenDict, converter=_to_data)
+    sources: tuple[Source, ...] = attrs.field(default=(), converter=_to_sources)
+    planned: bool = attrs.field(default=False, converter=_event_planned)
+    fulfils: str | None = attrs.field(default=None, converter=_event_fulfils)
+    id: str = attrs.field(factory=new_id, converter=_record_id)
+
+    def __attrs_post_init__(self) -> None:
+        """Check rules that span fields."""
+        if self.status is not None and self.track is None:
+            raise ValidationError(
+                "status",
+                self.status,
+                "a status needs the track it applies to.",
+                "add track=..., e.g. track='dea-operations'.",
+            )
+        if self.planned and self.fulfils is not None:
+            raise ValidationError(
+                "fulfils",
+                self.fulfils,
+                "a planned event cannot fulfil another plan.",
+                "record the fulfilment when it happens, with planned=False.",
+            )
+
+
+_CHANGE_CONVERTERS: Final[dict[str, Any]] = {
+    "type": _check_type,
+    "on": _event_on,
+    "track": _event_track,
+    "status": _event_status,
+    "actors": _to_actors,
+    "summary": _event_summary,
+    "data": _to_data,
+    "sources": _to_sources,
+    "planned": _event_planned,
+    "fulfils": _event_fulfils,
+}
+
+
+def _to_changes(value: object) -> FrozenDict:
+    """Validate a correction's changes field by field, into their stored types."""
+    if not isinstance(value, Mapping) or not value:
+        raise ValidationError(
+            "changes",
+            value,
+            "a correction must change at least one field.",
+            f"pass one of {sorted(CORRECTABLE_FIELDS)}, e.g. on='2020-10-15'.",
+        )
+    unknown = sorted(set(value) - CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            "changes",
+            unknown,
+            "these fields cannot be corrected.",
+            f"correct only {sorted(CORRECTABLE_FIELDS)}.",
+        )
+    return FrozenDict({k: _CHANGE_CONVERTERS[k](value[k]) for k in sorted(value)})
+
+
+@attrs.frozen(kw_only=True)
+class Correction:
+    """A new record that changes fields of an earlier event, from its own recording on.
+
+    Attributes:
+        target: the id of the corrected event.
+        changes: field name -> new value, already validated (e.g. `{"on": When(...)}`).
+        reason: why, in words (required).
+        sources: what supports the correction.
+        id: this correction's own id.
+
+    """
+
+    target: str = attrs.field(converter=_record_target)
+    changes: FrozenDict = attrs.field(converter=_to_changes)
+    reason: str = attrs.field(converter=_record_reason)
+    sources: tuple[Source, ...] = attrs.field(default=(), converter=_to_sources)
+    id: str = attrs.field(factory=new_id, converter=_record_id)
+
+    def __attrs_post_init__(self) -> None:
+        """Require a reason."""
+        if not self.reason.strip():
+            raise ValidationError("reason", self.reason, "a correction needs a reason.")
+
+    def apply(self, event: Event) -> Event:
+        """Return `event` with this correction's changes (validated again)."""
+        return attrs.evolve(event, **dict(self.changes))
+
+
+@attrs.frozen(kw_only=True)
+class Retraction:
+    """A new record that withdraws an earlier event, from its own recording on."""
+
+    target: str = attrs.field(converter=_record_target)
+    reason: str = attrs.field(converter=_record_reason)
+    sources: tuple[Source, ...] = attrs.field(default=(), converter=_to_sources)
+    id: str = attrs.field(factory=new_id, converter=_record_id)
+
+    def __attrs_post_init__(self) -> None:
+        """Require a reason."""
+        if not self.reason.strip():
+            raise ValidationError("reason", self.reason, "a retraction needs a reason.")
+
+
+Record: TypeAlias = Event | Correction | Retraction
+
+
+@attrs.frozen(kw_only=True)
+class RecordedEvent:
+    """A record as the store holds it: the domain record plus its envelope.
+
+    Attributes:
+        record: the `Event`, `Correction` or `Retraction`.
+        position: its place in the log (1, 2, 3, ... with no gaps).
+        recorded_at: when the store accepted it (aware UTC).
+        hash: SHA-256 (hex) over its canonical bytes, chained to `prev_hash`.
+        prev_hash: the hash of the record before ("" for position 1).
+        schema_version: the stored format's version.
+
+    """
+
+    record: Record
+    position: int
+    recorded_at: dt.datetime
+    hash: str
+    prev_hash: str
+    schema_version: int
+
+    @property
+    def id(self) -> str:
+        """The record's id."""
+        return self.record.id
+
+    @property
+    def event(self) -> Event:
+        """The domain event (raises TypeError for a correction or retraction)."""
+        if not isinstance(self.record, Event):
+            msg = f"position {self.position} holds a {type(self.record).__name__}, not an Event"
+            raise TypeError(msg)
+        return self.record
+
+    @property
+    def is_event(self) -> bool:
+        """True when this holds an `Event` (not a correction or retraction)."""
+        return isinstance(self.record, Event)
+
+    # Convenience views of the event's fields, as in `ev.on.earliest`.
+    @property
+    def type(self) -> str:
+        """The event's type."""
+        return self.event.type
+
+    @property
+    def on(self) -> When:
+        """When the event happened."""
+        return self.event.on
+
+    @property
+    def track(self) -> str | None:
+        """The event's track."""
+        return self.event.track
+
+    @property
+    def status(self) -> str | None:
+        """The status the event puts its track in."""
+        return self.event.status
+
+    @property
+    def summary(self) -> str:
+        """The event's one-line summary."""
+        return self.event.summary

@@ -1,0 +1,158 @@
+"""Promises of `bilatlog.events`: immutable, validated records with helpful errors."""
+
+from __future__ import annotations
+
+import math
+
+import attrs
+import pytest
+
+import bilatlog as bl
+from bilatlog.events import Correction, FrozenDict, Retraction, new_id
+
+
+def make(**kw):
+    base = {"type": "operations.suspended", "on": "2020-10~", "track": "dea-operations"}
+    base.update(kw)
+    return bl.Event(**base)
+
+
+def test_event_is_frozen_and_changes_by_evolve():
+    """Events cannot be changed in place; evolve makes a new, validated one."""
+    ev = make(status="suspended", actors=["US.DEA", "MX"])
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        ev.status = "active"  # type: ignore[misc]
+    ev2 = attrs.evolve(ev, status="active")
+    assert ev2.status == "active"
+    assert ev.status == "suspended"
+    assert ev2.id == ev.id
+    assert ev.actors == ("US.DEA", "MX")
+    assert isinstance(ev.on, bl.When)
+    with pytest.raises(bl.ValidationError):
+        attrs.evolve(ev, on="2021-02-29")
+
+
+def test_keyword_only():
+    """Fields are keyword-only, so positional mix-ups cannot happen."""
+    with pytest.raises(TypeError):
+        bl.Event("operations.suspended", "2020")  # type: ignore[misc]
+
+
+def test_ids_are_generated_sortable_and_stable():
+    """A generated id sorts by creation; a given id is kept."""
+    ids = [new_id() for _ in range(1000)]
+    assert ids == sorted(ids)
+    assert len(set(ids)) == 1000
+    assert make(id="merida-ended").id == "merida-ended"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("type", "Operations.Suspended", "dotted lower-case"),
+        ("type", "suspended", "dotted lower-case"),
+        ("type", "operations..x", "dotted lower-case"),
+        ("type", 3, "dotted lower-case"),
+        ("on", "yesterday", "not an EDTF date"),
+        ("on", "2021-02-29", "no day 29"),
+        ("track", "DEA Operations", "lower-case slug"),
+        ("track", "dea--ops", "lower-case slug"),
+        ("status", "Suspended", "lower-case slug"),
+        ("actors", "US", "list of strings"),
+        ("actors", ["us"], "upper-case country code"),
+        ("actors", ["USA.dea"], "upper-case country code"),
+        ("actors", ["US", "US"], "listed twice"),
+        ("summary", 5, "expected text"),
+        ("data", {"x": math.nan}, "NaN"),
+        ("data", {"x": math.inf}, "NaN and infinity"),
+        ("data", {"x": b"bytes"}, "bytes is not JSON-compatible"),
+        ("data", {"x": {1, 2}}, "set is not JSON-compatible"),
+        ("data", {1: "x"}, "keys must be strings"),
+        ("data", {"x": object()}, "not JSON-compatible"),
+        ("data", [1, 2], "expected a dict"),
+        ("data", {"x": "y" * 1_000_001}, "longer than"),
+        ("sources", "https://x.org", "list of Source"),
+        ("sources", [{"outlet": ""}], "at least an outlet"),
+        ("sources", [{"url": "ftp://x"}], "http(s)"),
+        ("sources", [{"outlet": "x", "published": "soon"}], "not an EDTF date"),
+        ("sources", [{"outlet": "x", "author": "y"}], "not a source"),
+        ("planned", "yes", "True or False"),
+        ("id", "", "1-128 characters"),
+        ("id", "a b", "1-128 characters"),
+        ("fulfils", "a b", "1-128 characters"),
+    ],
+)
+def test_invalid_fields_name_field_value_and_rule(field, value, words):
+    """Every invalid value raises ValidationError naming the field, the value and a fix."""
+    with pytest.raises(bl.ValidationError) as info:
+        make(**{field: value})
+    assert words in str(info.value)
+    assert info.value.field.split(".")[0].split("[")[0] in (field, "source", "sources")
+    assert "Fix:" in str(info.value) or info.value.fix == ""
+
+
+def test_deep_nesting_is_refused():
+    """Data nested absurdly deep is refused instead of blowing the stack later."""
+    deep: dict[str, object] = {}
+    cur = deep
+    for _ in range(40):
+        cur["x"] = {}
+        cur = cur["x"]  # type: ignore[assignment]
+    with pytest.raises(bl.ValidationError, match="nested deeper"):
+        make(data=deep)
+
+
+def test_status_needs_a_track():
+    """A status without its track is meaningless and refused."""
+    with pytest.raises(bl.ValidationError, match="needs the track"):
+        bl.Event(type="operations.suspended", on="2020", status="suspended")
+
+
+def test_data_is_frozen_and_hashable():
+    """Data becomes immutable (FrozenDict, tuples) and events are hashable."""
+    ev = make(data={"metric": "m", "values": [1, 2, {"a": 1}]})
+    assert isinstance(ev.data, FrozenDict)
+    assert ev.data["values"] == (1, 2, FrozenDict({"a": 1}))
+    assert ev.data.thaw() == {"metric": "m", "values": [1, 2, {"a": 1}]}
+    assert hash(ev) == hash(attrs.evolve(ev))
+    assert ev.data == {"metric": "m", "values": (1, 2, {"a": 1})}
+
+
+def test_source_needs_something_to_find_it_by():
+    """A source with no outlet, title or url cannot be found again."""
+    with pytest.raises(bl.ValidationError, match="at least an outlet"):
+        bl.Source()
+    s = bl.Source(outlet="Foreign Policy", published="2021-10-15")
+    assert s.published == bl.When.parse("2021-10-15")
+
+
+def test_correction_validates_changes():
+    """A correction's changes are validated field by field and must say why."""
+    c = Correction(target="x1", changes={"on": "2020-10-15", "actors": ["MX"]}, reason="exact day")
+    assert c.changes["on"] == bl.When.parse("2020-10-15")
+    assert c.changes["actors"] == ("MX",)
+    with pytest.raises(bl.ValidationError, match="cannot be corrected"):
+        Correction(target="x1", changes={"position": 3}, reason="r")
+    with pytest.raises(bl.ValidationError, match="at least one field"):
+        Correction(target="x1", changes={}, reason="r")
+    with pytest.raises(bl.ValidationError, match="needs a reason"):
+        Correction(target="x1", changes={"status": "active"}, reason=" ")
+    with pytest.raises(bl.ValidationError, match="no day 30"):
+        Correction(target="x1", changes={"on": "2021-02-30"}, reason="r")
+    with pytest.raises(bl.ValidationError, match="needs a reason"):
+        Retraction(target="x1", reason="")
+
+
+def test_correction_applies_by_evolve():
+    """apply() returns the corrected event and leaves the original alone."""
+    ev = make(status="suspended")
+    c = Correction(target=ev.id, changes={"on": "2020-10-15"}, reason="exact day")
+    fixed = c.apply(ev)
+    assert fixed.on.edtf == "2020-10-15"
+    assert ev.on.edtf == "2020-10~"
+
+
+def test_planned_event_cannot_fulfil():
+    """A plan fulfils nothing; the fulfilment is recorded when it happens."""
+    with pytest.raises(bl.ValidationError, match="cannot fulfil"):
+        make(planned=True, fulfils="plan-1")

@@ -1,0 +1,28 @@
+"""Promises of the error tree: one root, builtin mixins, attributes, fixes in messages."""
+
+from __future__ import annotations
+
+import bilatlog as bl
+
+
+def test_hierarchy():
+    """Every error derives from BilatlogError; ValidationError is also a ValueError."""
+    assert issubclass(bl.ValidationError, bl.BilatlogError)
+    assert issubclass(bl.ValidationError, ValueError)
+    assert issubclass(bl.ConcurrencyError, bl.StorageError)
+    assert issubclass(bl.IntegrityError, bl.StorageError)
+    assert issubclass(bl.StorageError, bl.BilatlogError)
+    assert issubclass(bl.BilatlogWarning, UserWarning)
+
+
+def test_errors_carry_attributes():
+    """Errors carry their values as attributes and a message that names the fix."""
+    e = bl.ConcurrencyError(expected=41, actual=43)
+    assert (e.expected, e.actual) == (41, 43)
+    assert "expected_position=43" in str(e)
+    i = bl.IntegrityError("hash does not chain", position=7, line=7)
+    assert (i.position, i.line, i.reason) == (7, 7, "hash does not chain")
+    assert str(i).startswith("at position 7, line 7:")
+    v = bl.ValidationError("on", "yesterday", "not a date.", "write '2021-10-08'.")
+    assert (v.field, v.value) == ("on", "yesterday")
+    assert str(v) == "on='yesterday': not a date. Fix: write '2021-10-08'."
