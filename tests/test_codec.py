@@ -10,7 +10,13 @@ import pytest
 from hypothesis import given
 
 import bilatlog as bl
-from bilatlog._codec import SCHEMA_VERSION, Codec, canonical_bytes, hash_envelope
+from bilatlog._codec import (
+    SCHEMA_VERSION,
+    Codec,
+    _trusted_event,
+    canonical_bytes,
+    hash_envelope,
+)
 from bilatlog.events import Correction, Retraction
 from strategies import events
 
@@ -46,12 +52,12 @@ def test_envelopes_round_trip_and_chain():
     """A sealed envelope opens to the same RecordedEvent; its hash covers the previous hash."""
     codec = Codec()
     ev = bl.Event(type="initiative.ended", on="2021-10-08", track="merida-initiative")
-    rec, env = codec.seal(ev, position=1, recorded_at=T0, prev_hash="")
+    rec, env, _ = codec.seal(ev, position=1, recorded_at=T0, prev_hash="")
     assert codec.open_envelope(json.loads(json.dumps(env))) == rec
     assert rec.recorded_at == T0
     assert rec.schema_version == SCHEMA_VERSION
     assert env["kind"] == "event"
-    _, env2 = codec.seal(ev, position=1, recorded_at=T0, prev_hash="0" * 64)
+    _, env2, _ = codec.seal(ev, position=1, recorded_at=T0, prev_hash="0" * 64)
     assert env2["hash"] != env["hash"]
     assert hash_envelope(env) == env["hash"]
 
@@ -72,7 +78,9 @@ def test_corrections_and_retractions_have_stable_tags():
 def test_future_schema_is_refused():
     """A record from a newer bilatlog is refused, never guessed at."""
     codec = Codec()
-    _, env = codec.seal(bl.Event(type="a.b", on="2020"), position=1, recorded_at=T0, prev_hash="")
+    _, env, _ = codec.seal(
+        bl.Event(type="a.b", on="2020"), position=1, recorded_at=T0, prev_hash=""
+    )
     env["v"] = SCHEMA_VERSION + 1
     with pytest.raises(bl.IntegrityError, match="newer than this bilatlog knows"):
         codec.open_envelope(env)
@@ -123,3 +131,13 @@ def test_golden_v1_file_still_loads():
         assert env["prev"] == prev
         assert hash_envelope(env) == env["hash"] == rec.hash
         prev = env["hash"]
+
+
+@given(events())
+def test_trusted_decode_equals_validated_decode(ev):
+    """The fast path for hash-checked records builds exactly what validation builds."""
+    codec = Codec()
+    d = json.loads(json.dumps(codec.record_to_dict(ev)))
+    fast = _trusted_event(d)
+    assert fast == codec.record_from_dict("event", d) == ev
+    assert hash(fast) == hash(ev)

@@ -17,6 +17,7 @@ from bilatlog.exceptions import (
     ValidationError,
 )
 from bilatlog.time import Precision, Truth, When
+from bilatlog.timeline import Timeline, open  # noqa: A004 - bl.open is the contract
 
 try:
     __version__ = version("bilatlog")
@@ -35,8 +36,10 @@ __all__ = [
     "Retraction",
     "Source",
     "StorageError",
+    "Timeline",
     "Truth",
     "ValidationError",
     "When",
     "__version__",
+    "open",
 ]

@@ -23,8 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Mapping
-from typing import Any, Final
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final, NamedTuple
 
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
@@ -42,7 +42,16 @@ from bilatlog.events import (
 from bilatlog.exceptions import IntegrityError, ValidationError
 from bilatlog.time import When
 
-__all__ = ["SCHEMA_VERSION", "Codec", "canonical_bytes", "format_instant", "parse_instant"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "Codec",
+    "Sealed",
+    "canonical_bytes",
+    "canonical_text",
+    "format_instant",
+    "parse_instant",
+    "stored_line",
+]
 
 #: The version of the stored format this code writes.
 SCHEMA_VERSION: Final = 1
@@ -57,11 +66,19 @@ _CLASS_OF: Final[dict[str, type]] = {v: k for k, v in _KIND_OF.items()}
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
 
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
+def canonical_text(obj: object) -> str:
+    """Serialise JSON-compatible data deterministically: sorted keys, compact."""
+    return _CANONICAL.encode(obj)
+
+
 def canonical_bytes(obj: object) -> bytes:
     """Serialise JSON-compatible data deterministically: sorted keys, compact, UTF-8."""
-    return json.dumps(
-        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    return _CANONICAL.encode(obj).encode("utf-8")
 
 
 def format_instant(instant: dt.datetime) -> str:
@@ -74,16 +91,99 @@ def parse_instant(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text).astimezone(dt.UTC)
 
 
+def _unstructure_source(s: Source) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if s.outlet:
+        out["outlet"] = s.outlet
+    if s.title:
+        out["title"] = s.title
+    if s.url:
+        out["url"] = s.url
+    if s.published is not None:
+        out["published"] = s.published.edtf
+    if s.quote:
+        out["quote"] = s.quote
+    return out
+
+
+def _unstructure_event(e: Event) -> dict[str, Any]:
+    # Hand-written for speed (it runs for every append); omits fields at their default,
+    # exactly as the generated hooks for the other records do.
+    out: dict[str, Any] = {"id": e.id, "type": e.type, "on": e.on.edtf}
+    if e.track is not None:
+        out["track"] = e.track
+    if e.status is not None:
+        out["status"] = e.status
+    if e.actors:
+        out["actors"] = list(e.actors)
+    if e.summary:
+        out["summary"] = e.summary
+    if e.data:
+        out["data"] = thaw(e.data)
+    if e.sources:
+        out["sources"] = [_unstructure_source(s) for s in e.sources]
+    if e.planned:
+        out["planned"] = True
+    if e.fulfils is not None:
+        out["fulfils"] = e.fulfils
+    return out
+
+
+_EMPTY = FrozenDict()
+_set = object.__setattr__
+
+
+def _freeze_trusted(value: Any) -> Any:  # noqa: ANN401 - JSON
+    t = type(value)
+    if t is dict:
+        return FrozenDict({k: _freeze_trusted(v) for k, v in value.items()})
+    if t is list:
+        return tuple(_freeze_trusted(v) for v in value)
+    return value
+
+
+def _trusted_source(d: dict[str, Any]) -> Source:
+    s = object.__new__(Source)
+    _set(s, "outlet", d.get("outlet", ""))
+    _set(s, "title", d.get("title", ""))
+    _set(s, "url", d.get("url", ""))
+    published = d.get("published")
+    _set(s, "published", None if published is None else When.parse(published))
+    _set(s, "quote", d.get("quote", ""))
+    return s
+
+
+def _trusted_event(d: dict[str, Any]) -> Event:
+    """Rebuild an event from bytes whose hash was checked: no field validators run."""
+    e = object.__new__(Event)
+    _set(e, "type", d["type"])
+    _set(e, "on", When.parse(d["on"]))
+    _set(e, "track", d.get("track"))
+    _set(e, "status", d.get("status"))
+    actors = d.get("actors")
+    _set(e, "actors", tuple(actors) if actors else ())
+    _set(e, "summary", d.get("summary", ""))
+    data = d.get("data")
+    _set(e, "data", _freeze_trusted(data) if data else _EMPTY)
+    sources = d.get("sources")
+    _set(e, "sources", tuple(_trusted_source(s) for s in sources) if sources else ())
+    _set(e, "planned", d.get("planned", False))
+    _set(e, "fulfils", d.get("fulfils"))
+    _set(e, "id", d["id"])
+    return e
+
+
 def _make_converter() -> cattrs.Converter:
     c = cattrs.Converter()
     c.register_unstructure_hook(When, lambda w: w.edtf)
     c.register_structure_hook(When, lambda v, _t: When.parse(v))
     c.register_unstructure_hook(FrozenDict, thaw)
     c.register_structure_hook(FrozenDict, lambda v, _t: v)  # the class converter freezes it
-    for cls in (Source, Event, Retraction):  # Source first: Event embeds it
-        c.register_unstructure_hook(
-            cls, make_dict_unstructure_fn(cls, c, _cattrs_omit_if_default=True)
-        )
+    c.register_unstructure_hook(Source, _unstructure_source)
+    c.register_unstructure_hook(Event, _unstructure_event)
+    c.register_unstructure_hook(
+        Retraction, make_dict_unstructure_fn(Retraction, c, _cattrs_omit_if_default=True)
+    )
     c.register_unstructure_hook(
         Correction,
         make_dict_unstructure_fn(
@@ -100,6 +200,14 @@ def _make_converter() -> cattrs.Converter:
 
 def _unstructure_change(c: cattrs.Converter, value: object) -> Any:  # noqa: ANN401
     return c.unstructure(value)
+
+
+class Sealed(NamedTuple):
+    """A record ready to store: the decoded view, the envelope, and its canonical text."""
+
+    record: RecordedEvent
+    envelope: dict[str, Any]
+    body: str  # canonical JSON of the envelope without its hash; SHA-256 of it is the hash
 
 
 class Codec:
@@ -149,38 +257,66 @@ class Codec:
 
     def seal(
         self, record: Record, *, position: int, recorded_at: dt.datetime, prev_hash: str
-    ) -> tuple[RecordedEvent, dict[str, Any]]:
-        """Wrap a record in its envelope and compute its chained hash.
+    ) -> Sealed:
+        """Wrap a record in its envelope and compute its chained hash."""
+        return self.seal_batch(
+            [record], first=position, recorded_at=recorded_at, prev_hash=prev_hash
+        )[0]
 
-        Returns the `RecordedEvent` and the envelope dict to store.
-        """
-        env: dict[str, Any] = {
-            "v": SCHEMA_VERSION,
-            "position": position,
-            "recorded_at": format_instant(recorded_at),
-            "kind": self.kind_of(record),
-            "record": self.record_to_dict(record),
-            "prev": prev_hash,
-        }
-        env["hash"] = hash_envelope(env)
-        rec = RecordedEvent(
-            record=record,
-            position=position,
-            recorded_at=parse_instant(env["recorded_at"]),
-            hash=env["hash"],
-            prev_hash=prev_hash,
-            schema_version=SCHEMA_VERSION,
-        )
-        return rec, env
+    def seal_batch(
+        self, records: Sequence[Record], *, first: int, recorded_at: dt.datetime, prev_hash: str
+    ) -> list[Sealed]:
+        """Seal consecutive records from position `first`, chaining each to the one before."""
+        at_text = format_instant(recorded_at)
+        at = parse_instant(at_text)  # exactly what a reader will see: microseconds, UTC
+        out: list[Sealed] = []
+        for i, record in enumerate(records):
+            env: dict[str, Any] = {
+                "v": SCHEMA_VERSION,
+                "position": first + i,
+                "recorded_at": at_text,
+                "kind": _KIND_OF[type(record)],
+                "record": self.record_to_dict(record),
+                "prev": prev_hash,
+            }
+            body = canonical_text(env)
+            env["hash"] = prev_hash = hashlib.sha256(body.encode("utf-8")).hexdigest()
+            rec = RecordedEvent(
+                record=record,
+                position=first + i,
+                recorded_at=at,
+                hash=prev_hash,
+                prev_hash=env["prev"],
+                schema_version=SCHEMA_VERSION,
+            )
+            out.append(Sealed(rec, env, body))
+        return out
 
-    def open_envelope(self, env: Mapping[str, Any]) -> RecordedEvent:
+    def open_envelope(self, env: Mapping[str, Any], *, trusted: bool = False) -> RecordedEvent:
         """Decode a stored envelope, upcasting older versions.
+
+        With `trusted=True` (for records whose hash the caller has just checked
+        against their bytes, so they are exactly what a writer validated), events
+        are rebuilt without re-running every field validator. `verify()` never
+        uses it.
 
         Raises:
             IntegrityError: the envelope is malformed, from a future version, or
                 holds a record that does not validate.
 
         """
+        if trusted and env.get("v") == SCHEMA_VERSION and env.get("kind") == "event":
+            try:
+                return RecordedEvent(
+                    record=_trusted_event(env["record"]),
+                    position=env["position"],
+                    recorded_at=parse_instant(env["recorded_at"]),
+                    hash=env["hash"],
+                    prev_hash=env["prev"],
+                    schema_version=SCHEMA_VERSION,
+                )
+            except (KeyError, TypeError, ValueError, AttributeError):
+                pass  # fall back to the validating path, which says what is wrong
         env = self.upcast(env)
         try:
             position = env["position"]
@@ -222,7 +358,17 @@ class Codec:
         return out
 
 
+#: Envelope keys the hash does not cover: the hash itself, and the JSONL batch marker
+#: (checked structurally instead, so that hashes do not depend on the backend).
+UNHASHED_KEYS: Final = frozenset({"hash", "batch"})
+
+
 def hash_envelope(env: Mapping[str, Any]) -> str:
     """SHA-256 (hex) over an envelope's canonical bytes without its `hash` field."""
-    body = {k: v for k, v in env.items() if k != "hash"}
+    body = {k: v for k, v in env.items() if k not in UNHASHED_KEYS}
     return hashlib.sha256(canonical_bytes(body)).hexdigest()
+
+
+def stored_line(sealed: Sealed, batch_end: int) -> str:
+    """Return the JSONL line for a sealed record: its canonical body plus hash and batch marker."""
+    return f'{sealed.body[:-1]},"batch":{batch_end},"hash":"{sealed.envelope["hash"]}"}}\n'

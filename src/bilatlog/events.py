@@ -106,10 +106,11 @@ class FrozenDict(Mapping[str, "JSONValue"]):
 
 def thaw(value: JSONValue) -> Any:  # noqa: ANN401 - JSON is dynamically typed
     """Turn frozen JSON (FrozenDict, tuples) back into plain dicts and lists."""
-    if isinstance(value, FrozenDict):
-        return {k: thaw(v) for k, v in value.items()}
-    if isinstance(value, tuple):
-        return [thaw(v) for v in value]
+    t = type(value)
+    if t is FrozenDict:
+        return {k: thaw(v) for k, v in value._d.items()}  # type: ignore[union-attr]  # noqa: SLF001
+    if t is tuple:
+        return [thaw(v) for v in value]  # type: ignore[union-attr]
     return value
 
 

@@ -1,0 +1,396 @@
+"""The JSONL log: one JSON object per line, UTF-8, readable, diffable, git-friendly.
+
+Each line is a stored envelope (see `bilatlog._codec`) plus `"batch"`: the last
+position of the batch it was appended in. How the promises are kept:
+
+- **Durable**: an append is written and `fsync`ed before it returns (and the
+  folder is synced when the file is created).
+- **Atomic**: a batch is acknowledged only once its last line is on disk. A
+  crash mid-append leaves at most a *torn tail*: a prefix of one batch that was
+  never acknowledged. The next writer, holding the lock, moves those bytes to a
+  side file (`<name>.torn-<offset>-<time>`), truncates the log back to its last
+  complete batch, and emits a `BilatlogWarning`: nothing deleted, nothing merged.
+- **Safe with many processes**: every append takes an exclusive `flock` for its
+  own duration; every read takes a shared one, so a reader never sees another
+  process's append in progress (and never mistakes it for a torn tail). No lock
+  is held between calls.
+- **Corruption is loud**: a line that does not parse, does not chain or does
+  not decode anywhere before the tail raises `IntegrityError` with its line
+  number and position; `verify()` reports it without raising.
+
+File locks use `fcntl.flock`, so this backend runs on POSIX systems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import threading
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from bilatlog._codec import SCHEMA_VERSION, Codec, format_instant, hash_envelope, stored_line
+from bilatlog.backends._base import Clock, Query, VerifyReport, prepare_batch, system_clock
+from bilatlog.backends.memory import RecordIndex, verify_envelopes
+from bilatlog.events import Record, RecordedEvent
+from bilatlog.exceptions import BilatlogWarning, IntegrityError, StorageError
+
+__all__ = ["JsonlBackend", "TornTailWarning"]
+
+
+class TornTailWarning(BilatlogWarning):
+    """An unacknowledged, partly written batch was found at the end of a JSONL log and set aside."""
+
+
+@attrs.frozen
+class _Scan:
+    """What reading a byte range of the log found."""
+
+    envelopes: list[dict[str, Any]]
+    lines: list[int]
+    end: int  # offset after the last complete batch
+    torn: bytes  # bytes of an unacknowledged tail, if any
+    torn_line: int
+
+
+def _scan(data: bytes, *, first_line: int, head: int, base: int) -> _Scan:
+    """Parse whole batches from `data`; classify what follows the last one.
+
+    Raises IntegrityError for a bad line that is not part of a torn tail.
+    """
+    envelopes: list[dict[str, Any]] = []
+    lines: list[int] = []
+    pending: list[tuple[int, dict[str, Any]]] = []
+    committed = 0
+    pos = 0
+    line_no = first_line
+    batch_start_line = first_line
+    expected = head + 1
+    while pos < len(data):
+        nl = data.find(b"\n", pos)
+        if nl == -1:  # a partial last line: can only be a torn tail
+            break
+        raw = data[pos:nl]
+        try:
+            env = json.loads(raw)
+            if not isinstance(env, dict):
+                raise TypeError("not a JSON object")  # noqa: TRY301 - same handling as bad JSON
+        except (ValueError, TypeError) as e:
+            _raise_unless_tail(data, nl + 1, line_no, f"line is not a JSON object ({e})", expected)
+            break
+        position, batch = env.get("position"), env.get("batch")
+        if position != expected:
+            raise IntegrityError(
+                f"expected position {expected}, found {position!r} (a line was inserted, "
+                "removed or reordered)",
+                position=expected,
+                line=line_no,
+            )
+        if (
+            not isinstance(batch, int)
+            or batch < position
+            or (pending and pending[0][1]["batch"] != batch)
+        ):
+            raise IntegrityError(f"bad batch marker {batch!r}", position=position, line=line_no)
+        if not pending:
+            batch_start_line = line_no
+        pending.append((line_no, env))
+        expected += 1
+        pos = nl + 1
+        line_no += 1
+        if position == batch:
+            for ln, pending_env in pending:
+                envelopes.append(pending_env)
+                lines.append(ln)
+            pending.clear()
+            committed = pos
+    torn = data[committed:]
+    return _Scan(
+        envelopes=envelopes,
+        lines=lines,
+        end=base + committed,
+        torn=torn,
+        torn_line=batch_start_line if pending else line_no,
+    )
+
+
+def _raise_unless_tail(data: bytes, after: int, line_no: int, reason: str, position: int) -> None:
+    """Raise unless nothing but (at most) a partial line follows a bad line: a torn tail."""
+    if data.find(b"\n", after) != -1:
+        raise IntegrityError(reason, position=position, line=line_no)
+
+
+class JsonlBackend:
+    """An append-only log in a JSONL file.
+
+    Args:
+        path: the file; created on the first append.
+        clock: returns the current instant (aware); defaults to the system clock.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, clock: Clock | None = None) -> None:
+        """Point at a file; nothing is read until the first call."""
+        self.path = Path(path)
+        self.codec = Codec()
+        self._clock = clock or system_clock
+        self._index = RecordIndex()
+        self._offset = 0
+        self._lines = 0
+        self._identity: tuple[int, int] | None = None
+        self._thread_lock = threading.RLock()
+
+    @property
+    def url(self) -> str:
+        """Where this log lives."""
+        return str(self.path)
+
+    def __repr__(self) -> str:
+        """Show the file."""
+        return f"JsonlBackend({str(self.path)!r})"
+
+    # -- reading ------------------------------------------------------------
+
+    def _open(self, *, write: bool) -> int:
+        flags = os.O_RDWR | os.O_CREAT if write else os.O_RDONLY
+        try:
+            return os.open(self.path, flags | getattr(os, "O_CLOEXEC", 0), 0o644)
+        except OSError as e:
+            raise StorageError(f"cannot open {self.path}: {e.strerror}") from e
+
+    def _refresh(self) -> None:
+        """Bring the cache up to date with the file, under a shared lock."""
+        if not self.path.exists():
+            if self._offset:
+                raise IntegrityError(
+                    f"{self.path} disappeared after {self._index.head.position} records"
+                )
+            return
+        fd = self._open(write=False)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            self._catch_up(fd)
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def _catch_up(self, fd: int) -> _Scan | None:
+        """Read what was appended since the cached offset (the caller holds a lock)."""
+        st = os.fstat(fd)
+        identity = (st.st_dev, st.st_ino)
+        if self._identity is not None and identity != self._identity:
+            # the file was replaced: start over
+            self._index, self._offset, self._lines = RecordIndex(), 0, 0
+        self._identity = identity
+        if st.st_size < self._offset:
+            raise IntegrityError(
+                f"{self.path} shrank from {self._offset} to {st.st_size} bytes: "
+                "acknowledged records were removed",
+                position=self._index.head.position,
+            )
+        if st.st_size == self._offset:
+            return None
+        data = os.pread(fd, st.st_size - self._offset, self._offset)
+        scan = _scan(
+            data, first_line=self._lines + 1, head=self._index.head.position, base=self._offset
+        )
+        self._ingest(scan)
+        return scan
+
+    def _ingest(self, scan: _Scan) -> None:
+        head = self._index.head
+        prev = head.hash
+        prev_at = format_instant(head.recorded_at) if head.recorded_at else ""
+        for env, line in zip(scan.envelopes, scan.lines, strict=True):
+            v = env.get("v")
+            if isinstance(v, int) and v > SCHEMA_VERSION:
+                raise IntegrityError(
+                    f"{self.path} holds schema version {v}, newer than this bilatlog "
+                    f"knows ({SCHEMA_VERSION}); it will not read or write it. "
+                    "Fix: upgrade bilatlog.",
+                    position=env.get("position"),
+                    line=line,
+                )
+            position = env["position"]
+            if env.get("prev") != prev:
+                raise IntegrityError(
+                    "does not chain to the record before", position=position, line=line
+                )
+            if env.get("hash") != hash_envelope(env):
+                raise IntegrityError(
+                    "content does not match its hash", position=position, line=line
+                )
+            at = env.get("recorded_at")
+            if not isinstance(at, str) or at < prev_at:
+                raise IntegrityError("recorded_at goes backwards", position=position, line=line)
+            try:
+                rec = self.codec.open_envelope(env, trusted=True)
+            except IntegrityError as e:
+                raise IntegrityError(e.reason, position=position, line=line) from e
+            if rec.id in self._index.by_id:
+                raise IntegrityError(f"id {rec.id!r} appears twice", position=position, line=line)
+            self._index.add(rec, env)
+            prev, prev_at = env["hash"], at
+        self._offset = scan.end
+        self._lines += len(scan.envelopes)
+
+    @property
+    def head(self) -> int:
+        """The position of the last record (0 when empty)."""
+        with self._thread_lock:
+            self._refresh()
+            return self._index.head.position
+
+    def read(self, start: int = 1, stop: int | None = None) -> Iterator[RecordedEvent]:
+        """Stream records by position range."""
+        with self._thread_lock:
+            self._refresh()
+            return self._index.read(start, stop)
+
+    def query(self, query: Query) -> Iterator[RecordedEvent]:
+        """Stream records passing `query` (evaluated on the cached indexes)."""
+        with self._thread_lock:
+            self._refresh()
+            return self._index.query(query)
+
+    def get(self, record_id: str) -> RecordedEvent | None:
+        """Return the record with this id, or None."""
+        with self._thread_lock:
+            self._refresh()
+            return self._index.by_id.get(record_id)
+
+    def targeting(self, event_ids: Iterable[str], stop: int | None = None) -> list[RecordedEvent]:
+        """Return corrections and retractions of these events."""
+        with self._thread_lock:
+            self._refresh()
+            return self._index.targeting(event_ids, stop)
+
+    def position_at(self, instant: dt.datetime) -> int:
+        """Return the last position recorded at or before `instant`."""
+        with self._thread_lock:
+            self._refresh()
+            return self._index.position_at(instant)
+
+    # -- writing ------------------------------------------------------------
+
+    def append(
+        self, records: Sequence[Record], *, expected_position: int | None = None
+    ) -> list[RecordedEvent]:
+        """Append a batch: written, fsynced, and only then acknowledged."""
+        with self._thread_lock:
+            created = not self.path.exists()
+            fd = self._open(write=True)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                scan = self._catch_up(fd)
+                if scan is not None and scan.torn:
+                    self._set_aside(fd, scan)
+                elif scan is None and os.fstat(fd).st_size > self._offset:  # pragma: no cover
+                    raise StorageError("the log changed while locked")
+                result, sealed = prepare_batch(
+                    records,
+                    head=self._index.head,
+                    expected_position=expected_position,
+                    codec=self.codec,
+                    clock=self._clock,
+                    lookup=self._index.lookup,
+                    retracted=self._index.retracted_among,
+                    targeting=self._index.targeting,
+                )
+                if not sealed:
+                    return result
+                last = sealed[-1].record.position
+                data = "".join(stored_line(item, last) for item in sealed).encode("utf-8")
+                self._write_all(fd, data)
+                if created:
+                    _fsync_dir(self.path.parent)
+                for item in sealed:
+                    self._index.add(item.record, {**item.envelope, "batch": last})
+                self._offset += len(data)
+                self._lines += len(sealed)
+                return result
+            finally:
+                os.close(fd)
+
+    def _write_all(self, fd: int, data: bytes) -> None:
+        start = self._offset
+        try:
+            view = memoryview(data)
+            written = 0
+            while written < len(data):
+                written += os.pwrite(fd, view[written:], start + written)
+            os.fsync(fd)
+        except OSError as e:
+            # we hold the lock: take back whatever part of the batch reached the file
+            try:
+                os.ftruncate(fd, start)
+                os.fsync(fd)
+            except OSError:  # pragma: no cover - the torn tail will be set aside next time
+                pass
+            raise StorageError(f"could not write to {self.path}: {e.strerror}") from e
+
+    def _set_aside(self, fd: int, scan: _Scan) -> None:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+        side = self.path.with_name(f"{self.path.name}.torn-{scan.end}-{stamp}")
+        with side.open("xb") as f:
+            f.write(scan.torn)
+            f.flush()
+            os.fsync(f.fileno())
+        _fsync_dir(self.path.parent)
+        os.ftruncate(fd, scan.end)
+        os.fsync(fd)
+        warnings.warn(
+            f"{self.path}: {len(scan.torn)} bytes from line {scan.torn_line} on were an "
+            f"unacknowledged, partly written batch (a crash mid-append); moved to {side.name}",
+            TornTailWarning,
+            stacklevel=4,
+        )
+
+    # -- checking ------------------------------------------------------------
+
+    def verify(self) -> VerifyReport:
+        """Re-read the whole file and check every line; report the first problem."""
+        with self._thread_lock:
+            if not self.path.exists():
+                return VerifyReport(ok=True, checked=0)
+            fd = self._open(write=False)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH)
+                data = os.pread(fd, os.fstat(fd).st_size, 0)
+            finally:
+                os.close(fd)
+            try:
+                scan = _scan(data, first_line=1, head=0, base=0)
+            except IntegrityError as e:
+                return VerifyReport(
+                    ok=False,
+                    checked=(e.position or 1) - 1,
+                    position=e.position,
+                    line=e.line,
+                    reason=e.reason,
+                )
+            report = verify_envelopes(scan.envelopes, self.codec, scan.lines)
+            if report.ok and scan.torn:
+                return attrs.evolve(
+                    report,
+                    reason=f"{len(scan.torn)} bytes of an unacknowledged torn tail from line "
+                    f"{scan.torn_line}; the next append sets them aside",
+                )
+            return report
+
+    def close(self) -> None:
+        """Nothing is held between calls; drop the cache."""
+        with self._thread_lock:
+            self._index, self._offset, self._lines, self._identity = RecordIndex(), 0, 0, None
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

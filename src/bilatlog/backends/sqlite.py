@@ -1,0 +1,492 @@
+"""The SQLite log: an embedded database for timelines that outgrow a text file.
+
+How the promises are kept:
+
+- **Durable and atomic**: WAL journal, `synchronous=FULL`; a batch is one
+  `BEGIN IMMEDIATE ... COMMIT` transaction.
+- **Append-only, even against raw SQL**: triggers refuse `UPDATE` and `DELETE`
+  on every table, and refuse an `INSERT` whose position is not head + 1 (no
+  gaps, no re-numbering). (`DROP TABLE` cannot be refused by a trigger; file
+  permissions are the guard there.)
+- **Queries do not read the whole log**: indexes on position, id, track with
+  its earliest valid day, type, earliest valid day, target, and actors (in
+  their own table), so a query for one track or period reads only its rows.
+  (`recorded_at` needs no index: it never decreases along positions, so
+  "position known at an instant" is a binary search on the primary key.)
+- **Several processes**: `BEGIN IMMEDIATE` takes the write lock up front, with a
+  busy timeout; readers are never blocked (WAL).
+- **Tamper evidence**: each row keeps its canonical envelope (`body`) and hash;
+  `verify()` recomputes the chain and checks the indexed columns against it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+from bilatlog._codec import (
+    SCHEMA_VERSION,
+    Codec,
+    Sealed,
+    format_instant,
+    hash_envelope,
+    parse_instant,
+)
+from bilatlog.backends._base import (
+    Clock,
+    Head,
+    Query,
+    VerifyReport,
+    prepare_batch,
+    system_clock,
+)
+from bilatlog.events import Event, Record, RecordedEvent
+from bilatlog.exceptions import IntegrityError, StorageError
+
+__all__ = ["SqliteBackend"]
+
+_SCHEMA: Final = """
+CREATE TABLE IF NOT EXISTS bilatlog_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS bilatlog_events (
+    position    INTEGER PRIMARY KEY,
+    id          TEXT NOT NULL UNIQUE,
+    kind        TEXT NOT NULL,
+    type        TEXT,
+    track       TEXT,
+    status      TEXT,
+    lo          INTEGER,   -- earliest valid day, as a proleptic Gregorian ordinal
+    hi          INTEGER,   -- latest valid day
+    target      TEXT,      -- the event a correction or retraction names
+    recorded_at TEXT NOT NULL,
+    prev_hash   TEXT NOT NULL,
+    hash        TEXT NOT NULL,
+    body        TEXT NOT NULL  -- the canonical envelope without its hash
+);
+CREATE TABLE IF NOT EXISTS bilatlog_actors (
+    actor    TEXT NOT NULL,
+    position INTEGER NOT NULL REFERENCES bilatlog_events(position),
+    PRIMARY KEY (actor, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS bilatlog_events_track ON bilatlog_events(track, lo);
+CREATE INDEX IF NOT EXISTS bilatlog_events_type ON bilatlog_events(type);
+CREATE INDEX IF NOT EXISTS bilatlog_events_lo ON bilatlog_events(lo);
+CREATE INDEX IF NOT EXISTS bilatlog_events_target ON bilatlog_events(target)
+    WHERE target IS NOT NULL;
+"""
+
+_TRIGGERS: Final = [
+    (f"bilatlog_{table}_no_{op.lower()}", f"BEFORE {op} ON {table}")
+    for table in ("bilatlog_events", "bilatlog_actors")
+    for op in ("UPDATE", "DELETE")
+] + [("bilatlog_bilatlog_meta_no_delete", "BEFORE DELETE ON bilatlog_meta")]
+
+_GAPLESS: Final = """
+CREATE TRIGGER IF NOT EXISTS bilatlog_events_gapless BEFORE INSERT ON bilatlog_events
+WHEN NEW.position IS NOT (SELECT COALESCE(MAX(position), 0) + 1 FROM bilatlog_events)
+BEGIN SELECT RAISE(ABORT, 'bilatlog: positions must be gap-free (head + 1)'); END;
+"""
+
+_META_VERSION_GUARD: Final = """
+CREATE TRIGGER IF NOT EXISTS bilatlog_meta_no_update BEFORE UPDATE ON bilatlog_meta
+BEGIN SELECT RAISE(ABORT, 'bilatlog: the log is append-only'); END;
+"""
+
+
+def _actor_levels(actors: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    for a in actors:
+        parts = a.split(".")
+        out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return out
+
+
+class SqliteBackend:
+    """An append-only log in an SQLite database file.
+
+    Args:
+        path: the database file (created if missing), or ":memory:".
+        clock: returns the current instant (aware); defaults to the system clock.
+        timeout: seconds to wait for another writer's lock.
+    """
+
+    def __init__(
+        self, path: str | Path, *, clock: Clock | None = None, timeout: float = 30.0
+    ) -> None:
+        """Open (and if needed create) the database."""
+        self.path = str(path)
+        self.codec = Codec()
+        self._clock = clock or system_clock
+        self._lock = threading.RLock()
+        try:
+            self._db = sqlite3.connect(
+                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._writable_reason = self._check_version()
+            if not self._writable_reason:
+                self._create_schema()
+        except sqlite3.Error as e:
+            raise StorageError(f"cannot open SQLite database {self.path}: {e}") from e
+
+    def __repr__(self) -> str:
+        """Show the file."""
+        return f"SqliteBackend({self.path!r})"
+
+    @property
+    def url(self) -> str:
+        """Where this log lives."""
+        return f"sqlite:///{self.path}"
+
+    def _create_schema(self) -> None:
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            for name, when in _TRIGGERS:
+                db.execute(
+                    f"CREATE TRIGGER IF NOT EXISTS {name} {when} "
+                    "BEGIN SELECT RAISE(ABORT, 'bilatlog: the log is append-only'); END"
+                )
+            db.execute(_GAPLESS)
+            exists = db.execute(
+                "SELECT value FROM bilatlog_meta WHERE key = 'schema_version'"
+            ).fetchone()
+            if exists is None:
+                db.execute(
+                    "INSERT INTO bilatlog_meta(key, value) VALUES ('schema_version', ?)",
+                    (str(SCHEMA_VERSION),),
+                )
+            db.execute(_META_VERSION_GUARD)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _check_version(self) -> str:
+        """Return why this database must not be written to ("" if it may be)."""
+        has_meta = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bilatlog_meta'"
+        ).fetchone()
+        if not has_meta:
+            return ""
+        row = self._db.execute(
+            "SELECT value FROM bilatlog_meta WHERE key = 'schema_version'"
+        ).fetchone()
+        version = int(row[0]) if row is not None else SCHEMA_VERSION
+        if version > SCHEMA_VERSION:
+            return (
+                f"{self.path} was written by a newer bilatlog (schema version {version}; "
+                f"this one knows {SCHEMA_VERSION}); it will not write to it. Fix: upgrade bilatlog."
+            )
+        return ""
+
+    # -- writing ------------------------------------------------------------------
+
+    def _head(self) -> Head:
+        row = self._db.execute(
+            "SELECT position, hash, recorded_at FROM bilatlog_events ORDER BY position DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return Head(0, "", None)
+        return Head(row[0], row[1], parse_instant(row[2]))
+
+    def append(
+        self, records: Sequence[Record], *, expected_position: int | None = None
+    ) -> list[RecordedEvent]:
+        """Append a batch in one immediate transaction."""
+        if self._writable_reason:
+            raise StorageError(self._writable_reason)
+        with self._lock:
+            db = self._db
+            try:
+                db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as e:
+                raise StorageError(f"could not lock {self.path} for writing: {e}") from e
+            try:
+                result, sealed = prepare_batch(
+                    records,
+                    head=self._head(),
+                    expected_position=expected_position,
+                    codec=self.codec,
+                    clock=self._clock,
+                    lookup=self._lookup,
+                    retracted=self._retracted,
+                    targeting=self.targeting,
+                )
+                if sealed:
+                    self._insert(sealed)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            return result
+
+    def _insert(self, sealed: list[Sealed]) -> None:
+        rows: list[tuple[Any, ...]] = []
+        actor_rows: list[tuple[str, int]] = []
+        for rec, env, body in sealed:
+            r = rec.record
+            if isinstance(r, Event):
+                rows.append(
+                    (
+                        rec.position, r.id, "event", r.type, r.track, r.status,
+                        r.on.lo.toordinal(), r.on.hi.toordinal(), None,
+                        env["recorded_at"], env["prev"], env["hash"], body,
+                    )
+                )  # fmt: skip
+                actor_rows.extend((a, rec.position) for a in sorted(_actor_levels(r.actors)))
+            else:
+                rows.append(
+                    (
+                        rec.position, r.id, env["kind"], None, None, None, None, None, r.target,
+                        env["recorded_at"], env["prev"], env["hash"], body,
+                    )
+                )  # fmt: skip
+        try:
+            self._db.executemany(
+                "INSERT INTO bilatlog_events(position, id, kind, type, track, status, lo, hi, "
+                "target, recorded_at, prev_hash, hash, body) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            self._db.executemany(
+                "INSERT INTO bilatlog_actors(actor, position) VALUES (?, ?)", actor_rows
+            )
+        except sqlite3.Error as e:
+            raise StorageError(f"could not append to {self.path}: {e}") from e
+
+    def _lookup(self, ids: Sequence[str]) -> dict[str, RecordedEvent]:
+        out: dict[str, RecordedEvent] = {}
+        for chunk in _chunks(list(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for rec in self._decode_rows(
+                self._db.execute(
+                    f"SELECT position, hash, body FROM bilatlog_events WHERE id IN ({marks})",  # noqa: S608 - placeholders only
+                    chunk,
+                )
+            ):
+                out[rec.id] = rec
+        return out
+
+    def _retracted(self, ids: Sequence[str]) -> set[str]:
+        out: set[str] = set()
+        for chunk in _chunks(list(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                row[0]
+                for row in self._db.execute(
+                    "SELECT target FROM bilatlog_events "  # noqa: S608 - placeholders only
+                    f"WHERE kind = 'retraction' AND target IN ({marks})",
+                    chunk,
+                )
+            )
+        return out
+
+    # -- reading --------------------------------------------------------------------
+
+    def _decode_rows(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[RecordedEvent]:
+        # Each row's bytes are checked against its hash before decoding: a row changed
+        # behind the store's back is an IntegrityError on read, not a silent answer.
+        sha256 = hashlib.sha256
+        for position, hash_, body in rows:
+            if sha256(body.encode("utf-8")).hexdigest() != hash_:
+                raise IntegrityError(
+                    "the stored record does not match its hash (changed outside bilatlog?); "
+                    "run verify() for the first broken position",
+                    position=position,
+                )
+            env = json.loads(body)
+            env["hash"] = hash_
+            try:
+                yield self.codec.open_envelope(env, trusted=True)
+            except IntegrityError as e:
+                raise IntegrityError(e.reason, position=position) from e
+
+    @property
+    def head(self) -> int:
+        """The position of the last record (0 when empty)."""
+        with self._lock:
+            row = self._db.execute("SELECT MAX(position) FROM bilatlog_events").fetchone()
+            return int(row[0] or 0)
+
+    def read(self, start: int = 1, stop: int | None = None) -> Iterator[RecordedEvent]:
+        """Stream records by position range, in chunks (constant memory)."""
+        stop_ = stop if stop is not None else 2**62
+        return self._stream(
+            "SELECT position, hash, body FROM bilatlog_events "
+            "WHERE position >= ? AND position <= ? ORDER BY position LIMIT ?",
+            [start, stop_],
+        )
+
+    def _stream(self, sql: str, params: list[Any], chunk: int = 2000) -> Iterator[RecordedEvent]:
+        """Page through `sql` (which must filter `position >= ?` first and end in LIMIT ?)."""
+        params = list(params)
+        while True:
+            with self._lock:
+                rows = self._db.execute(sql, [*params, chunk]).fetchall()
+            yield from self._decode_rows(rows)
+            if len(rows) < chunk:
+                return
+            params[0] = rows[-1][0] + 1
+
+    def query(self, query: Query) -> Iterator[RecordedEvent]:
+        """Stream records passing `query`, filtered in SQL through the indexes."""
+        where = ["e.position >= ?"]
+        params: list[Any] = [query.start]
+        join = ""
+        if query.stop is not None:
+            where.append("e.position <= ?")
+            params.append(query.stop)
+        kinds = sorted(query.kinds)
+        where.append(f"e.kind IN ({','.join('?' * len(kinds))})")
+        params.extend(kinds)
+        if query.track is not None:
+            where.append("e.track = ?")
+            params.append(query.track)
+        if query.type is not None:
+            regex = query.type_regex  # validates the pattern
+            assert regex is not None  # noqa: S101 - a pattern was given
+            where.append("e.type GLOB ?")
+            params.append(query.type)
+        if query.actor is not None:
+            join = "JOIN bilatlog_actors a ON a.position = e.position AND a.actor = ?"
+            params.insert(0, query.actor)
+        window = query.window
+        if window is not None:
+            where.append("e.lo <= ? AND e.hi >= ?")
+            params.extend([window[1].toordinal(), window[0].toordinal()])
+        sql = (
+            f"SELECT e.position, e.hash, e.body FROM bilatlog_events e {join} "  # noqa: S608 - fixed SQL, values as parameters
+            f"WHERE {' AND '.join(where)} ORDER BY e.position LIMIT ?"
+        )
+        if join:
+            # the position parameter follows the actor parameter
+            return self._stream_joined(sql, params)
+        return self._stream(sql, params)
+
+    def _stream_joined(
+        self, sql: str, params: list[Any], chunk: int = 2000
+    ) -> Iterator[RecordedEvent]:
+        params = list(params)
+        while True:
+            with self._lock:
+                rows = self._db.execute(sql, [*params, chunk]).fetchall()
+            yield from self._decode_rows(rows)
+            if len(rows) < chunk:
+                return
+            params[1] = rows[-1][0] + 1
+
+    def get(self, record_id: str) -> RecordedEvent | None:
+        """Return the record with this id, or None."""
+        with self._lock:
+            return self._lookup([record_id]).get(record_id)
+
+    def targeting(self, event_ids: Iterable[str], stop: int | None = None) -> list[RecordedEvent]:
+        """Return corrections and retractions of these events, in position order."""
+        out: list[RecordedEvent] = []
+        with self._lock:
+            for chunk in _chunks(list(event_ids), 500):
+                marks = ",".join("?" * len(chunk))
+                out.extend(
+                    self._decode_rows(
+                        self._db.execute(
+                            "SELECT position, hash, body FROM bilatlog_events "  # noqa: S608
+                            f"WHERE target IN ({marks}) AND position <= ?",
+                            [*chunk, stop if stop is not None else 2**62],
+                        )
+                    )
+                )
+        out.sort(key=lambda r: r.position)
+        return out
+
+    def position_at(self, instant: dt.datetime) -> int:
+        """Return the last position recorded at or before `instant`."""
+        # recorded_at never decreases along positions: binary search on the primary key
+        wanted = format_instant(instant)
+        with self._lock:
+            lo, hi = 0, self.head
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                (at,) = self._db.execute(
+                    "SELECT recorded_at FROM bilatlog_events WHERE position = ?", (mid,)
+                ).fetchone()
+                if at <= wanted:
+                    lo = mid
+                else:
+                    hi = mid - 1
+        return lo
+
+    # -- checking -------------------------------------------------------------------
+
+    def verify(self) -> VerifyReport:
+        """Recompute the chain and check every indexed column against the stored body."""
+        prev_hash = ""
+        prev_at = ""
+        expected = 1
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT position, id, kind, type, track, status, lo, hi, target, recorded_at, "
+                "prev_hash, hash, body FROM bilatlog_events ORDER BY position"
+            )
+            for row in rows:
+                position, id_, kind, type_, track, status, lo, hi, target, at, prev, hash_, body = (
+                    row
+                )
+
+                def bad(reason: str, position: int = position) -> VerifyReport:
+                    return VerifyReport(
+                        ok=False, checked=position - 1, position=position, reason=reason
+                    )
+
+                if position != expected:
+                    return bad(f"expected position {expected}, found {position}")
+                try:
+                    env = json.loads(body)
+                except ValueError as e:
+                    return bad(f"the stored body is not JSON ({e})")
+                env["hash"] = hash_
+                if env.get("position") != position or env.get("prev") != prev or prev != prev_hash:
+                    return bad("the record does not chain to the one before")
+                if hash_envelope(env) != hash_:
+                    return bad("the record's content does not match its hash")
+                if env.get("recorded_at") != at or at < prev_at:
+                    return bad("recorded_at differs from the body or goes backwards")
+                try:
+                    rec = self.codec.open_envelope(env)
+                except IntegrityError as e:
+                    return bad(e.reason)
+                r = rec.record
+                expect: tuple[Any, ...]
+                if isinstance(r, Event):
+                    expect = (r.id, "event", r.type, r.track, r.status, r.on.lo.toordinal(),
+                              r.on.hi.toordinal(), None)  # fmt: skip
+                else:
+                    expect = (r.id, env["kind"], None, None, None, None, None, r.target)
+                if (id_, kind, type_, track, status, lo, hi, target) != expect:
+                    return bad("an indexed column differs from the stored record")
+                prev_hash, prev_at = hash_, at
+                expected += 1
+        return VerifyReport(ok=True, checked=expected - 1)
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._db.close()
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
