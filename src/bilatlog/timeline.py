@@ -15,12 +15,26 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from dateutil.relativedelta import relativedelta
 
 from bilatlog.backends import Backend, Query, VerifyReport, open_backend
-from bilatlog.events import Correction, Event, Record, RecordedEvent, Retraction, Source
+from bilatlog.events import SLUG_RE, Correction, Event, Record, RecordedEvent, Retraction, Source
 from bilatlog.exceptions import ValidationError
-from bilatlog.time import When, as_day
+from bilatlog.projections import (
+    Change,
+    ExplainedEvent,
+    Explanation,
+    Figure,
+    KnowledgeIndex,
+    Period,
+    Projection,
+    State,
+)
+from bilatlog.projections._base import run_projection
+from bilatlog.projections.cooperation import compute_state, figure_of, history_of
+from bilatlog.time import Truth, When, as_day
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -28,6 +42,45 @@ if TYPE_CHECKING:
     from bilatlog.backends import Clock
 
 __all__ = ["KnownAt", "Timeline", "open"]
+
+S = TypeVar("S")
+
+_STEPS = {
+    "year": relativedelta(years=1),
+    "month": relativedelta(months=1),
+    "week": relativedelta(weeks=1),
+    "day": relativedelta(days=1),
+}
+
+
+def _step(every: str | relativedelta) -> relativedelta:
+    if isinstance(every, relativedelta):
+        parts = (every.years, every.months, every.days)
+        if min(parts) < 0 or not any(parts) or every.hours or every.minutes or every.seconds:
+            raise ValidationError(
+                "every",
+                every,
+                "the step must move forward by whole days or more.",
+                "use relativedelta(months=3) or 'month'.",
+            )
+        return every
+    step = _STEPS.get(every) if isinstance(every, str) else None
+    if step is None:
+        raise ValidationError(
+            "every",
+            every,
+            "not a step bilatlog knows.",
+            f"use one of {sorted(_STEPS)} or a dateutil relativedelta.",
+        )
+    return step
+
+
+def _check_track(track: object) -> None:
+    if not isinstance(track, str) or not SLUG_RE.fullmatch(track):
+        raise ValidationError(
+            "track", track, "expected a track slug.", "pass e.g. 'dea-operations'."
+        )
+
 
 #: How to say "as the dataset stood at": a position, an aware datetime, or an ISO
 #: date (meaning the end of that UTC day).
@@ -55,6 +108,7 @@ class Timeline:
         """Open the backend that `target` names."""
         self.backend: Backend = open_backend(target, clock=clock)
         self.clock = clock
+        self._knowledge = KnowledgeIndex()
 
     # -- context and display ------------------------------------------------------
 
@@ -294,6 +348,166 @@ class Timeline:
     def verify(self) -> VerifyReport:
         """Re-check the whole log: positions, hash chain, clock order, decoding."""
         return self.backend.verify()
+
+    # -- questions -------------------------------------------------------------------
+
+    def _index(self) -> KnowledgeIndex:
+        """The knowledge index, brought up to the head of the log."""
+        self._knowledge.catch_up(self.backend)
+        return self._knowledge
+
+    def _when(self, field: str, value: str | dt.date | When) -> When:
+        try:
+            return When.parse(value)
+        except ValidationError as e:
+            raise ValidationError(field, value, e.problem, e.fix) from None
+
+    def state_at(self, at: str | dt.date | When, *, known_at: KnownAt = None) -> State:
+        """The state of every track at `at`, as the dataset stood at `known_at`.
+
+        `at` is a day, or an imprecise date (`"2020"`): then a status is
+        `CERTAIN` if it surely holds on every day of it, `POSSIBLE` if it may
+        hold on some day of it. `known_at` is a position, an aware datetime, or
+        an ISO date (the end of that UTC day); None means everything known now.
+        """
+        when = self._when("at", at)
+        known = self.resolve_known_at(known_at)
+        return compute_state(self._index(), when, known)
+
+    def history(self, track: str, *, known_at: KnownAt = None) -> list[Period]:
+        """Every status period of `track`, in valid-time order, each with its truth."""
+        _check_track(track)
+        known = self.resolve_known_at(known_at)
+        return history_of(self._index(), track, known)
+
+    def diff(
+        self, a: str | dt.date | When, b: str | dt.date | When, *, known_at: KnownAt = None
+    ) -> list[Change]:
+        """What changed between `a` and `b`: one `Change` per track whose state differs.
+
+        Each change carries the track's events that may fall after `a` and by `b`.
+        """
+        wa, wb = self._when("a", a), self._when("b", b)
+        known = self.resolve_known_at(known_at)
+        index = self._index()
+        before, after = compute_state(index, wa, known), compute_state(index, wb, known)
+        changes = []
+        for track in sorted(set(before) | set(after)):
+            x, y = before.get(track), after.get(track)
+            if (x and (x.status, x.truth, x.possible)) == (y and (y.status, y.truth, y.possible)):
+                continue
+            events = tuple(
+                v.event
+                for v in index.tracks[track].visible(known)
+                if v.event.on.hi > wa.lo and v.event.on.lo <= wb.hi
+            )
+            changes.append(Change(track=track, before=x, after=y, events=events))
+        return changes
+
+    def explain(
+        self, track: str, *, at: str | dt.date | When, known_at: KnownAt = None
+    ) -> Explanation:
+        """Why `track` is in its state at `at`: its events, their corrections, their sources.
+
+        Lists every event recorded for the track (as known at `known_at`) that
+        may have happened by `at`, with the original record, each correction
+        (with its reason), any retraction, and the sources.
+        """
+        _check_track(track)
+        when = self._when("at", at)
+        known = self.resolve_known_at(known_at)
+        index = self._index()
+        state = compute_state(index, when, known).get(track)
+        entries = []
+        ids = [
+            i
+            for i, vs in index.versions.items()
+            if any(v.event.track == track for v in vs if v.pos_from <= known)
+            and index.records[i].position <= known
+        ]
+        for event_id in ids:
+            original = index.records[event_id]
+            corrections = tuple(
+                c for c in index.corrections.get(event_id, ()) if c.position <= known
+            )
+            retraction = index.retractions.get(event_id)
+            if retraction is not None and retraction.position > known:
+                retraction = None
+            versions = [v for v in index.versions[event_id] if v.pos_from <= known]
+            event = versions[-1].event
+            truth = event.on.happened_by(when.hi)
+            if truth is Truth.NO:
+                continue
+            entries.append(
+                ExplainedEvent(
+                    event=event,
+                    original=original,
+                    corrections=corrections,
+                    retraction=retraction,
+                    truth=truth,
+                )
+            )
+        entries.sort(key=lambda x: (x.event.on.sort_key, x.original.position))
+        return Explanation(
+            track=track, at=when, known_at=known, state=state, entries=tuple(entries)
+        )
+
+    def replay(
+        self,
+        start: str | dt.date | When,
+        end: str | dt.date | When,
+        *,
+        every: str | relativedelta = "year",
+        known_at: KnownAt = None,
+    ) -> Iterator[tuple[dt.date, State]]:
+        """Yield `(day, state)` from the first day of `start` to the last day of `end`.
+
+        Steps by `every` (`"year"`, `"month"`, `"week"`, `"day"`, or a
+        `dateutil.relativedelta`), month ends clamped; both ends inclusive:
+        `replay("2006", "2022")` yields 1 January of 2006, 2007, ..., 2022.
+        """
+        first, last = self._when("start", start).lo, self._when("end", end).hi
+        step = _step(every)
+        known = self.resolve_known_at(known_at)
+        index = self._index()
+        k = 0
+        day = first
+        while day <= last:
+            yield day, compute_state(index, When.parse(day), known)
+            k += 1
+            day = first + step * k
+
+    def project(
+        self,
+        projection: Projection[S],
+        *,
+        at: str | dt.date | When | None = None,
+        known_at: KnownAt = None,
+    ) -> S:
+        """Run your own `Projection` with the same ordering, certainty and knowledge rules."""
+        if not isinstance(projection, Projection):
+            raise ValidationError(
+                "projection",
+                projection,
+                "not a Projection: it needs initial() and apply(state, event, truth).",
+                "see docs/how-to/projection.md.",
+            )
+        when = None if at is None else self._when("at", at)
+        known = self.resolve_known_at(known_at)
+        return run_projection(projection, self._index(), at=when, known=known)
+
+    def series(self, metric: str, *, known_at: KnownAt = None) -> list[Figure]:
+        """Every figure reported for `metric`, in valid-time order, as known at `known_at`."""
+        known = self.resolve_known_at(known_at)
+        versions = self._index().metrics.get(metric)
+        if versions is None:
+            return []
+        return [figure_of(v, dt.date.max) for v in versions.visible(known)]
+
+    def tracks(self, *, known_at: KnownAt = None) -> list[str]:
+        """Every track with a status event, as known at `known_at`, sorted."""
+        known = self.resolve_known_at(known_at)
+        return sorted(t for t, vs in self._index().tracks.items() if vs.visible(known))
 
 
 def open(  # noqa: A001 - the public name the contract promises

@@ -1,0 +1,168 @@
+"""The certainty rules for status periods: the one place they are written down.
+
+Status events of a track, taken in valid-time order (`When.sort_key`, ties by
+position), each start a *segment* in which their status holds, until the next
+event starts (or, for an interval event, until the interval ends; then the
+status from before the interval resumes, if the interval certainly ends before
+the next event starts).
+
+bilatlog takes the sort order as the order things happened in; only the days
+are uncertain. So event k cannot have happened after event k+1, and the latest
+possible start of event k is the smallest latest-start of it and every later
+event (`effective_latest`).
+
+A segment holds at a query period [dlo, dhi] (one day, or an imprecise date):
+
+- CERTAIN if it certainly started by dlo and certainly had not ended by dhi:
+  `start_hi <= dlo and dhi < end_lo`;
+- POSSIBLE if it may have started by dhi and may not have ended by dlo:
+  `start_lo <= dhi and dlo < end_hi`;
+- NO otherwise.
+
+(For a single day D this is Dyreson and Snodgrass's rule; for an imprecise
+date it reads "certain throughout the period, possible at some point in it".)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Final
+
+import attrs
+
+from bilatlog.time import Truth
+
+if TYPE_CHECKING:
+    from bilatlog.events import Event
+
+__all__ = ["MAX", "MIN", "Segment", "StatusVersion", "build_segments", "next_day", "truth_of"]
+
+MIN: Final = dt.date.min
+MAX: Final = dt.date.max
+_DAY: Final = dt.timedelta(days=1)
+
+
+def next_day(d: dt.date) -> dt.date:
+    """The day after `d` (date.max stays date.max: "never")."""
+    return d if d == MAX else d + _DAY
+
+
+@attrs.define(slots=True, eq=False)
+class StatusVersion:
+    """One version of an event (original or corrected) as the indexes keep it.
+
+    `pos_from`/`pos_to` say for which knowledge positions this version is the
+    current one: `pos_from <= K < pos_to`.
+    """
+
+    event: Event
+    position: int  # the original event's position: the tie-breaker in valid-time order
+    pos_from: int
+    pos_to: int
+    s_lo: dt.date
+    s_hi: dt.date
+    end: tuple[dt.date, dt.date] | None  # inclusive last-day bounds of an interval, or None
+
+    @property
+    def key(self) -> tuple[dt.date, dt.date, str, int]:
+        """Valid-time order: `When.sort_key`, then the original position."""
+        on = self.event.on
+        return (on.lo, on.hi, on.edtf, self.position)
+
+    def visible(self, known: int) -> bool:
+        """Is this the current version as the log stood at position `known`?"""
+        return self.pos_from <= known < self.pos_to
+
+
+def make_version(event: Event, position: int, pos_from: int) -> StatusVersion:
+    """Index one version of an event."""
+    on = event.on
+    s_lo, s_hi = on.start_bounds
+    end = on.end_bounds if on.is_interval and not on.end_open else None
+    return StatusVersion(
+        event=event,
+        position=position,
+        pos_from=pos_from,
+        pos_to=2**62,
+        s_lo=s_lo,
+        s_hi=s_hi,
+        end=end,
+    )
+
+
+@attrs.frozen
+class Segment:
+    """A period in which one status holds, with bounds on its start and end days.
+
+    `end_lo`/`end_hi` bound the first day it no longer holds. `contiguous`
+    says the next segment starts exactly when this one ends (no gap).
+    """
+
+    status: str
+    start_lo: dt.date
+    start_hi: dt.date
+    end_lo: dt.date
+    end_hi: dt.date
+    version: StatusVersion
+    revert: bool = False  # the status resumed after an interval ended
+    contiguous: bool = True
+
+
+def truth_of(seg: Segment, dlo: dt.date, dhi: dt.date) -> Truth:
+    """Does `seg` hold during [dlo, dhi]? (see the module docstring)."""
+    if seg.start_hi <= dlo and dhi < seg.end_lo:
+        return Truth.CERTAIN
+    if seg.start_lo <= dhi and dlo < seg.end_hi:
+        return Truth.POSSIBLE
+    return Truth.NO
+
+
+def effective_latest(versions: Sequence[StatusVersion]) -> list[dt.date]:
+    """Latest possible start of each event, given that the order is the valid-time order."""
+    out = [MAX] * len(versions)
+    m = MAX
+    for i in range(len(versions) - 1, -1, -1):
+        m = min(m, versions[i].s_hi)
+        out[i] = m
+    return out
+
+
+def build_segments(versions: Sequence[StatusVersion]) -> list[Segment]:
+    """Turn a track's status versions (in valid-time order) into segments.
+
+    The last version's segment runs on: no later event is known to end it.
+    """
+    t_hi = effective_latest(versions)
+    segs: list[Segment] = []
+    n = len(versions)
+    for i, v in enumerate(versions):
+        status = v.event.status
+        assert status is not None  # noqa: S101 - only status events are indexed here
+        before = segs[-1].status if segs else None
+        if i + 1 < n:
+            nxt_lo, nxt_hi = versions[i + 1].s_lo, t_hi[i + 1]
+        else:
+            nxt_lo = nxt_hi = MAX
+        if v.end is not None:
+            end_lo, end_hi = next_day(v.end[0]), next_day(v.end[1])
+            if end_hi <= nxt_lo:
+                # the interval certainly ends before the next event: the old status resumes
+                segs.append(
+                    Segment(
+                        status, v.s_lo, t_hi[i], end_lo, end_hi, v, contiguous=before is not None
+                    )
+                )
+                if before is not None:
+                    segs.append(Segment(before, end_lo, end_hi, nxt_lo, nxt_hi, v, revert=True))
+                continue
+            # it may still run when the next event starts, which then ends it
+            segs.append(
+                Segment(
+                    status, v.s_lo, t_hi[i], min(end_lo, nxt_lo), min(end_hi, nxt_hi), v,
+                    contiguous=False,
+                )
+            )  # fmt: skip
+            continue
+        segs.append(Segment(status, v.s_lo, t_hi[i], nxt_lo, nxt_hi, v))
+    return segs

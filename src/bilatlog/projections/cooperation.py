@@ -1,0 +1,311 @@
+"""The cooperation projection: the status of every track, with its certainty, at any date.
+
+Results are plain immutable records: `State` (a mapping of track to
+`TrackState`, plus `planned` and `metrics`), `Period` (from `history`),
+`Change` (from `diff`), `Explanation` (from `explain`) and `Figure`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from bilatlog.events import Event, RecordedEvent, Source
+from bilatlog.projections._index import KnowledgeIndex
+from bilatlog.projections._segments import Segment, StatusVersion, truth_of
+from bilatlog.time import Truth, When
+
+__all__ = [
+    "Change",
+    "ExplainedEvent",
+    "Explanation",
+    "Figure",
+    "Period",
+    "State",
+    "TrackState",
+    "compute_state",
+    "figure_of",
+    "history_of",
+]
+
+
+@attrs.frozen(kw_only=True)
+class TrackState:
+    """The state of one track at a date.
+
+    Attributes:
+        track: the track's slug.
+        status: the status that most plausibly holds: the certain one if any,
+            else the latest that may hold.
+        since: when that status began (the `When` of the event behind it).
+        truth: `CERTAIN` if `status` surely holds, `POSSIBLE` if it may.
+        possible: every status that may hold, in valid-time order.
+        events: the events behind those statuses (as known, corrections applied).
+    """
+
+    track: str
+    status: str
+    since: When
+    truth: Truth
+    possible: tuple[str, ...]
+    events: tuple[Event, ...]
+
+
+@attrs.frozen(kw_only=True)
+class Figure:
+    """A reported figure: `data={"metric": ..., "value": ..., "unit": ...}` on an event."""
+
+    metric: str
+    value: Any
+    unit: str | None
+    on: When
+    truth: Truth
+    event: Event
+
+
+class State(Mapping[str, TrackState]):
+    """The state of cooperation at a date, as known at a position: track -> `TrackState`.
+
+    Attributes:
+        at: the query date (a `When`).
+        known_at: the log position the answer uses.
+        planned: planned events still expected (their latest date is on or
+            after the query date, and nothing has certainly fulfilled them).
+        metrics: metric name -> the latest `Figure` possibly reported by then.
+    """
+
+    def __init__(
+        self,
+        *,
+        at: When,
+        known_at: int,
+        tracks: dict[str, TrackState],
+        planned: tuple[Event, ...],
+        metrics: dict[str, Figure],
+    ) -> None:
+        """Build a state (bilatlog does this for you)."""
+        self.at = at
+        self.known_at = known_at
+        self._tracks = tracks
+        self.planned = planned
+        self.metrics: Mapping[str, Figure] = metrics
+
+    def __getitem__(self, track: str) -> TrackState:
+        """Return the state of `track` (KeyError if no status may hold by then)."""
+        return self._tracks[track]
+
+    def __iter__(self) -> Iterator[str]:
+        """Iterate over tracks, sorted."""
+        return iter(sorted(self._tracks))
+
+    def __len__(self) -> int:
+        """Return how many tracks have a status that may hold."""
+        return len(self._tracks)
+
+    def __eq__(self, other: object) -> bool:
+        """Compare date, knowledge, tracks, plans and figures."""
+        if not isinstance(other, State):
+            return NotImplemented
+        return (self.at, self.known_at, self._tracks, self.planned, dict(self.metrics)) == (
+            other.at,
+            other.known_at,
+            other._tracks,  # noqa: SLF001 - same class
+            other.planned,
+            dict(other.metrics),
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        """Show the date, the knowledge position and each track's status."""
+        rows = ", ".join(f"{t}: {s.status} ({s.truth.value})" for t, s in self.items())
+        return f"<State at {self.at.edtf} known_at={self.known_at}: {rows}>"
+
+
+@attrs.frozen(kw_only=True)
+class Period:
+    """A period in which a track had one status (from `Timeline.history`).
+
+    Attributes:
+        track, status: what held.
+        start: when it began (a `When`).
+        end: when it stopped (the next period's start), or None if it still holds.
+        truth: `CERTAIN` if it surely held for some time, `POSSIBLE` if it may
+            never have held (its bounds overlap its neighbours' entirely).
+        events: the events behind it.
+    """
+
+    track: str
+    status: str
+    start: When
+    end: When | None
+    truth: Truth
+    events: tuple[Event, ...]
+
+
+@attrs.frozen(kw_only=True)
+class Change:
+    """How one track differs between two dates (from `Timeline.diff`)."""
+
+    track: str
+    before: TrackState | None
+    after: TrackState | None
+    events: tuple[Event, ...]
+
+
+@attrs.frozen(kw_only=True)
+class ExplainedEvent:
+    """One event behind a track's state, with its whole record of revision.
+
+    Attributes:
+        event: the event as known (corrections applied), or as last known if retracted.
+        original: the event as first recorded, with position and recorded_at.
+        corrections: the corrections applied, as recorded (each with its reason).
+        retraction: the retraction, if the event was withdrawn by then.
+        truth: has it happened by the query date?
+    """
+
+    event: Event
+    original: RecordedEvent
+    corrections: tuple[RecordedEvent, ...]
+    retraction: RecordedEvent | None
+    truth: Truth
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """Every source cited: the event's, then each correction's and the retraction's."""
+        out = list(self.event.sources)
+        for rec in (*self.corrections, *((self.retraction,) if self.retraction else ())):
+            r = rec.record
+            out.extend(s for s in getattr(r, "sources", ()) if s not in out)
+        return tuple(out)
+
+
+@attrs.frozen(kw_only=True)
+class Explanation:
+    """Why a track is in its state at a date (from `Timeline.explain`)."""
+
+    track: str
+    at: When
+    known_at: int
+    state: TrackState | None
+    entries: tuple[ExplainedEvent, ...]
+
+
+# -- computations --------------------------------------------------------------------
+
+
+def _since(seg: Segment) -> When:
+    on = seg.version.event.on
+    if seg.revert:
+        return on.end or on
+    return on.start or on
+
+
+def track_state(
+    track: str, segs: Sequence[Segment], dlo: dt.date, dhi: dt.date
+) -> TrackState | None:
+    """Summarise the segments that may hold during [dlo, dhi] into a `TrackState`."""
+    held = [(s, t) for s in segs if (t := truth_of(s, dlo, dhi)) is not Truth.NO]
+    if not held:
+        return None
+    chosen, truth = next(((s, t) for s, t in held if t is Truth.CERTAIN), held[-1])
+    statuses = tuple(dict.fromkeys(s.status for s, _ in held))
+    if truth is Truth.POSSIBLE and len(statuses) == 1:
+        first, last = held[0][0], held[-1][0]
+        # one status in every possible world where something holds: is something certain to?
+        if first.start_hi <= dlo and dhi < last.end_lo and all(s.contiguous for s, _ in held[:-1]):
+            truth = Truth.CERTAIN
+    events = tuple(dict.fromkeys(s.version.event for s, _ in held))
+    return TrackState(
+        track=track,
+        status=chosen.status,
+        since=_since(chosen),
+        truth=truth,
+        possible=statuses,
+        events=events,
+    )
+
+
+def figure_of(v: StatusVersion, dhi: dt.date) -> Figure:
+    """The `Figure` an event reports, with the truth that it was reported by `dhi`."""
+    e = v.event
+    unit = e.data.get("unit")
+    return Figure(
+        metric=str(e.data["metric"]),
+        value=e.data.get("value"),
+        unit=unit if isinstance(unit, str) else None,
+        on=e.on,
+        truth=Truth.of(certain=e.on.hi <= dhi, possible=e.on.lo <= dhi),
+        event=e,
+    )
+
+
+def compute_state(index: KnowledgeIndex, at: When, known: int) -> State:
+    """The cooperation state at `at` (a day, or an imprecise date) as known at position `known`."""
+    dlo, dhi = at.lo, at.hi
+    tracks: dict[str, TrackState] = {}
+    for track, versions in index.tracks.items():
+        if not versions.los or versions.los[0] > dhi:
+            continue
+        ts = track_state(track, index.track_segments(track, dlo, dhi, known), dlo, dhi)
+        if ts is not None:
+            tracks[track] = ts
+    metrics: dict[str, Figure] = {}
+    for name, versions in index.metrics.items():
+        latest = _latest_visible(versions.items, versions.los, dhi, known)
+        if latest is not None:
+            metrics[name] = figure_of(latest, dhi)
+    planned = tuple(
+        v.event
+        for v in sorted(index.plans, key=lambda v: v.key)
+        if v.visible(known) and v.event.on.hi >= dlo and not _fulfilled(index, v, dhi, known)
+    )
+    return State(at=at, known_at=known, tracks=tracks, planned=planned, metrics=metrics)
+
+
+def _latest_visible(
+    items: list[StatusVersion], los: list[dt.date], dhi: dt.date, known: int
+) -> StatusVersion | None:
+    import bisect  # noqa: PLC0415 - tiny, local helper
+
+    j = bisect.bisect_right(los, dhi) - 1
+    while j >= 0:
+        if items[j].visible(known):
+            return items[j]
+        j -= 1
+    return None
+
+
+def _fulfilled(index: KnowledgeIndex, plan: StatusVersion, dhi: dt.date, known: int) -> bool:
+    return any(
+        f.visible(known) and f.event.on.hi <= dhi for f in index.fulfilments.get(plan.event.id, ())
+    )
+
+
+def history_of(index: KnowledgeIndex, track: str, known: int) -> list[Period]:
+    """Every status period of `track`, as known at `known`."""
+    segs = index.track_history(track, known)
+    out: list[Period] = []
+    for i, s in enumerate(segs):
+        if i + 1 < len(segs) and s.contiguous:
+            end: When | None = _since(segs[i + 1])
+        elif s.version.end is not None and not s.revert:
+            end = s.version.event.on.end
+        else:
+            end = None
+        events = (s.version.event,)
+        out.append(
+            Period(
+                track=track,
+                status=s.status,
+                start=_since(s),
+                end=end,
+                truth=Truth.CERTAIN if s.start_hi < s.end_lo else Truth.POSSIBLE,
+                events=events,
+            )
+        )
+    return out
