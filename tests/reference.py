@@ -1,4 +1,6 @@
-"""A naive reference for the cooperation projection: fold everything, filter by knowledge, then by date.
+"""A naive reference for the cooperation projection.
+
+Fold everything, filter by knowledge, then by date.
 
 Deliberately simple and independent of bilatlog's indexes: it re-reads every
 record for every question. The fast path must agree with it on every backend.
@@ -87,7 +89,7 @@ def naive_state(records: list[RecordedEvent], at: When, known: int) -> dict:
     for track, items in tracks.items():
         held = []
         for seg in naive_segments(items):
-            status, s_lo, s_hi, e_lo, e_hi, ev, revert, contiguous = seg
+            _, s_lo, s_hi, e_lo, e_hi, _, _, _ = seg
             if s_hi <= dlo and dhi < e_lo:
                 held.append((seg, Truth.CERTAIN))
             elif s_lo <= dhi and dlo < e_hi:
@@ -121,7 +123,7 @@ def naive_state(records: list[RecordedEvent], at: When, known: int) -> dict:
         if e.planned and e.on.hi >= dlo and e.id not in fulfilled
     )
     metrics = {}
-    for e, p in sorted(events, key=lambda x: (x[0].on.sort_key, x[1])):
+    for e, _ in sorted(events, key=lambda x: (x[0].on.sort_key, x[1])):
         m = e.data.get("metric")
         if not e.planned and isinstance(m, str) and e.on.lo <= dhi:
             metrics[m] = (e.data.get("value"), e.on.edtf, e.id)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reference import as_plain, naive_state
 
 import bilatlog as bl
 from bilatlog.testing import FakeClock
+from reference import as_plain, naive_state
 
 TRACKS = ["dea-operations", "merida-initiative", "dea-visas"]
 STATUSES = ["active", "suspended", "ended", "restored"]

@@ -215,17 +215,19 @@ class Timeline:
         sources: Iterable[Source | Mapping[str, Any]] = (),
         id: str | None = None,  # noqa: A002 - mirrors Event.id
         expected_position: int | None = None,
-        **changes: Any,  # noqa: ANN401 - any correctable field
+        changes: Mapping[str, Any] | None = None,
+        **fields_changed: Any,  # noqa: ANN401 - any correctable field
     ) -> RecordedEvent:
         """Record a correction of an earlier event: new values for some of its fields.
 
         `tl.correct(ev.id, reason="source gives the exact day", on="2020-10-15")`.
         From its own recording on, queries see the corrected event; as known
-        before it, the original.
+        before it, the original. `sources` are the correction's own sources; to
+        replace the event's sources (or any field), pass `changes={"sources": [...]}`.
         """
         fields: dict[str, Any] = {
             "target": event_id,
-            "changes": changes,
+            "changes": {**(changes or {}), **fields_changed},
             "reason": reason,
             "sources": sources,
         }

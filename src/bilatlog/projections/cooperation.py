@@ -7,6 +7,7 @@ Results are plain immutable records: `State` (a mapping of track to
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -15,7 +16,7 @@ import attrs
 
 from bilatlog.events import Event, RecordedEvent, Source
 from bilatlog.projections._index import KnowledgeIndex
-from bilatlog.projections._segments import Segment, StatusVersion, truth_of
+from bilatlog.projections._segments import MAX, Segment, StatusVersion, truth_of
 from bilatlog.time import Truth, When
 
 __all__ = [
@@ -112,7 +113,7 @@ class State(Mapping[str, TrackState]):
         return (self.at, self.known_at, self._tracks, self.planned, dict(self.metrics)) == (
             other.at,
             other.known_at,
-            other._tracks,  # noqa: SLF001 - same class
+            other._tracks,
             other.planned,
             dict(other.metrics),
         )
@@ -219,14 +220,17 @@ def track_state(
         # one status in every possible world where something holds: is something certain to?
         if first.start_hi <= dlo and dhi < last.end_lo and all(s.contiguous for s, _ in held[:-1]):
             truth = Truth.CERTAIN
-    events = tuple(dict.fromkeys(s.version.event for s, _ in held))
+    events: list[Event] = []
+    for s, _ in held:  # unique, in order (by identity: hashing whole events is slow)
+        if not any(e is s.version.event for e in events):
+            events.append(s.version.event)
     return TrackState(
         track=track,
         status=chosen.status,
         since=_since(chosen),
         truth=truth,
         possible=statuses,
-        events=events,
+        events=tuple(events),
     )
 
 
@@ -249,8 +253,32 @@ def compute_state(index: KnowledgeIndex, at: When, known: int) -> State:
     dlo, dhi = at.lo, at.hi
     tracks: dict[str, TrackState] = {}
     for track, versions in index.tracks.items():
-        if not versions.los or versions.los[0] > dhi:
+        los = versions.los
+        if not los or los[0] > dhi:
             continue
+        # The common case, answered without building segments: the last version that may
+        # have started by dhi is a point event that certainly started by dlo. Everything
+        # after it starts after dhi, everything before it ended by its start: it holds,
+        # certainly, alone (the general path below gives the same answer, only slower).
+        items = versions.items
+        j = bisect.bisect_right(los, dhi) - 1
+        while j >= 0 and not (items[j].pos_from <= known < items[j].pos_to):
+            j -= 1
+        if j >= 0:
+            v = items[j]
+            if v.end is None and v.s_hi <= dlo and dhi < MAX:
+                e = v.event
+                status = e.status
+                assert status is not None  # noqa: S101 - tracks hold status events only
+                tracks[track] = TrackState(
+                    track=track,
+                    status=status,
+                    since=e.on.start or e.on,
+                    truth=Truth.CERTAIN,
+                    possible=(status,),
+                    events=(e,),
+                )
+                continue
         ts = track_state(track, index.track_segments(track, dlo, dhi, known), dlo, dhi)
         if ts is not None:
             tracks[track] = ts
@@ -270,8 +298,6 @@ def compute_state(index: KnowledgeIndex, at: When, known: int) -> State:
 def _latest_visible(
     items: list[StatusVersion], los: list[dt.date], dhi: dt.date, known: int
 ) -> StatusVersion | None:
-    import bisect  # noqa: PLC0415 - tiny, local helper
-
     j = bisect.bisect_right(los, dhi) - 1
     while j >= 0:
         if items[j].visible(known):

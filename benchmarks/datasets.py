@@ -1,0 +1,67 @@
+"""Deterministic benchmark timelines: N events over 1,000 tracks, imprecise dates,
+5% backfilled (dated before what was already recorded), 1% corrected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import bilatlog as bl
+from bilatlog.events import Correction
+
+STATUSES = ("active", "suspended", "ended", "restored", "curtailed")
+START = dt.date(1990, 1, 1)
+
+
+def _date(rng: random.Random, day: dt.date) -> str:
+    r = rng.random()
+    if r < 0.70:
+        return day.isoformat()
+    if r < 0.85:
+        return day.isoformat()[:7]
+    if r < 0.90:
+        return day.isoformat()[:7] + "~"
+    if r < 0.95:
+        return f"[{day.isoformat()[:7]}..{(day + dt.timedelta(days=90)).isoformat()[:7]}]"
+    return day.isoformat()[:4]
+
+
+def records(n: int, *, tracks: int = 1000, seed: int = 20211015) -> list[bl.Event | Correction]:
+    """Records to append, in append order (events, with corrections interleaved)."""
+    rng = random.Random(seed)
+    out: list[bl.Event | Correction] = []
+    span = 32 * 365  # days covered
+    events = 0
+    while events < n:
+        i = events
+        # valid time advances with the append order; 5% are backfilled far into the past
+        progress = int(span * i / n)
+        offset = rng.randrange(progress + 1) if rng.random() < 0.05 else progress
+        day = START + dt.timedelta(days=offset)
+        ev = bl.Event(
+            id=f"b{seed}-{i}",
+            type="cooperation.changed",
+            on=_date(rng, day),
+            track=f"track-{rng.randrange(tracks)}",
+            status=rng.choice(STATUSES),
+            actors=("US", "MX"),
+            summary="status change",
+        )
+        out.append(ev)
+        events += 1
+        if rng.random() < 0.01 and i > 0:
+            target = f"b{seed}-{rng.randrange(i)}"
+            out.append(
+                Correction(target=target, changes={"status": rng.choice(STATUSES)}, reason="fix")
+            )
+    return out
+
+
+def build(target: object, n: int, *, batch: int = 1000, seed: int = 20211015) -> bl.Timeline:
+    """Open `target` and fill it with `records(n)` in batches."""
+    tl = bl.open(target)  # type: ignore[arg-type]
+    recs = records(n, seed=seed)
+    for i in range(0, len(recs), batch):
+        tl.append(recs[i : i + batch])
+    return tl
