@@ -65,9 +65,7 @@ def test_backfilled_events_fold_in_valid_time_order(tl):
 
 def test_interval_event_holds_over_its_interval_then_the_old_status_resumes(tl):
     """An event dated by an interval holds its status over the interval."""
-    tl.record(
-        "visas.frozen", on="2012-03/2013-06", track="dea-operations", status="restricted"
-    )
+    tl.record("visas.frozen", on="2012-03/2013-06", track="dea-operations", status="restricted")
     assert tl.state_at("2012-12-01")["dea-operations"].status == "restricted"
     after = tl.state_at("2013-07-01")["dea-operations"]
     assert (after.status, after.truth) == ("active", Truth.CERTAIN)

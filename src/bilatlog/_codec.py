@@ -21,6 +21,7 @@ There is no global converter: each backend owns a `Codec`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
@@ -86,6 +87,7 @@ def format_instant(instant: dt.datetime) -> str:
     return instant.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+@functools.lru_cache(maxsize=4096)  # a batch shares one instant: parse it once
 def parse_instant(text: str) -> dt.datetime:
     """Parse what `format_instant` wrote."""
     return dt.datetime.fromisoformat(text).astimezone(dt.UTC)

@@ -80,6 +80,14 @@ class FrozenDict(Mapping[str, "JSONValue"]):
         """Return the number of keys."""
         return len(self._d)
 
+    def __contains__(self, key: object) -> bool:
+        """Tell whether `key` is a key (fast: no ABC machinery)."""
+        return key in self._d
+
+    def get(self, key: str, default: JSONValue = None) -> JSONValue:  # type: ignore[override]
+        """Return the value for `key`, or `default` (fast: no ABC machinery)."""
+        return self._d.get(key, default)
+
     def __hash__(self) -> int:
         """Hash by content, independent of key order."""
         if self._h is None:

@@ -26,6 +26,7 @@ date it reads "certain throughout the period, possible at some point in it".)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final, NamedTuple
 
@@ -35,6 +36,7 @@ from bilatlog.time import Truth
 
 if TYPE_CHECKING:
     from bilatlog.events import Event
+    from bilatlog.time import When
 
 __all__ = ["MAX", "MIN", "Segment", "StatusVersion", "build_segments", "next_day", "truth_of"]
 
@@ -63,23 +65,22 @@ class StatusVersion:
     s_lo: dt.date
     s_hi: dt.date
     end: tuple[dt.date, dt.date] | None  # inclusive last-day bounds of an interval, or None
-
-    @property
-    def key(self) -> tuple[dt.date, dt.date, str, int]:
-        """Valid-time order: `When.sort_key`, then the original position."""
-        on = self.event.on
-        return (on.lo, on.hi, on.edtf, self.position)
+    key: tuple[dt.date, dt.date, str, int]  # valid-time order: When.sort_key, then position
 
     def visible(self, known: int) -> bool:
         """Tell whether this is the current version as the log stood at position `known`."""
         return self.pos_from <= known < self.pos_to
 
 
+@functools.lru_cache(maxsize=65536)
+def _bounds(on: When) -> tuple[dt.date, dt.date, tuple[dt.date, dt.date] | None]:
+    s_lo, s_hi = on.start_bounds
+    return s_lo, s_hi, (on.end_bounds if on.is_interval and not on.end_open else None)
+
+
 def make_version(event: Event, position: int, pos_from: int) -> StatusVersion:
     """Index one version of an event."""
-    on = event.on
-    s_lo, s_hi = on.start_bounds
-    end = on.end_bounds if on.is_interval and not on.end_open else None
+    s_lo, s_hi, end = _bounds(event.on)
     return StatusVersion(
         event=event,
         position=position,
@@ -88,6 +89,7 @@ def make_version(event: Event, position: int, pos_from: int) -> StatusVersion:
         s_lo=s_lo,
         s_hi=s_hi,
         end=end,
+        key=(event.on.lo, event.on.hi, event.on.edtf, position),
     )
 
 
