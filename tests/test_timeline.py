@@ -85,7 +85,7 @@ def test_known_at_forms(tl):
     assert tl.state_at("2020-10-15")["dea-operations"].truth is Truth.CERTAIN
     assert tl.state_at("2020-10-15", known_at=0).get("dea-operations") is None
     with pytest.raises(bl.ValidationError, match="naive"):
-        tl.state_at("2021", known_at=dt.datetime(2021, 1, 1))  # noqa: DTZ001
+        tl.state_at("2021", known_at=dt.datetime(2021, 1, 1))
     with pytest.raises(bl.ValidationError, match="known_at"):
         tl.state_at("2021", known_at="last week")
     with pytest.raises(bl.ValidationError, match="known_at"):
@@ -176,10 +176,11 @@ def test_plans_never_change_a_status_and_show_until_fulfilled():
 def test_figures_and_their_corrections():
     """Figures feed State.metrics and series(); corrected figures differ by knowledge."""
     t = memory_timeline()
-    deaths = t.record("figures.reported", on="2020", id="od-2020",
-                      data={"metric": "us.overdose-deaths", "value": 93331, "unit": "deaths"})  # fmt: skip
-    t.record("figures.reported", on="2008",
-             data={"metric": "us.overdose-deaths", "value": 36450, "unit": "deaths"})  # fmt: skip
+    metric = "us.overdose-deaths"
+    deaths = t.record(
+        "figures.reported", on="2020", data={"metric": metric, "value": 93331, "unit": "deaths"}
+    )
+    t.record("figures.reported", on="2008", data={"metric": metric, "value": 36450})
     t.clock.advance(days=200)
     t.correct(deaths.id, reason="final count", data={"metric": "us.overdose-deaths",
               "value": 91799, "unit": "deaths"})  # fmt: skip
