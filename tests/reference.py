@@ -108,7 +108,22 @@ def naive_state(records: list[RecordedEvent], at: When, known: int) -> dict:
         ):
             truth = Truth.CERTAIN
         ev = chosen[5]
-        since = (ev.on.end or ev.on) if chosen[6] else (ev.on.start or ev.on)
+        if chosen[6]:
+            since = ev.on.end or ev.on
+        else:
+            # the run of point events with the same status that ends at the chosen one
+            segs = naive_segments(items)
+            k = next(i for i, s in enumerate(segs) if s[5] is ev and not s[6])
+            while (
+                not (ev.on.is_interval and not ev.on.end_open)
+                and k > 0
+                and segs[k - 1][0] == chosen[0]
+                and not segs[k - 1][6]
+                and not (segs[k - 1][5].on.is_interval and not segs[k - 1][5].on.end_open)
+            ):
+                k -= 1
+            first = segs[k][5]
+            since = first.on.start or first.on
         out_tracks[track] = {
             "status": chosen[0],
             "truth": truth,

@@ -54,6 +54,23 @@ class SortedVersions:
         self.los.insert(i, v.s_lo)
         self.items.insert(i, v)
 
+    def run_start(self, v: StatusVersion, known: int) -> StatusVersion:
+        """The first version of the run of point events with `v`'s status that ends at `v`.
+
+        "Active since 2008" stays true when a later event re-states "active".
+        """
+        i = bisect.bisect_left(self.keys, v.key) - 1
+        status = v.event.status
+        while i >= 0:
+            w = self.items[i]
+            i -= 1
+            if not (w.pos_from <= known < w.pos_to):
+                continue
+            if w.event.status != status or w.end is not None:
+                break
+            v = w
+        return v
+
     def visible(self, known: int) -> list[StatusVersion]:
         return [v for v in self.items if v.visible(known)]
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from bilatlog.events import Event, RecordedEvent, Source
-from bilatlog.projections._index import KnowledgeIndex
+from bilatlog.projections._index import KnowledgeIndex, SortedVersions
 from bilatlog.projections._segments import MAX, Segment, StatusVersion, truth_of
 from bilatlog.time import Truth, When
 
@@ -199,6 +200,17 @@ class Explanation:
 # -- computations --------------------------------------------------------------------
 
 
+def _segment_since(versions: SortedVersions, known: int, seg: Segment) -> When:
+    return _since(seg) if seg.revert else _since_run(versions, seg.version, known)
+
+
+def _since_run(versions: SortedVersions, v: StatusVersion, known: int) -> When:
+    if v.end is not None:
+        return v.event.on.start or v.event.on
+    on = versions.run_start(v, known).event.on
+    return on.start or on
+
+
 def _since(seg: Segment) -> When:
     on = seg.version.event.on
     if seg.revert:
@@ -207,7 +219,11 @@ def _since(seg: Segment) -> When:
 
 
 def track_state(
-    track: str, segs: Sequence[Segment], dlo: dt.date, dhi: dt.date
+    track: str,
+    segs: Sequence[Segment],
+    dlo: dt.date,
+    dhi: dt.date,
+    since: Callable[[Segment], When],
 ) -> TrackState | None:
     """Summarise the segments that may hold during [dlo, dhi] into a `TrackState`."""
     held = [(s, t) for s in segs if (t := truth_of(s, dlo, dhi)) is not Truth.NO]
@@ -227,7 +243,7 @@ def track_state(
     return TrackState(
         track=track,
         status=chosen.status,
-        since=_since(chosen),
+        since=since(chosen),
         truth=truth,
         possible=statuses,
         events=tuple(events),
@@ -270,16 +286,23 @@ def compute_state(index: KnowledgeIndex, at: When, known: int) -> State:
                 e = v.event
                 status = e.status
                 assert status is not None  # noqa: S101 - tracks hold status events only
+                first = versions.run_start(v, known).event.on
                 tracks[track] = TrackState(
                     track=track,
                     status=status,
-                    since=e.on.start or e.on,
+                    since=first.start or first,
                     truth=Truth.CERTAIN,
                     possible=(status,),
                     events=(e,),
                 )
                 continue
-        ts = track_state(track, index.track_segments(track, dlo, dhi, known), dlo, dhi)
+        ts = track_state(
+            track,
+            index.track_segments(track, dlo, dhi, known),
+            dlo,
+            dhi,
+            functools.partial(_segment_since, versions, known),
+        )
         if ts is not None:
             tracks[track] = ts
     metrics: dict[str, Figure] = {}
@@ -317,6 +340,29 @@ def history_of(index: KnowledgeIndex, track: str, known: int) -> list[Period]:
     segs = index.track_history(track, known)
     out: list[Period] = []
     for i, s in enumerate(segs):
+        prev = segs[i - 1] if i else None
+        if (
+            prev is not None
+            and out
+            and prev.status == s.status
+            and prev.contiguous
+            and prev.version.end is None
+            and not s.revert
+            and s.version.end is None
+        ):
+            # the same status re-stated: one period, with both events behind it
+            last = out.pop()
+            s_end = _since(segs[i + 1]) if i + 1 < len(segs) and s.contiguous else None
+            truth = Truth.CERTAIN if s.start_hi < s.end_lo else Truth.POSSIBLE
+            out.append(
+                attrs.evolve(
+                    last,
+                    end=s_end,
+                    truth=last.truth | truth,
+                    events=(*last.events, s.version.event),
+                )
+            )
+            continue
         if i + 1 < len(segs) and s.contiguous:
             end: When | None = _since(segs[i + 1])
         elif s.version.end is not None and not s.revert:
