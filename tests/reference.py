@@ -135,7 +135,10 @@ def naive_state(records: list[RecordedEvent], at: When, known: int) -> dict:
     planned = tuple(
         e.id
         for e, _ in sorted(events, key=lambda x: (x[0].on.sort_key, x[1]))
-        if e.planned and e.on.hi >= dlo and e.id not in fulfilled
+        if e.planned
+        and e.on.hi >= dlo
+        and (e.announced is None or e.announced.lo <= dhi)
+        and e.id not in fulfilled
     )
     metrics = {}
     for e, _ in sorted(events, key=lambda x: (x[0].on.sort_key, x[1])):

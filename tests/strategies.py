@@ -70,5 +70,6 @@ def events(draw: st.DrawFn, *, tracks: st.SearchStrategy[str] | None = None) -> 
         summary=draw(st.text(max_size=40)),
         data=draw(st.dictionaries(st.text(max_size=8), json_values, max_size=3)),
         sources=draw(st.lists(sources, max_size=2)),
-        planned=draw(st.booleans()),
+        planned=(planned := draw(st.booleans())),
+        announced=draw(st.none() | whens()) if planned else None,
     )

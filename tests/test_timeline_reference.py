@@ -63,6 +63,7 @@ def timelines(draw: st.DrawFn):
             status=draw(st.sampled_from(STATUSES)) if kind == "status" or planned else None,
             data={"metric": "deaths", "value": i, "unit": "people"} if kind == "metric" else None,
             planned=planned,
+            announced=draw(st.none() | dates()) if planned else None,
             fulfils=fulfils,
         )
         events.append(ev)

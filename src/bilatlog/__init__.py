@@ -7,6 +7,7 @@ day, with honest answers for imprecise dates: certain, possible or no.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from bilatlog import examples
 from bilatlog.events import Correction, Event, RecordedEvent, Retraction, Source
 from bilatlog.exceptions import (
     BilatlogError,
@@ -41,5 +42,6 @@ __all__ = [
     "ValidationError",
     "When",
     "__version__",
+    "examples",
     "open",
 ]

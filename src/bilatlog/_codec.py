@@ -126,6 +126,8 @@ def _unstructure_event(e: Event) -> dict[str, Any]:
         out["sources"] = [_unstructure_source(s) for s in e.sources]
     if e.planned:
         out["planned"] = True
+    if e.announced is not None:
+        out["announced"] = e.announced.edtf
     if e.fulfils is not None:
         out["fulfils"] = e.fulfils
     return out
@@ -170,6 +172,8 @@ def _trusted_event(d: dict[str, Any]) -> Event:
     sources = d.get("sources")
     _set(e, "sources", tuple(_trusted_source(s) for s in sources) if sources else ())
     _set(e, "planned", d.get("planned", False))
+    announced = d.get("announced")
+    _set(e, "announced", None if announced is None else When.parse(announced))
     _set(e, "fulfils", d.get("fulfils"))
     _set(e, "id", d["id"])
     return e

@@ -1,50 +1,495 @@
-"""The `bilatlog` command: a thin layer over `Timeline`."""
+"""The `bilatlog` command: a thin layer over `Timeline`, one subcommand per question.
+
+Every subcommand reads `--store` (default: the bundled US-Mexico example, read
+only) and prints a table (default), JSON or CSV. Bad input exits with status 2
+and one line on standard error; nothing is written.
+"""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
 
 import bilatlog
+from bilatlog import examples
+from bilatlog.events import Event, RecordedEvent, Source
+from bilatlog.exceptions import BilatlogError, ValidationError
+from bilatlog.projections import Change, Period, State
+from bilatlog.time import When
+from bilatlog.timeline import Timeline
 
-if TYPE_CHECKING:
-    from collections.abc import Sequence
+__all__ = ["COMMANDS", "build_parser", "main"]
+
+Row = dict[str, Any]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but errors are one line, not usage plus a line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+# -- output ------------------------------------------------------------------------------
+
+
+def _emit(rows: list[Row], fmt: str, out: TextIO) -> None:
+    if fmt == "json":
+        out.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    if not rows:
+        out.write("(nothing)\n" if fmt == "table" else "")
+        return
+    columns = list(rows[0])
+    if fmt == "csv":
+        w = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+        w.writeheader()
+        w.writerows({k: _cell(v) for k, v in r.items()} for r in rows)
+        return
+    cells = [
+        [_TABLE_TRUTH.get(str(r[c]), str(r[c])) if c == "truth" else _cell(r[c]) for c in columns]
+        for r in rows
+    ]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    out.write("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+    out.write("\n")
+    out.writelines(
+        "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() + "\n"
+        for row in cells
+    )
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_cell(v) for v in value)
+    return str(value)
+
+
+def _truth_mark(truth: object) -> str:
+    return str(getattr(truth, "value", truth))
+
+
+_TABLE_TRUTH = {"certain": "CERTAIN", "possible": "possible?"}  # visible at a glance
+
+
+def _state_rows(state: State) -> list[Row]:
+    rows = [
+        {
+            "track": s.track,
+            "status": s.status,
+            "truth": _truth_mark(s.truth),
+            "since": s.since.edtf,
+            "possible": list(s.possible) if len(s.possible) > 1 else None,
+        }
+        for s in state.values()
+    ]
+    rows += [
+        {
+            "track": e.track,
+            "status": f"(planned) {e.status or e.type}",
+            "truth": "expected",
+            "since": e.on.edtf,
+            "possible": None,
+        }
+        for e in state.planned
+    ]
+    return rows
+
+
+def _event_row(rec: RecordedEvent) -> Row:
+    r = rec.record
+    if not isinstance(r, Event):
+        return {
+            "position": rec.position,
+            "id": r.id,
+            "kind": type(r).__name__.lower(),
+            "on": None,
+            "type": None,
+            "track": None,
+            "status": None,
+            "summary": f"{r.target}: {r.reason}",
+            "sources": [s.url or s.outlet for s in r.sources],
+        }
+    return {
+        "position": rec.position,
+        "id": r.id,
+        "kind": "planned" if r.planned else "event",
+        "on": r.on.edtf,
+        "type": r.type,
+        "track": r.track,
+        "status": r.status,
+        "summary": r.summary,
+        "sources": [s.url or s.outlet for s in r.sources],
+    }
+
+
+# -- commands ----------------------------------------------------------------------------
+
+
+def _cmd_state(tl: Timeline, a: argparse.Namespace) -> list[Row]:
+    state = tl.state_at(a.at, known_at=a.known_at)
+    rows = _state_rows(state)
+    if a.metrics:
+        rows += [
+            {
+                "track": f"[figure] {f.metric}",
+                "status": f"{f.value} {f.unit or ''}".strip(),
+                "truth": _truth_mark(f.truth),
+                "since": f.on.edtf,
+                "possible": None,
+            }
+            for f in state.metrics.values()
+        ]
+    return rows
+
+
+def _cmd_history(tl: Timeline, a: argparse.Namespace) -> list[Row]:
+    periods: list[Period] = tl.history(a.track, known_at=a.known_at)
+    return [
+        {
+            "status": p.status,
+            "truth": _truth_mark(p.truth),
+            "start": p.start.edtf,
+            "end": p.end.edtf if p.end else "(still)",
+            "events": [e.id for e in p.events],
+        }
+        for p in periods
+    ]
+
+
+def _cmd_diff(tl: Timeline, a: argparse.Namespace) -> list[Row]:
+    changes: list[Change] = tl.diff(a.a, a.b, known_at=a.known_at)
+    return [
+        {
+            "track": c.track,
+            "before": f"{c.before.status} ({c.before.truth.value})" if c.before else None,
+            "after": f"{c.after.status} ({c.after.truth.value})" if c.after else None,
+            "events": [e.id for e in c.events],
+        }
+        for c in changes
+    ]
+
+
+def _cmd_explain(tl: Timeline, a: argparse.Namespace) -> list[Row]:
+    ex = tl.explain(a.track, at=a.at, known_at=a.known_at)
+    return [
+        {
+            "on": entry.event.on.edtf,
+            "id": entry.event.id,
+            "status": entry.event.status or entry.event.type,
+            "truth": _truth_mark(entry.truth),
+            "summary": entry.event.summary,
+            "revised": [
+                f"{c.recorded_at.date()}: {getattr(c.record, 'reason', '')}"
+                for c in entry.corrections
+            ]
+            + ([f"RETRACTED {entry.retraction.recorded_at.date()}"] if entry.retraction else []),
+            "sources": [s.url or s.outlet for s in entry.sources],
+        }
+        for entry in ex.entries
+    ]
+
+
+def _cmd_events(tl: Timeline, a: argparse.Namespace) -> list[Row]:
+    between = tuple(a.between.split("/", 1)) if a.between else None
+    if between is not None and len(between) != 2:
+        raise ValidationError("--between", a.between, "expected START/END.", "e.g. 2019/2022.")
+    recs = tl.events(
+        track=a.track,
+        type=a.type,
+        actor=a.actor,
+        between=between,
+        known_at=a.known_at,
+        kinds=("event", "correction", "retraction") if a.all else ("event",),
+    )
+    return [_event_row(r) for r in recs]
+
+
+def _cmd_replay(tl: Timeline, a: argparse.Namespace) -> list[Row]:
+    rows: list[Row] = []
+    for day, state in tl.replay(a.start, a.end, every=a.every, known_at=a.known_at):
+        for row in _state_rows(state):
+            if a.track and row["track"] not in a.track:
+                continue
+            rows.append({"date": day.isoformat(), **row})
+    return rows
+
+
+def _sources(a: argparse.Namespace) -> list[Source]:
+    if not (a.source_url or a.source_outlet):
+        return []
+    return [
+        Source(
+            outlet=a.source_outlet or "",
+            url=a.source_url or "",
+            published=a.source_published,
+            quote=a.source_quote or "",
+        )
+    ]
+
+
+def _cmd_record(tl: Timeline, a: argparse.Namespace) -> list[Row]:
+    rec = tl.record(
+        a.type,
+        on=a.on,
+        track=a.track,
+        status=a.status,
+        actors=a.actor or (),
+        summary=a.summary or "",
+        sources=_sources(a),
+        planned=a.planned,
+        id=a.id,
+    )
+    return [_event_row(rec)]
+
+
+def _cmd_correct(tl: Timeline, a: argparse.Namespace) -> list[Row]:
+    changes: dict[str, Any] = {}
+    for item in a.set:
+        field, sep, value = item.partition("=")
+        if not sep:
+            raise ValidationError(
+                "--set", item, "expected FIELD=VALUE.", "e.g. --set on=2020-10-15"
+            )
+        changes[field] = value.split(",") if field == "actors" else value
+    return [
+        _event_row(tl.correct(a.event_id, reason=a.reason, sources=_sources(a), changes=changes))
+    ]
+
+
+def _cmd_retract(tl: Timeline, a: argparse.Namespace) -> list[Row]:
+    return [_event_row(tl.retract(a.event_id, reason=a.reason, sources=_sources(a)))]
+
+
+def _cmd_verify(tl: Timeline, _a: argparse.Namespace) -> list[Row]:
+    report = tl.verify()
+    if not report.ok:
+        report.raise_for_problems()
+    return [{"ok": report.ok, "records": report.checked, "note": report.reason or None}]
+
+
+def _cmd_export(tl: Timeline, a: argparse.Namespace) -> list[Row]:
+    records = list(tl.events(kinds=("event", "correction", "retraction")))
+    target = Path(a.to)
+    if target.suffix == ".jsonl":
+        with bilatlog.open(target) as out:
+            out.append([r.record for r in records])
+    elif target.suffix == ".csv":
+        with target.open("w", encoding="utf-8", newline="") as f:
+            _emit([_event_row(r) for r in records if r.is_event], "csv", f)
+    else:
+        raise ValidationError("--to", a.to, "unknown export format.", "use a .jsonl or .csv name.")
+    return [{"exported": len(records), "to": str(target)}]
+
+
+def _cmd_import(tl: Timeline, a: argparse.Namespace) -> list[Row]:
+    source = Path(a.file)
+    if source.suffix != ".jsonl":
+        raise ValidationError(
+            "file", a.file, "only bilatlog JSONL stores can be imported yet.", "pass a .jsonl file."
+        )
+    if not source.is_file():
+        raise ValidationError("file", a.file, "no such file.", "check the path.")
+    with bilatlog.open(source) as src:
+        records = [r.record for r in src.events(kinds=("event", "correction", "retraction"))]
+    before = tl.position
+    tl.append(records)
+    return [{"read": len(records), "added": tl.position - before}]
+
+
+def _cmd_when(_tl: Timeline, a: argparse.Namespace) -> list[Row]:
+    w = When.parse(a.text)
+    return [
+        {
+            "edtf": w.edtf,
+            "means": w.describe(),
+            "earliest": w.earliest,
+            "latest": w.latest,
+            "precision": w.precision.value,
+        }
+    ]
+
+
+# -- the parser ----------------------------------------------------------------------------
+
+Handler = Callable[[Timeline, argparse.Namespace], list[Row]]
+
+#: name -> (handler, writes?, help, example)
+COMMANDS: dict[str, tuple[Handler, bool, str, str]] = {
+    "state": (_cmd_state, False, "the state of every track on a date",
+              "bilatlog state --at 2021-06-01 --known-at 2021-10-15"),
+    "history": (_cmd_history, False, "the status periods of one track",
+                "bilatlog history merida-initiative"),
+    "diff": (_cmd_diff, False, "what changed between two dates",
+             "bilatlog diff 2018-01-01 2021-12-31"),
+    "explain": (_cmd_explain, False, "why a track is in its state: events, corrections, sources",
+                "bilatlog explain dea-operations --at 2021-06-01"),
+    "events": (_cmd_events, False, "list recorded events, filtered",
+               "bilatlog events --type 'visas.*' --actor US.DEA --between 2020/2022"),
+    "replay": (_cmd_replay, False, "the state at every step between two dates",
+               "bilatlog replay --from 2006 --to 2022 --every year --track merida-initiative"),
+    "record": (_cmd_record, True, "record an event",
+               ("bilatlog --store relations.jsonl record talks.held --on 2021-10-08 "
+                "--track security-dialogue --status active --source-outlet Reuters")),
+    "correct": (_cmd_correct, True, "record a correction of an earlier event",
+                ("bilatlog --store relations.jsonl correct EVENT_ID --reason 'exact day' "
+                 "--set on=2020-10-15")),
+    "retract": (_cmd_retract, True, "record that an earlier event is withdrawn",
+                "bilatlog --store relations.jsonl retract EVENT_ID --reason duplicate"),
+    "verify": (_cmd_verify, False, "check the hash chain and every stored record",
+               "bilatlog --store relations.db verify"),
+    "import": (_cmd_import, True, "append the records of another bilatlog JSONL store",
+               "bilatlog --store relations.db import colleague.jsonl"),
+    "export": (_cmd_export, False, "write every record to a .jsonl store or events to .csv",
+               "bilatlog export --to us-mexico.csv"),
+    "when": (_cmd_when, False, "show what an EDTF date means",
+             "bilatlog when '[2020-09..2020-12]'"),
+}  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser for the `bilatlog` command."""
-    parser = argparse.ArgumentParser(
+    """Build the parser: global options, then one subcommand per `Timeline` question."""
+    parser = _Parser(
         prog="bilatlog",
-        description="An append-only, bitemporal event store for relations between states.",
-        epilog="Example: bilatlog when '2020-10~'",
+        description="Ask an append-only timeline of relations between states what held when, "
+        "as known when. Without --store, the bundled US-Mexico security timeline (read only).",
+        epilog="Example: bilatlog state --at 2021-06-01",
     )
     parser.add_argument("--version", action="version", version=bilatlog.__version__)
-    sub = parser.add_subparsers(dest="command")
-    when = sub.add_parser(
-        "when",
-        help="show what an EDTF date means: its bounds, precision and flags",
-        epilog="Example: bilatlog when '[2020-09..2020-12]'",
+    parser.add_argument(
+        "--store",
+        help="a .jsonl or .db file, or sqlite:///path (default: the bundled example, read only)",
     )
-    when.add_argument("text", help="an EDTF date, e.g. 2020-10~")
+    parser.add_argument(
+        "--format", choices=["table", "json", "csv"], default="table", help="output format"
+    )
+    # the same options after the command, so `bilatlog state --at X --format json` works
+    common = _Parser(add_help=False)
+    common.add_argument("--store", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    common.add_argument(
+        "--format", choices=["table", "json", "csv"], default=argparse.SUPPRESS,
+        help="output format: table (default), json or csv",
+    )  # fmt: skip
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (_, _, help_, example) in COMMANDS.items():
+        p = sub.add_parser(
+            name, help=help_, description=help_, epilog=f"Example: {example}", parents=[common]
+        )
+        _add_arguments(name, p)
     return parser
 
 
+def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:  # noqa: PLR0915 - one branch per command, flat on purpose
+    def known(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--known-at",
+            type=_known_at,
+            help="answer as the dataset stood then: a date (end of that UTC day), an ISO "
+            "datetime, or a position",
+        )
+
+    def source(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--source-outlet", help="who published the source")
+        p.add_argument("--source-url", help="the source's address")
+        p.add_argument("--source-published", help="its publication date (EDTF)")
+        p.add_argument("--source-quote", help="a short quotation")
+
+    if name == "state":
+        p.add_argument("--at", required=True, help="a date, EDTF (2021-06-01, 2020-10, 2020)")
+        p.add_argument("--metrics", action="store_true", help="also show reported figures")
+        known(p)
+    elif name == "history":
+        p.add_argument("track", help="a track slug, e.g. merida-initiative")
+        known(p)
+    elif name == "diff":
+        p.add_argument("a", help="the earlier date")
+        p.add_argument("b", help="the later date")
+        known(p)
+    elif name == "explain":
+        p.add_argument("track", help="a track slug")
+        p.add_argument("--at", required=True, help="the date to explain")
+        known(p)
+    elif name == "events":
+        p.add_argument("--track")
+        p.add_argument("--type", help="a type glob, e.g. 'operations.*'")
+        p.add_argument("--actor", help="an actor and its units, e.g. US or US.DEA")
+        p.add_argument("--between", help="START/END in EDTF, e.g. 2019/2022")
+        p.add_argument("--all", action="store_true", help="include corrections and retractions")
+        known(p)
+    elif name == "replay":
+        p.add_argument("--from", dest="start", required=True, help="first date (EDTF)")
+        p.add_argument("--to", dest="end", required=True, help="last date (EDTF)")
+        p.add_argument("--every", default="year", choices=["year", "month", "week", "day"])
+        p.add_argument("--track", action="append", help="only these tracks (repeatable)")
+        known(p)
+    elif name == "record":
+        p.add_argument("type", help="a dotted type, e.g. operations.suspended")
+        p.add_argument("--on", required=True, help="when (EDTF)")
+        p.add_argument("--track")
+        p.add_argument("--status")
+        p.add_argument("--actor", action="append", help="an actor code (repeatable)")
+        p.add_argument("--summary")
+        p.add_argument("--planned", action="store_true")
+        p.add_argument("--id")
+        source(p)
+    elif name == "correct":
+        p.add_argument("event_id")
+        p.add_argument("--reason", required=True)
+        p.add_argument("--set", action="append", default=[], required=True,
+                       metavar="FIELD=VALUE", help="a new value (repeatable)")  # fmt: skip
+        source(p)
+    elif name == "retract":
+        p.add_argument("event_id")
+        p.add_argument("--reason", required=True)
+        source(p)
+    elif name == "import":
+        p.add_argument("file", help="a bilatlog .jsonl store")
+    elif name == "export":
+        p.add_argument("--to", required=True, help="a .jsonl or .csv file to write")
+    elif name == "when":
+        p.add_argument("text", help="an EDTF date, e.g. 2020-10~")
+
+
+def _known_at(text: str) -> int | str:
+    return int(text) if text.isdigit() else text
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the process exit code."""
+    """Run the command line; return the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command == "when":
-        try:
-            w = bilatlog.When.parse(args.text)
-        except bilatlog.ValidationError as e:
-            print(f"error: {e}", file=sys.stderr)
-            return 2
-        lo = w.earliest.isoformat() if w.earliest else ".."
-        hi = w.latest.isoformat() if w.latest else ".."
-        print(f"{w.edtf}\t{w.describe()}\tearliest {lo}\tlatest {hi}\t{w.precision.value}")
+    a = parser.parse_args(argv)
+    if a.command is None:
+        parser.print_help()
         return 0
-    parser.print_help()
+    handler, writes, _, _ = COMMANDS[a.command]
+    try:
+        if a.store is None:
+            if writes:
+                raise ValidationError(
+                    "--store",
+                    None,
+                    "the bundled example is read only.",
+                    "pass --store relations.jsonl (or .db) to write.",
+                )
+            tl = examples.us_mexico()
+        else:
+            tl = bilatlog.open(a.store)
+        with tl:
+            rows = handler(tl, a)
+        _emit(rows, a.format, sys.stdout)
+    except BilatlogError as e:
+        print(f"bilatlog: error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"bilatlog: error: {e}", file=sys.stderr)
+        return 2
     return 0
 
 

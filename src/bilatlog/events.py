@@ -52,7 +52,19 @@ MAX_STRING: Final = 1_000_000
 
 #: Fields of an `Event` that a `Correction` may change.
 CORRECTABLE_FIELDS: Final = frozenset(
-    {"type", "on", "track", "status", "actors", "summary", "data", "sources", "planned", "fulfils"}
+    {
+        "type",
+        "on",
+        "track",
+        "status",
+        "actors",
+        "summary",
+        "data",
+        "sources",
+        "planned",
+        "announced",
+        "fulfils",
+    }
 )
 
 
@@ -284,6 +296,10 @@ def _event_planned(v: object) -> bool:
     return _check_bool("planned", v)
 
 
+def _event_announced(v: object) -> When | None:
+    return None if v is None else _to_when("announced", v)
+
+
 def _event_fulfils(v: object) -> str | None:
     return None if v is None else _check_id("fulfils", v)
 
@@ -412,6 +428,8 @@ class Event:
         data: JSON-compatible figures, e.g. `{"metric": ..., "value": ..., "unit": ...}`.
         sources: where the claim comes from.
         planned: announced for a future date, not (yet) happened: never changes a status.
+        announced: for a plan, when it was announced (a `When`), if known: it is
+            expected from then on, not before.
         fulfils: the id of a planned event this one carries out, or None.
         id: a stable id; generated (time-sortable) when absent.
 
@@ -426,6 +444,7 @@ class Event:
     data: FrozenDict = attrs.field(factory=FrozenDict, converter=_to_data)
     sources: tuple[Source, ...] = attrs.field(default=(), converter=_to_sources)
     planned: bool = attrs.field(default=False, converter=_event_planned)
+    announced: When | None = attrs.field(default=None, converter=_event_announced)
     fulfils: str | None = attrs.field(default=None, converter=_event_fulfils)
     id: str = attrs.field(factory=new_id, converter=_record_id)
 
@@ -437,6 +456,13 @@ class Event:
                 self.status,
                 "a status needs the track it applies to.",
                 "add track=..., e.g. track='dea-operations'.",
+            )
+        if self.announced is not None and not self.planned:
+            raise ValidationError(
+                "announced",
+                self.announced.edtf,
+                "only a planned event has an announcement date.",
+                "add planned=True, or drop announced=.",
             )
         if self.planned and self.fulfils is not None:
             raise ValidationError(
@@ -457,6 +483,7 @@ _CHANGE_CONVERTERS: Final[dict[str, Any]] = {
     "data": _to_data,
     "sources": _to_sources,
     "planned": _event_planned,
+    "announced": _event_announced,
     "fulfils": _event_fulfils,
 }
 

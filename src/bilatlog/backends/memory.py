@@ -11,7 +11,7 @@ import datetime as dt
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, Protocol, Self
 
 from bilatlog._codec import Codec, hash_envelope
 from bilatlog.backends._base import (
@@ -25,6 +25,15 @@ from bilatlog.backends._base import (
 from bilatlog.events import Event, Record, RecordedEvent, Retraction
 
 __all__ = ["MemoryBackend"]
+
+
+class JsonlLike(Protocol):
+    """A backend that keeps a `RecordIndex` (memory and JSONL)."""
+
+    _index: RecordIndex
+
+    @property
+    def head(self) -> int: ...
 
 
 class RecordIndex:
@@ -154,6 +163,18 @@ class MemoryBackend:
         self._clock = clock or system_clock
         self._index = RecordIndex()
         self._lock = threading.Lock()
+
+    @classmethod
+    def copy_of(cls, source: MemoryBackend | JsonlLike, *, clock: Clock | None = None) -> Self:
+        """An in-memory copy of another log, record for record (hashes and times kept)."""
+        copy = cls(clock=clock)
+        source.head  # noqa: B018 - brings a file backend's cache up to date
+        index = source._index  # noqa: SLF001 - same family of backends
+        report = index.verify(copy.codec)
+        report.raise_for_problems()
+        for rec, env in zip(index.records, index.envelopes, strict=True):
+            copy._index.add(rec, {k: v for k, v in env.items() if k != "batch"})
+        return copy
 
     @property
     def url(self) -> str:

@@ -74,8 +74,9 @@ class State(Mapping[str, TrackState]):
     Attributes:
         at: the query date (a `When`).
         known_at: the log position the answer uses.
-        planned: planned events still expected (their latest date is on or
-            after the query date, and nothing has certainly fulfilled them).
+        planned: planned events still expected: their latest date is on or
+            after the query date, they may have been announced by then (if
+            they say when), and nothing has certainly fulfilled them.
         metrics: metric name -> the latest `Figure` possibly reported by then.
     """
 
@@ -313,7 +314,10 @@ def compute_state(index: KnowledgeIndex, at: When, known: int) -> State:
     planned = tuple(
         v.event
         for v in sorted(index.plans, key=lambda v: v.key)
-        if v.visible(known) and v.event.on.hi >= dlo and not _fulfilled(index, v, dhi, known)
+        if v.visible(known)
+        and v.event.on.hi >= dlo
+        and (v.event.announced is None or v.event.announced.lo <= dhi)
+        and not _fulfilled(index, v, dhi, known)
     )
     return State(at=at, known_at=known, tracks=tracks, planned=planned, metrics=metrics)
 
