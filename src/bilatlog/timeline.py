@@ -152,11 +152,15 @@ class Timeline:
         data: Mapping[str, Any] | None = None,
         sources: Iterable[Source | Mapping[str, Any]] = (),
         planned: bool = False,
+        announced: str | dt.date | When | None = None,
         fulfils: str | None = None,
         id: str | None = None,  # noqa: A002 - mirrors Event.id
         expected_position: int | None = None,
     ) -> RecordedEvent:
-        """Record one event and return it as stored (with position, recorded_at, hash)."""
+        """Record one event and return it as stored (with position, recorded_at, hash).
+
+        The arguments are `Event`'s fields; see `bilatlog.Event`.
+        """
         fields: dict[str, Any] = {
             "type": type,
             "on": on,
@@ -167,6 +171,7 @@ class Timeline:
             "data": data,
             "sources": sources,
             "planned": planned,
+            "announced": announced,
             "fulfils": fulfils,
         }
         if id is not None:

@@ -1,0 +1,25 @@
+"""The tutorial notebook runs clean from top to bottom (CI executes it here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+NOTEBOOK = Path(__file__).parent.parent / "docs" / "tutorial.ipynb"
+
+
+def test_tutorial_notebook_executes():
+    """Every cell runs without error, and the story's key answers appear in the outputs."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    text = "\n".join(
+        str(out.get("text", "")) + str(out.get("data", {}).get("text/plain", ""))
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+    )
+    assert "error" not in {out.get("output_type") for c in nb.cells for out in c.get("outputs", [])}
+    assert "(93331, 91799)" in text
+    assert "merida-initiative    active" in text
