@@ -14,9 +14,16 @@ from pathlib import Path
 import pytest
 
 import bilatlog as bl
+from conftest import postgres_url
 
 WRITER = Path(__file__).with_name("writer.py")
-TARGETS = {"jsonl": "log.jsonl", "sqlite": "log.db"}
+TARGETS = {"jsonl": "log.jsonl", "sqlite": "log.db", "postgres": "postgres"}
+
+
+def target_of(name: str, tmp_path: Path) -> str | Path:
+    if name == "postgres":
+        return postgres_url(str(tmp_path))
+    return tmp_path / TARGETS[name]
 
 
 def spawn(target: Path, ack: Path, prefix: str, batches: int, size: int, *, retry=False, err=True):
@@ -29,7 +36,7 @@ def spawn(target: Path, ack: Path, prefix: str, batches: int, size: int, *, retr
 @pytest.mark.parametrize("name", sorted(TARGETS))
 def test_concurrent_writers_lose_nothing(name, tmp_path):
     """Four processes appending at once (two with expected-position retries): all land, gap-free."""
-    target = tmp_path / TARGETS[name]
+    target = target_of(name, tmp_path)
     procs = [
         spawn(target, tmp_path / f"ack{i}", f"w{i}", batches=25, size=10, retry=i % 2 == 0)
         for i in range(4)
@@ -53,7 +60,7 @@ def test_concurrent_writers_lose_nothing(name, tmp_path):
 def test_kill_minus_nine_keeps_exactly_the_acknowledged_batches(name, tmp_path):
     """A writer killed at random moments (20 times) never leaves a partial batch or a gap."""
     rng = random.Random(20211015)  # noqa: S311 - reproducible trial timing
-    target = tmp_path / TARGETS[name]
+    target = target_of(name, tmp_path)
     acked: set[str] = set()
     for trial in range(20):
         ack = tmp_path / f"ack{trial}"

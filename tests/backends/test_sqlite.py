@@ -83,10 +83,11 @@ def test_verify_catches_a_changed_index_column(tmp_path):
     assert "indexed column" in report.reason
 
 
-def test_postgres_url_is_reserved_and_unknown_targets_are_refused(tmp_path):
-    """bl.open names what it accepts; PostgreSQL is a clear error until its backend exists."""
-    with pytest.raises(bl.StorageError, match="PostgreSQL"):
-        bl.open("postgresql://me@localhost/db")
+def test_unknown_targets_are_refused(tmp_path):
+    """bl.open names what it accepts; an unreachable PostgreSQL server is a StorageError."""
+    with pytest.raises(bl.StorageError, match="connection failed") as info:
+        bl.open("postgresql://me@127.0.0.1:1/db")
+    assert info.value.__cause__ is not None
     with pytest.raises(bl.ValidationError, match="cannot tell"):
         bl.open(tmp_path / "relations.txt")
     assert isinstance(bl.open(f"sqlite:///{tmp_path / 'x.db'}").backend, SqliteBackend)

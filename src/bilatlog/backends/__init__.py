@@ -7,7 +7,7 @@
 | `None` | memory |
 | a path ending `.jsonl` | JSONL file |
 | a path ending `.db`, `.sqlite` or `.sqlite3`, or `sqlite:///path` | SQLite file |
-| `postgresql://...` | PostgreSQL (not available yet) |
+| `postgresql://user@host:port/db[?schema=name]` | PostgreSQL (the `postgres` extra) |
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from bilatlog.backends._base import Backend, Clock, Query, VerifyReport
 from bilatlog.backends.jsonl import JsonlBackend, TornTailWarning
 from bilatlog.backends.memory import MemoryBackend
 from bilatlog.backends.sqlite import SqliteBackend
-from bilatlog.exceptions import StorageError, ValidationError
+from bilatlog.exceptions import ValidationError
 
 __all__ = [
     "Backend",
@@ -35,7 +35,7 @@ __all__ = [
 
 _ACCEPTED = (
     "None (in memory), 'name.jsonl', 'name.db' / 'name.sqlite' / 'sqlite:///name.db', "
-    "or a Backend instance"
+    "'postgresql://user@host/db', or a Backend instance"
 )
 
 
@@ -51,10 +51,9 @@ def open_backend(
         raise ValidationError("target", target, "not a store location.", f"pass {_ACCEPTED}.")
     text = os.fspath(target)
     if text.startswith(("postgresql://", "postgres://")):
-        raise StorageError(
-            "the PostgreSQL backend is not available in this version of bilatlog. "
-            "Fix: use a SQLite file ('relations.db') or a JSONL file ('relations.jsonl')."
-        )
+        from bilatlog.backends.postgres import PostgresBackend  # noqa: PLC0415 - optional extra
+
+        return PostgresBackend(text, clock=clock)
     if text.startswith("sqlite:///"):
         return SqliteBackend(text.removeprefix("sqlite:///"), clock=clock)
     suffix = Path(text).suffix.lower()

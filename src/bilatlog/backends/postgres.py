@@ -1,0 +1,563 @@
+"""The PostgreSQL log: one shared store for a research team (the `postgres` extra).
+
+`bilatlog.open("postgresql://user@host:5432/db?schema=team")` keeps the log in
+its own schema (default `bilatlog`), so several timelines can share a database.
+
+How the promises are kept:
+
+- **Atomic, durable**: a batch is one transaction.
+- **Gap-free positions in commit order, with many writers**: every append takes
+  a transaction-scoped advisory lock (`pg_advisory_xact_lock`, keyed by the
+  schema) before reading the head, and holds it until commit. We chose the
+  advisory lock over a single "head" row because it needs no table a writer
+  must UPDATE: the writer role can be strictly insert-and-select.
+- **Append-only in the database itself**: triggers refuse `UPDATE`, `DELETE`
+  and `TRUNCATE` on every table, and any insert whose position is not head + 1;
+  `scripts/postgres-roles.sql` creates a writer (INSERT, SELECT) and a reader
+  (SELECT) role.
+- **Drivers stay inside**: every psycopg error becomes a `StorageError` (or
+  `ConcurrencyError`/`IntegrityError`) with the original attached as `__cause__`.
+- **Dropped connections**: connections come from a pool that checks each one
+  before use and reconnects; a batch cut off mid-way is rolled back by the
+  server, so nothing partial is ever written.
+- **Subscriptions**: each commit sends `NOTIFY` on the schema's channel, so
+  `Timeline.subscribe` in another process wakes within a second.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import re
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from bilatlog._codec import SCHEMA_VERSION, Codec, Sealed, format_instant, hash_envelope
+from bilatlog.backends._base import Clock, Head, Query, VerifyReport, prepare_batch, system_clock
+from bilatlog.events import Event, Record, RecordedEvent
+from bilatlog.exceptions import ConcurrencyError, IntegrityError, StorageError, ValidationError
+
+if TYPE_CHECKING:
+    import psycopg
+    from psycopg_pool import ConnectionPool
+
+__all__ = ["PostgresBackend"]
+
+_NAME_RE: Final = re.compile(r"[a-z_][a-z0-9_]{0,40}")
+
+
+def _schema_sql(s: str) -> list[str]:
+    """The DDL for one timeline in schema `s` (idempotent)."""
+    refuse = (
+        f"CREATE OR REPLACE FUNCTION {s}.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN RAISE EXCEPTION 'bilatlog: the log is append-only (% on %)', TG_OP, TG_TABLE_NAME "
+        "USING ERRCODE = 'restrict_violation'; END $$"
+    )
+    gapless = (
+        f"CREATE OR REPLACE FUNCTION {s}.gapless() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN IF NEW.position IS DISTINCT FROM "
+        f"(SELECT COALESCE(MAX(position), 0) + 1 FROM {s}.events) THEN "
+        "RAISE EXCEPTION 'bilatlog: positions must be gap-free (head + 1)' "
+        "USING ERRCODE = 'restrict_violation'; END IF; RETURN NEW; END $$"
+    )
+    out = [
+        f"CREATE SCHEMA IF NOT EXISTS {s}",
+        f"CREATE TABLE IF NOT EXISTS {s}.meta (key text PRIMARY KEY, value text NOT NULL)",
+        f"""CREATE TABLE IF NOT EXISTS {s}.events (
+            position bigint PRIMARY KEY,
+            id text NOT NULL UNIQUE,
+            kind text NOT NULL,
+            type text, track text, status text,
+            lo integer, hi integer,
+            target text,
+            recorded_at text NOT NULL,
+            prev_hash text NOT NULL,
+            hash text NOT NULL,
+            body text NOT NULL)""",
+        f"""CREATE TABLE IF NOT EXISTS {s}.actors (
+            actor text NOT NULL,
+            position bigint NOT NULL REFERENCES {s}.events(position),
+            PRIMARY KEY (actor, position))""",
+        f"CREATE INDEX IF NOT EXISTS events_track ON {s}.events(track, lo)",
+        f"CREATE INDEX IF NOT EXISTS events_type ON {s}.events(type text_pattern_ops)",
+        f"CREATE INDEX IF NOT EXISTS events_lo ON {s}.events(lo)",
+        f"CREATE INDEX IF NOT EXISTS events_target ON {s}.events(target) WHERE target IS NOT NULL",
+        refuse,
+        gapless,
+    ]
+    for table in ("events", "actors", "meta"):
+        out += [
+            f"DROP TRIGGER IF EXISTS {table}_no_change ON {s}.{table}",
+            f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {s}.{table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {s}.refuse()",
+            f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {s}.{table}",
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {s}.{table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {s}.refuse()",
+        ]
+    out += [
+        f"DROP TRIGGER IF EXISTS events_gapless ON {s}.events",
+        f"CREATE TRIGGER events_gapless BEFORE INSERT ON {s}.events "
+        f"FOR EACH ROW EXECUTE FUNCTION {s}.gapless()",
+        f"INSERT INTO {s}.meta(key, value) VALUES ('schema_version', '{SCHEMA_VERSION}') "
+        "ON CONFLICT (key) DO NOTHING",
+    ]
+    return out
+
+
+def _split_target(url: str) -> tuple[str, str]:
+    """Take bilatlog's own `schema=` parameter out of a PostgreSQL URL."""
+    parts = urlsplit(url)
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    schema = "bilatlog"
+    rest = []
+    for k, v in params:
+        if k == "schema":
+            schema = v
+        else:
+            rest.append((k, v))
+    if not _NAME_RE.fullmatch(schema):
+        raise ValidationError(
+            "schema",
+            schema,
+            "a schema name is lower-case letters, digits and _, up to 41 characters.",
+            "e.g. postgresql://me@localhost/research?schema=us_mexico",
+        )
+    if not any(k == "connect_timeout" for k, _ in rest):
+        rest.append(("connect_timeout", "10"))
+    return urlunsplit(parts._replace(query=urlencode(rest))), schema
+
+
+def _translate(e: Exception, what: str) -> StorageError:
+    import psycopg  # noqa: PLC0415 - optional dependency
+
+    if isinstance(e, psycopg.errors.UniqueViolation):
+        err: StorageError = IntegrityError(f"{what}: {e.diag.message_primary or e}")
+    elif isinstance(e, psycopg.errors.InsufficientPrivilege):
+        err = StorageError(f"{what}: permission denied ({e.diag.message_primary or e})")
+    elif isinstance(e, psycopg.OperationalError):
+        err = StorageError(f"{what}: the database connection failed ({str(e).strip()})")
+    else:
+        err = StorageError(f"{what}: {str(e).strip()}")
+    err.__cause__ = e
+    return err
+
+
+class PostgresBackend:
+    """An append-only log in a PostgreSQL schema (see the module docstring).
+
+    Args:
+        url: `postgresql://user@host:port/db`, optionally `?schema=name`.
+        clock: returns the current instant (aware); defaults to the system clock.
+        pool_size: the most connections this process opens.
+        timeout: seconds to wait for a connection or a lock before failing.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        clock: Clock | None = None,
+        pool_size: int = 4,
+        timeout: float = 30.0,
+    ) -> None:
+        """Connect, and create the schema if it is not there."""
+        try:
+            import psycopg  # noqa: PLC0415 - optional dependency
+            from psycopg_pool import ConnectionPool  # noqa: PLC0415
+        except ImportError as e:  # pragma: no cover - depends on the install
+            raise StorageError(
+                "the PostgreSQL backend needs psycopg. Fix: pip install 'bilatlog[postgres]'"
+            ) from e
+        self._conninfo, self.schema = _split_target(url)
+        self._display = urlunsplit(urlsplit(url)._replace(netloc=urlsplit(url).hostname or ""))
+        self.codec = Codec()
+        self._clock = clock or system_clock
+        self._timeout = timeout
+        self._lock_key = int.from_bytes(
+            hashlib.sha256(f"bilatlog:{self.schema}".encode()).digest()[:8], "big", signed=True
+        )
+        self._lock = threading.RLock()
+        ms = int(timeout * 1000)
+        self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
+            self._conninfo,
+            min_size=1,
+            max_size=pool_size,
+            timeout=timeout,
+            check=ConnectionPool.check_connection,
+            kwargs={
+                "autocommit": True,
+                "options": f"-c statement_timeout={ms} -c lock_timeout={ms}",
+                "application_name": "bilatlog",
+            },
+            open=False,
+        )
+        try:
+            # one direct connection first: a refused or unknown server fails now, not after
+            # the pool's patience runs out
+            psycopg.connect(self._conninfo, autocommit=True).close()
+            self._pool.open(wait=True, timeout=timeout)
+            self._writable_reason = ""
+            with self._conn() as conn:
+                self._ensure_schema(conn)
+        except StorageError:
+            self._pool.close()
+            raise
+        except Exception as e:
+            self._pool.close()
+            raise _translate(e, f"cannot open {self.url}") from e
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """Where this log lives (without credentials)."""
+        return f"{self._display}?schema={self.schema}"
+
+    def __repr__(self) -> str:
+        """Show the database and schema."""
+        return f"PostgresBackend({self.url!r})"
+
+    @contextlib.contextmanager
+    def _conn(self) -> Iterator[psycopg.Connection[Any]]:
+        try:
+            with self._pool.connection() as conn:
+                yield conn
+        except StorageError:
+            raise
+        except Exception as e:
+            import psycopg  # noqa: PLC0415
+            from psycopg_pool import PoolTimeout  # noqa: PLC0415
+
+            if isinstance(e, (psycopg.Error, PoolTimeout)):
+                raise _translate(e, f"PostgreSQL ({self.url})") from e
+            raise
+
+    def _ensure_schema(self, conn: psycopg.Connection[Any]) -> None:
+        s = self.schema
+        row = conn.execute("SELECT to_regclass(%s)", (f"{s}.meta",)).fetchone()
+        if row is not None and row[0] is not None:
+            version = conn.execute(
+                f"SELECT value FROM {s}.meta WHERE key = 'schema_version'"
+            ).fetchone()
+            if version is not None and int(version[0]) > SCHEMA_VERSION:
+                self._writable_reason = (
+                    f"{self.url} was written by a newer bilatlog (schema version {version[0]}; "
+                    f"this one knows {SCHEMA_VERSION}); it will not write to it. Fix: upgrade bilatlog."
+                )
+                return
+            has_trigger = conn.execute(
+                "SELECT 1 FROM pg_trigger WHERE tgname = 'events_gapless' "
+                "AND tgrelid = to_regclass(%s)",
+                (f"{s}.events",),
+            ).fetchone()
+            if has_trigger:
+                return  # set up already (maybe by an owner role; we may only read or insert)
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+            for statement in _schema_sql(s):
+                conn.execute(statement)  # type: ignore[arg-type]
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def append(
+        self, records: Sequence[Record], *, expected_position: int | None = None
+    ) -> list[RecordedEvent]:
+        """Append a batch in one transaction, under the schema's advisory lock."""
+        if self._writable_reason:
+            raise StorageError(self._writable_reason)
+        with self._lock, self._conn() as conn:
+            try:
+                with conn.transaction():
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+                    result, sealed = prepare_batch(
+                        records,
+                        head=self._head(conn),
+                        expected_position=expected_position,
+                        codec=self.codec,
+                        clock=self._clock,
+                        lookup=lambda ids: self._lookup(conn, ids),
+                        retracted=lambda ids: self._retracted(conn, ids),
+                        targeting=lambda ids: self._targeting(conn, ids, None),
+                    )
+                    if sealed:
+                        self._insert(conn, sealed)
+                        conn.execute(
+                            "SELECT pg_notify(%s, %s)",
+                            (self.channel, str(sealed[-1].record.position)),
+                        )
+            except (ConcurrencyError, IntegrityError, ValidationError):
+                raise
+            except StorageError:
+                raise
+            except Exception as e:
+                import psycopg  # noqa: PLC0415
+
+                if isinstance(e, psycopg.Error):
+                    raise _translate(e, f"could not append to {self.url}") from e
+                raise
+            return result
+
+    @property
+    def channel(self) -> str:
+        """The NOTIFY channel new commits are announced on."""
+        return f"bilatlog_{self.schema}"
+
+    def _head(self, conn: psycopg.Connection[Any]) -> Head:
+        row = conn.execute(
+            f"SELECT position, hash, recorded_at FROM {self.schema}.events "
+            "ORDER BY position DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return Head(0, "", None)
+        return Head(row[0], row[1], dt.datetime.fromisoformat(row[2]).astimezone(dt.UTC))
+
+    def _insert(self, conn: psycopg.Connection[Any], sealed: list[Sealed]) -> None:
+        rows: list[tuple[Any, ...]] = []
+        actor_rows: list[tuple[str, int]] = []
+        for rec, env, body in sealed:
+            r = rec.record
+            if isinstance(r, Event):
+                rows.append(
+                    (rec.position, r.id, "event", r.type, r.track, r.status,
+                     r.on.lo.toordinal(), r.on.hi.toordinal(), None,
+                     env["recorded_at"], env["prev"], env["hash"], body)
+                )  # fmt: skip
+                levels = set()
+                for a in r.actors:
+                    parts = a.split(".")
+                    levels.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+                actor_rows.extend((a, rec.position) for a in sorted(levels))
+            else:
+                rows.append(
+                    (rec.position, r.id, env["kind"], None, None, None, None, None, r.target,
+                     env["recorded_at"], env["prev"], env["hash"], body)
+                )  # fmt: skip
+        s = self.schema
+        with conn.cursor() as cur:
+            cur.executemany(
+                f"INSERT INTO {s}.events(position, id, kind, type, track, status, lo, hi, target, "
+                "recorded_at, prev_hash, hash, body) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                rows,
+            )
+            if actor_rows:
+                cur.executemany(
+                    f"INSERT INTO {s}.actors(actor, position) VALUES (%s, %s)", actor_rows
+                )
+
+    def _lookup(
+        self, conn: psycopg.Connection[Any], ids: Sequence[str]
+    ) -> dict[str, RecordedEvent]:
+        if not ids:
+            return {}
+        rows = conn.execute(
+            f"SELECT position, hash, body FROM {self.schema}.events WHERE id = ANY(%s)",
+            (list(ids),),
+        ).fetchall()
+        return {r.id: r for r in self._decode(rows)}
+
+    def _retracted(self, conn: psycopg.Connection[Any], ids: Sequence[str]) -> set[str]:
+        rows = conn.execute(
+            f"SELECT target FROM {self.schema}.events "
+            "WHERE kind = 'retraction' AND target = ANY(%s)",
+            (list(ids),),
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def _targeting(
+        self, conn: psycopg.Connection[Any], ids: Iterable[str], stop: int | None
+    ) -> list[RecordedEvent]:
+        rows = conn.execute(
+            f"SELECT position, hash, body FROM {self.schema}.events "
+            "WHERE target = ANY(%s) AND position <= %s ORDER BY position",
+            (list(ids), stop if stop is not None else 2**62),
+        ).fetchall()
+        return list(self._decode(rows))
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _decode(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[RecordedEvent]:
+        sha256 = hashlib.sha256
+        for position, hash_, body in rows:
+            if sha256(body.encode("utf-8")).hexdigest() != hash_:
+                raise IntegrityError(
+                    "the stored record does not match its hash (changed outside bilatlog?); "
+                    "run verify() for the first broken position",
+                    position=position,
+                )
+            env = json.loads(body)
+            env["hash"] = hash_
+            try:
+                yield self.codec.open_envelope(env, trusted=True)
+            except IntegrityError as e:
+                raise IntegrityError(e.reason, position=position) from e
+
+    @property
+    def head(self) -> int:
+        """The position of the last record (0 when empty)."""
+        with self._conn() as conn:
+            row = conn.execute(f"SELECT MAX(position) FROM {self.schema}.events").fetchone()
+        return int(row[0] or 0) if row else 0
+
+    def _stream(
+        self, sql: str, params: list[Any], pos_index: int, chunk: int = 2000
+    ) -> Iterator[RecordedEvent]:
+        params = list(params)
+        while True:
+            with self._conn() as conn:
+                rows = conn.execute(sql, [*params, chunk]).fetchall()  # type: ignore[arg-type]
+            yield from self._decode(rows)
+            if len(rows) < chunk:
+                return
+            params[pos_index] = rows[-1][0] + 1
+
+    def read(self, start: int = 1, stop: int | None = None) -> Iterator[RecordedEvent]:
+        """Stream records by position range, in chunks."""
+        return self._stream(
+            f"SELECT position, hash, body FROM {self.schema}.events "
+            "WHERE position >= %s AND position <= %s ORDER BY position LIMIT %s",
+            [start, stop if stop is not None else 2**62],
+            0,
+        )
+
+    def query(self, query: Query) -> Iterator[RecordedEvent]:
+        """Stream records passing `query`, filtered in SQL through the indexes."""
+        s = self.schema
+        where = ["e.position >= %s"]
+        params: list[Any] = [query.start]
+        join = ""
+        if query.stop is not None:
+            where.append("e.position <= %s")
+            params.append(query.stop)
+        where.append("e.kind = ANY(%s)")
+        params.append(sorted(query.kinds))
+        if query.track is not None:
+            where.append("e.track = %s")
+            params.append(query.track)
+        regex = query.type_regex
+        if regex is not None:
+            where.append("e.type ~ %s")
+            params.append(_posix_regex(regex.pattern))
+        if query.actor is not None:
+            join = f"JOIN {s}.actors a ON a.position = e.position AND a.actor = %s"
+        window = query.window
+        if window is not None:
+            where.append("e.lo <= %s AND e.hi >= %s")
+            params.extend([window[1].toordinal(), window[0].toordinal()])
+        sql = (
+            f"SELECT e.position, e.hash, e.body FROM {s}.events e {join} "
+            f"WHERE {' AND '.join(where)} ORDER BY e.position LIMIT %s"
+        )
+        if join:
+            return self._stream(sql, [query.actor, *params], 1)
+        return self._stream(sql, params, 0)
+
+    def get(self, record_id: str) -> RecordedEvent | None:
+        """Return the record with this id, or None."""
+        with self._conn() as conn:
+            return self._lookup(conn, [record_id]).get(record_id)
+
+    def targeting(self, event_ids: Iterable[str], stop: int | None = None) -> list[RecordedEvent]:
+        """Return corrections and retractions of these events, in position order."""
+        with self._conn() as conn:
+            return self._targeting(conn, event_ids, stop)
+
+    def position_at(self, instant: dt.datetime) -> int:
+        """Return the last position recorded at or before `instant`."""
+        with self._conn() as conn:
+            row = conn.execute(
+                f"SELECT MAX(position) FROM {self.schema}.events WHERE recorded_at <= %s",
+                (format_instant(instant),),
+            ).fetchone()
+        return int(row[0] or 0) if row else 0
+
+    def wait(self, after: int, timeout: float) -> bool:
+        """Block until the head passes `after` or `timeout` seconds pass (LISTEN/NOTIFY)."""
+        import psycopg  # noqa: PLC0415
+
+        if self.head > after:
+            return True
+        try:
+            with psycopg.connect(self._conninfo, autocommit=True) as conn:
+                conn.execute(f"LISTEN {self.channel}")
+                if self.head > after:  # committed between the check and LISTEN
+                    return True
+                for _ in conn.notifies(timeout=timeout, stop_after=1):
+                    return True
+        except psycopg.Error as e:
+            raise _translate(e, f"could not listen on {self.url}") from e
+        return self.head > after
+
+    # -- checking ---------------------------------------------------------------------------
+
+    def verify(self) -> VerifyReport:
+        """Recompute the chain and check every indexed column against the stored body."""
+        prev_hash, prev_at, expected = "", "", 1
+        with self._conn() as conn, conn.cursor(name="bilatlog_verify") as cur:
+            conn.autocommit = False
+            try:
+                cur.execute(
+                    f"SELECT position, id, kind, type, track, status, lo, hi, target, recorded_at, "
+                    f"prev_hash, hash, body FROM {self.schema}.events ORDER BY position"
+                )
+                for row in cur:
+                    report = self._check_row(row, expected, prev_hash, prev_at)
+                    if report is not None:
+                        return report
+                    prev_hash, prev_at = row[11], row[9]
+                    expected += 1
+            finally:
+                conn.rollback()
+                conn.autocommit = True
+        return VerifyReport(ok=True, checked=expected - 1)
+
+    def _check_row(
+        self, row: tuple[Any, ...], expected: int, prev_hash: str, prev_at: str
+    ) -> VerifyReport | None:
+        position, id_, kind, type_, track, status, lo, hi, target, at, prev, hash_, body = row
+
+        def bad(reason: str) -> VerifyReport:
+            return VerifyReport(ok=False, checked=expected - 1, position=expected, reason=reason)
+
+        if position != expected:
+            return bad(f"expected position {expected}, found {position}")
+        try:
+            env = json.loads(body)
+        except ValueError as e:
+            return bad(f"the stored body is not JSON ({e})")
+        env["hash"] = hash_
+        if env.get("position") != position or env.get("prev") != prev or prev != prev_hash:
+            return bad("the record does not chain to the one before")
+        if hash_envelope(env) != hash_:
+            return bad("the record's content does not match its hash")
+        if env.get("recorded_at") != at or at < prev_at:
+            return bad("recorded_at differs from the body or goes backwards")
+        try:
+            rec = self.codec.open_envelope(env)
+        except IntegrityError as e:
+            return bad(e.reason)
+        r = rec.record
+        if isinstance(r, Event):
+            expect: tuple[Any, ...] = (r.id, "event", r.type, r.track, r.status,
+                                       r.on.lo.toordinal(), r.on.hi.toordinal(), None)  # fmt: skip
+        else:
+            expect = (r.id, env["kind"], None, None, None, None, None, r.target)
+        if (id_, kind, type_, track, status, lo, hi, target) != expect:
+            return bad("an indexed column differs from the stored record")
+        return None
+
+    def close(self) -> None:
+        """Close the pool."""
+        self._pool.close()
+
+
+def _posix_regex(python_regex: str) -> str:
+    """fnmatch.translate gives `(?s:...)\\Z`; PostgreSQL's `~` wants `^(...)$`."""
+    inner = python_regex
+    if inner.startswith("(?s:") and inner.endswith(")\\Z"):
+        inner = inner[4:-3]
+    return f"^(?:{inner})$"
