@@ -79,6 +79,9 @@ def test_write_commands_need_a_store_and_write_to_it(capsys, tmp_path):
     code, out, _ = run(capsys, "--store", other, "--format", "json", "import", str(export))
     assert json.loads(out) == [{"read": 3, "added": 0}]  # idempotent
     assert run(capsys, "export", "--to", str(tmp_path / "us-mx.csv"))[0] == 0
+    mirror = str(tmp_path / "mirror.db")
+    code, out, _ = run(capsys, "--store", mirror, "--format", "json", "copy", store)
+    assert json.loads(out) == [{"copied": 3, "position": 3, "same_head_hash": True, "ok": True}]
     assert (tmp_path / "us-mx.csv").read_text(encoding="utf-8").startswith("position,id,")
 
 

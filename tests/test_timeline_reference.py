@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import bilatlog as bl
 from bilatlog.testing import FakeClock
+from pgtest import postgres_url
 from reference import as_plain, naive_state
 
 TRACKS = ["dea-operations", "merida-initiative", "dea-visas"]
@@ -87,10 +88,12 @@ def timelines(draw: st.DrawFn):
 
 def build(backend: str, ops) -> bl.Timeline:
     clock = FakeClock(step=dt.timedelta(hours=1))
+    n = next(_files)
     target = {
         "memory": None,
-        "jsonl": _TMP / f"t{next(_files)}.jsonl",
-        "sqlite": _TMP / f"t{next(_files)}.db",
+        "jsonl": _TMP / f"t{n}.jsonl",
+        "sqlite": _TMP / f"t{n}.db",
+        "postgres": postgres_url(f"{_TMP}/t{n}") if backend == "postgres" else None,
     }[backend]
     tl = bl.open(target, clock=clock)
     retracted: set[str] = set()
@@ -111,7 +114,7 @@ def build(backend: str, ops) -> bl.Timeline:
 @settings(max_examples=int(os.environ.get("BILATLOG_EXAMPLES", "60")), deadline=None)
 @given(
     ops=timelines(),
-    backend=st.sampled_from(["memory", "jsonl", "sqlite"]),
+    backend=st.sampled_from(["memory", "jsonl", "sqlite", "postgres"]),
     queries=st.lists(st.tuples(dates(), st.integers(0, 30)), min_size=1, max_size=6),
 )
 def test_fast_state_agrees_with_naive_reference(ops, backend, queries):

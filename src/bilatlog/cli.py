@@ -304,6 +304,18 @@ def _cmd_import(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     return [{"read": len(records), "added": tl.position - before}]
 
 
+def _cmd_copy(tl: Timeline, a: argparse.Namespace) -> list[Row]:
+    with bilatlog.open(a.source) as src:
+        copied = tl.copy_from(src)
+        same = tl.position == src.position and (
+            not tl.position
+            or next(iter(tl.backend.read(tl.position))).hash
+            == next(iter(src.backend.read(src.position))).hash
+        )
+    report = tl.verify()
+    return [{"copied": copied, "position": tl.position, "same_head_hash": same, "ok": report.ok}]
+
+
 def _cmd_when(_tl: Timeline, a: argparse.Namespace) -> list[Row]:
     w = When.parse(a.text)
     return [
@@ -347,6 +359,8 @@ COMMANDS: dict[str, tuple[Handler, bool, str, str]] = {
                "bilatlog --store relations.db verify"),
     "import": (_cmd_import, True, "append the records of another bilatlog JSONL store",
                "bilatlog --store relations.db import colleague.jsonl"),
+    "copy": (_cmd_copy, True, "copy another store into this one verbatim (same hashes)",
+             "bilatlog --store 'postgresql://me@db/research?schema=us_mx' copy relations.jsonl"),
     "export": (_cmd_export, False, "write every record to a .jsonl store or events to .csv",
                "bilatlog export --to us-mexico.csv"),
     "when": (_cmd_when, False, "show what an EDTF date means",
@@ -451,6 +465,8 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:  # noqa: PLR0
         source(p)
     elif name == "import":
         p.add_argument("file", help="a bilatlog .jsonl store")
+    elif name == "copy":
+        p.add_argument("source", help="the store to copy from (.jsonl, .db or postgresql://)")
     elif name == "export":
         p.add_argument("--to", required=True, help="a .jsonl or .csv file to write")
     elif name == "when":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
@@ -21,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 
 from bilatlog.backends import Backend, Query, VerifyReport, open_backend
 from bilatlog.events import SLUG_RE, Correction, Event, Record, RecordedEvent, Retraction, Source
-from bilatlog.exceptions import ValidationError
+from bilatlog.exceptions import IntegrityError, ValidationError
 from bilatlog.projections import (
     Change,
     ExplainedEvent,
@@ -355,6 +356,78 @@ class Timeline:
     def verify(self) -> VerifyReport:
         """Re-check the whole log: positions, hash chain, clock order, decoding."""
         return self.backend.verify()
+
+    def copy_from(self, other: Timeline, *, batch: int = 1000) -> int:
+        """Copy every record of `other` that this timeline lacks, verbatim.
+
+        Positions, `recorded_at` and hashes stay identical, so knowledge time is
+        kept and `verify()` proves the copy faithful: move a JSONL or SQLite
+        timeline into PostgreSQL and back with nothing lost. This timeline must
+        hold a prefix of `other` (usually: be empty). Returns how many records
+        were copied.
+        """
+        start = self.position
+        if start:
+            mine = next(iter(self.backend.read(start, start)))
+            theirs = next(iter(other.backend.read(start, start)), None)
+            if theirs is None or theirs.hash != mine.hash:
+                raise IntegrityError(
+                    f"this timeline is not a prefix of {other.backend.url}: they differ at "
+                    f"position {start}. Fix: copy into an empty store.",
+                    position=start,
+                )
+        copied = 0
+        chunk: list[RecordedEvent] = []
+        for rec in other.backend.read(start + 1):
+            chunk.append(rec)
+            if len(chunk) >= batch:
+                copied += len(self.backend.copy_in(chunk))
+                chunk = []
+        if chunk:
+            copied += len(self.backend.copy_in(chunk))
+        return copied
+
+    def subscribe(
+        self,
+        from_position: int = 0,
+        *,
+        timeout: float | None = None,
+        poll: float = 0.25,
+    ) -> Iterator[RecordedEvent]:
+        """Yield every record after `from_position`: the backlog, then new ones as they commit.
+
+        Delivery is at-least-once, in position order: keep the position of the
+        last record you handled and pass it as `from_position` to resume after
+        a restart. PostgreSQL wakes subscribers with LISTEN/NOTIFY (another
+        process's commit arrives within a second); files and memory are polled
+        every `poll` seconds. With `timeout`, the iteration ends after that many
+        seconds without a new record; without it, it waits for ever.
+        """
+        if (
+            isinstance(from_position, bool)
+            or not isinstance(from_position, int)
+            or (from_position < 0)
+        ):
+            raise ValidationError(
+                "from_position", from_position, "expected a position (0 or more).",
+                "pass 0 for everything, or the last position you handled.",
+            )  # fmt: skip
+        position = from_position
+        wait = getattr(self.backend, "wait", None)
+        while True:
+            for rec in self.backend.read(position + 1):
+                yield rec
+                position = rec.position
+            deadline = None if timeout is None else time.monotonic() + timeout
+            while self.backend.head <= position:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return
+                step = poll if left is None else min(poll, left)
+                if wait is not None:
+                    wait(position, 1.0 if left is None else min(1.0, left))
+                else:
+                    time.sleep(step)
 
     # -- questions -------------------------------------------------------------------
 

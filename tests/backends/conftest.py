@@ -5,9 +5,7 @@ To add a backend, add a `BackendKind` below: the conformance suite is written on
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +18,7 @@ from bilatlog._codec import SCHEMA_VERSION, hash_envelope
 from bilatlog.backends import Backend, JsonlBackend, MemoryBackend, SqliteBackend
 from bilatlog.backends.postgres import PostgresBackend
 from bilatlog.testing import FakeClock
+from pgtest import postgres_url
 
 
 def _file_snapshot(path: Path) -> dict[str, bytes]:
@@ -118,18 +117,6 @@ def _tamper_sqlite(_backend: Backend, path: Path, position: int) -> None:
     )
     db.commit()
     db.close()
-
-
-def postgres_url(name: str) -> str:
-    """A PostgreSQL URL with a schema of its own, from scripts/with-postgres; fails without it."""
-    base = os.environ.get("BILATLOG_TEST_POSTGRES_URL")
-    if not base:
-        pytest.fail(
-            "PostgreSQL tests need a server: run the tests through scripts/with-postgres "
-            "(it starts a throwaway one), or set BILATLOG_TEST_POSTGRES_URL"
-        )
-    schema = "t_" + hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()[:16]
-    return f"{base}?schema={schema}"
 
 
 def _tamper_postgres(_backend: Backend, path: Path, position: int) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -260,3 +261,23 @@ def test_newer_schema_refuses_writes(file_kind, tmp_path, clock):
         again.append([ev(2)])
     again.close()
     assert snapshot(file_kind, tmp_path) == before
+
+
+def test_copy_in_keeps_positions_times_and_hashes(backend, clock):
+    """A verbatim copy from another log is identical record for record; a gap is refused."""
+    source = bl.open(clock=clock)
+    source.append([ev(1), ev(2)])
+    clock.advance(days=3)
+    source.correct("e1", reason="exact day", on="2001-02-03")
+    records = list(source.backend.read())
+    with pytest.raises(bl.IntegrityError, match="continue the log"):
+        backend.copy_in(records[1:])
+    assert backend.head == 0
+    assert backend.copy_in(records) == records
+    assert list(backend.read()) == records
+    assert backend.verify().ok
+    forged = attrs.evolve(
+        records[0], position=4, prev_hash=records[-1].hash, recorded_at=records[-1].recorded_at
+    )
+    with pytest.raises(bl.IntegrityError, match="re-hash"):
+        backend.copy_in([forged])

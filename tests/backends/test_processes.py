@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import bilatlog as bl
-from conftest import postgres_url
+from pgtest import postgres_url
 
 WRITER = Path(__file__).with_name("writer.py")
 TARGETS = {"jsonl": "log.jsonl", "sqlite": "log.db", "postgres": "postgres"}

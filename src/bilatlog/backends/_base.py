@@ -183,6 +183,10 @@ class Backend(Protocol):
         """Append a batch atomically; return the stored records, in order."""
         ...
 
+    def copy_in(self, records: Sequence[RecordedEvent]) -> list[RecordedEvent]:
+        """Append records from another log verbatim: same positions, times and hashes."""
+        ...
+
     def read(self, start: int = 1, stop: int | None = None) -> Iterator[RecordedEvent]:
         """Stream records with start <= position <= stop, in position order."""
         ...
@@ -362,6 +366,41 @@ def _check_target(  # noqa: PLR0917 - a private helper of prepare_batch
         for c in prior.get(r.target, ()):
             current = c.apply(current)
         r.apply(current)  # the corrected event must still be valid (e.g. status needs a track)
+
+
+#: What a backend's locked write path calls with the head: returns (result, records to write).
+Prepare = Callable[[Head], tuple[list[RecordedEvent], list[Sealed]]]
+
+
+def prepare_copy(records: Sequence[RecordedEvent], *, head: Head, codec: Codec) -> list[Sealed]:
+    """Re-seal records from another log, verbatim: same positions, times and hashes.
+
+    The records must continue this log exactly (first position head + 1, first
+    prev_hash the head's hash), and each must re-hash to its own hash: a copy
+    is either identical, or refused.
+    """
+    out: list[Sealed] = []
+    prev_hash, prev_at = head.hash, head.recorded_at
+    for i, rec in enumerate(records):
+        if rec.position != head.position + 1 + i:
+            raise IntegrityError(
+                f"a copy must continue the log: expected position {head.position + 1 + i}, "
+                f"got {rec.position}. Fix: copy into an empty store, from position 1.",
+                position=rec.position,
+            )
+        if prev_at is not None and rec.recorded_at < prev_at:
+            raise IntegrityError("recorded_at goes backwards", position=rec.position)
+        [sealed] = codec.seal_batch(
+            [rec.record], first=rec.position, recorded_at=rec.recorded_at, prev_hash=prev_hash
+        )
+        if sealed.record.hash != rec.hash or rec.prev_hash != prev_hash:
+            raise IntegrityError(
+                "the record does not re-hash to its stored hash: not a faithful copy",
+                position=rec.position,
+            )
+        out.append(sealed)
+        prev_hash, prev_at = rec.hash, rec.recorded_at
+    return out
 
 
 def make_codec(upcasters: dict[int, Upcaster] | None = None) -> Codec:

@@ -36,7 +36,15 @@ from typing import Any
 import attrs
 
 from bilatlog._codec import SCHEMA_VERSION, Codec, format_instant, hash_envelope, stored_line
-from bilatlog.backends._base import Clock, Query, VerifyReport, prepare_batch, system_clock
+from bilatlog.backends._base import (
+    Clock,
+    Prepare,
+    Query,
+    VerifyReport,
+    prepare_batch,
+    prepare_copy,
+    system_clock,
+)
 from bilatlog.backends.memory import RecordIndex, verify_envelopes
 from bilatlog.events import Record, RecordedEvent
 from bilatlog.exceptions import BilatlogWarning, IntegrityError, StorageError
@@ -281,6 +289,26 @@ class JsonlBackend:
         self, records: Sequence[Record], *, expected_position: int | None = None
     ) -> list[RecordedEvent]:
         """Append a batch: written, fsynced, and only then acknowledged."""
+        return self._write(
+            lambda head: prepare_batch(
+                records,
+                head=head,
+                expected_position=expected_position,
+                codec=self.codec,
+                clock=self._clock,
+                lookup=self._index.lookup,
+                retracted=self._index.retracted_among,
+                targeting=self._index.targeting,
+            )
+        )
+
+    def copy_in(self, records: Sequence[RecordedEvent]) -> list[RecordedEvent]:
+        """Append records from another log verbatim (same positions, times, hashes)."""
+        return self._write(
+            lambda head: (list(records), prepare_copy(records, head=head, codec=self.codec))
+        )
+
+    def _write(self, prepare: Prepare) -> list[RecordedEvent]:
         with self._thread_lock:
             created = not self.path.exists()
             fd = self._open(write=True)
@@ -291,16 +319,7 @@ class JsonlBackend:
                     self._set_aside(fd, scan)
                 elif scan is None and os.fstat(fd).st_size > self._offset:  # pragma: no cover
                     raise StorageError("the log changed while locked")
-                result, sealed = prepare_batch(
-                    records,
-                    head=self._index.head,
-                    expected_position=expected_position,
-                    codec=self.codec,
-                    clock=self._clock,
-                    lookup=self._index.lookup,
-                    retracted=self._index.retracted_among,
-                    targeting=self._index.targeting,
-                )
+                result, sealed = prepare(self._index.head)
                 if not sealed:
                     return result
                 last = sealed[-1].record.position

@@ -17,9 +17,11 @@ from bilatlog._codec import Codec, hash_envelope
 from bilatlog.backends._base import (
     Clock,
     Head,
+    Prepare,
     Query,
     VerifyReport,
     prepare_batch,
+    prepare_copy,
     system_clock,
 )
 from bilatlog.events import Event, Record, RecordedEvent, Retraction
@@ -190,10 +192,10 @@ class MemoryBackend:
         self, records: Sequence[Record], *, expected_position: int | None = None
     ) -> list[RecordedEvent]:
         """Append a batch atomically (see `Backend.append`)."""
-        with self._lock:
-            result, sealed = prepare_batch(
+        return self._write(
+            lambda head: prepare_batch(
                 records,
-                head=self._index.head,
+                head=head,
                 expected_position=expected_position,
                 codec=self.codec,
                 clock=self._clock,
@@ -201,6 +203,17 @@ class MemoryBackend:
                 retracted=self._index.retracted_among,
                 targeting=self._index.targeting,
             )
+        )
+
+    def copy_in(self, records: Sequence[RecordedEvent]) -> list[RecordedEvent]:
+        """Append records from another log verbatim (same positions, times, hashes)."""
+        return self._write(
+            lambda head: (list(records), prepare_copy(records, head=head, codec=self.codec))
+        )
+
+    def _write(self, prepare: Prepare) -> list[RecordedEvent]:
+        with self._lock:
+            result, sealed = prepare(self._index.head)
             for item in sealed:
                 self._index.add(item.record, item.envelope)
             return result

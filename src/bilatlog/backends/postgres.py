@@ -32,12 +32,20 @@ import hashlib
 import json
 import re
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bilatlog._codec import SCHEMA_VERSION, Codec, Sealed, format_instant, hash_envelope
-from bilatlog.backends._base import Clock, Head, Query, VerifyReport, prepare_batch, system_clock
+from bilatlog.backends._base import (
+    Clock,
+    Head,
+    Query,
+    VerifyReport,
+    prepare_batch,
+    prepare_copy,
+    system_clock,
+)
 from bilatlog.events import Event, Record, RecordedEvent
 from bilatlog.exceptions import ConcurrencyError, IntegrityError, StorageError, ValidationError
 
@@ -92,18 +100,26 @@ def _schema_sql(s: str) -> list[str]:
     for table in ("events", "actors", "meta"):
         out += [
             f"DROP TRIGGER IF EXISTS {table}_no_change ON {s}.{table}",
-            f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {s}.{table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {s}.refuse()",
+            (
+                f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {s}.{table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {s}.refuse()"
+            ),
             f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {s}.{table}",
-            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {s}.{table} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {s}.refuse()",
+            (
+                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {s}.{table} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {s}.refuse()"
+            ),
         ]
     out += [
         f"DROP TRIGGER IF EXISTS events_gapless ON {s}.events",
-        f"CREATE TRIGGER events_gapless BEFORE INSERT ON {s}.events "
-        f"FOR EACH ROW EXECUTE FUNCTION {s}.gapless()",
-        f"INSERT INTO {s}.meta(key, value) VALUES ('schema_version', '{SCHEMA_VERSION}') "
-        "ON CONFLICT (key) DO NOTHING",
+        (
+            f"CREATE TRIGGER events_gapless BEFORE INSERT ON {s}.events "
+            f"FOR EACH ROW EXECUTE FUNCTION {s}.gapless()"
+        ),
+        (
+            f"INSERT INTO {s}.meta(key, value) VALUES ('schema_version', '{SCHEMA_VERSION}') "
+            "ON CONFLICT (key) DO NOTHING"
+        ),
     ]
     return out
 
@@ -132,16 +148,18 @@ def _split_target(url: str) -> tuple[str, str]:
 
 
 def _translate(e: Exception, what: str) -> StorageError:
+    """Wrap a driver error in bilatlog's tree, on one line, with the original as the cause."""
     import psycopg  # noqa: PLC0415 - optional dependency
 
+    text = " ".join(str(e).split())
     if isinstance(e, psycopg.errors.UniqueViolation):
-        err: StorageError = IntegrityError(f"{what}: {e.diag.message_primary or e}")
+        err: StorageError = IntegrityError(f"{what}: {e.diag.message_primary or text}")
     elif isinstance(e, psycopg.errors.InsufficientPrivilege):
-        err = StorageError(f"{what}: permission denied ({e.diag.message_primary or e})")
+        err = StorageError(f"{what}: permission denied ({e.diag.message_primary or text})")
     elif isinstance(e, psycopg.OperationalError):
-        err = StorageError(f"{what}: the database connection failed ({str(e).strip()})")
+        err = StorageError(f"{what}: the database connection failed ({text})")
     else:
-        err = StorageError(f"{what}: {str(e).strip()}")
+        err = StorageError(f"{what}: {text}")
     err.__cause__ = e
     return err
 
@@ -246,7 +264,8 @@ class PostgresBackend:
             if version is not None and int(version[0]) > SCHEMA_VERSION:
                 self._writable_reason = (
                     f"{self.url} was written by a newer bilatlog (schema version {version[0]}; "
-                    f"this one knows {SCHEMA_VERSION}); it will not write to it. Fix: upgrade bilatlog."
+                    f"this one knows {SCHEMA_VERSION}); it will not write to it. "
+                    "Fix: upgrade bilatlog."
                 )
                 return
             has_trigger = conn.execute(
@@ -259,7 +278,7 @@ class PostgresBackend:
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
             for statement in _schema_sql(s):
-                conn.execute(statement)  # type: ignore[arg-type]
+                conn.execute(statement)
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -267,22 +286,38 @@ class PostgresBackend:
         self, records: Sequence[Record], *, expected_position: int | None = None
     ) -> list[RecordedEvent]:
         """Append a batch in one transaction, under the schema's advisory lock."""
+        return self._write(
+            lambda conn, head: prepare_batch(
+                records,
+                head=head,
+                expected_position=expected_position,
+                codec=self.codec,
+                clock=self._clock,
+                lookup=lambda ids: self._lookup(conn, ids),
+                retracted=lambda ids: self._retracted(conn, ids),
+                targeting=lambda ids: self._targeting(conn, ids, None),
+            )
+        )
+
+    def copy_in(self, records: Sequence[RecordedEvent]) -> list[RecordedEvent]:
+        """Append records from another log verbatim (same positions, times, hashes)."""
+        return self._write(
+            lambda _conn, head: (list(records), prepare_copy(records, head=head, codec=self.codec))
+        )
+
+    def _write(
+        self,
+        prepare: Callable[
+            [psycopg.Connection[Any], Head], tuple[list[RecordedEvent], list[Sealed]]
+        ],
+    ) -> list[RecordedEvent]:
         if self._writable_reason:
             raise StorageError(self._writable_reason)
         with self._lock, self._conn() as conn:
             try:
                 with conn.transaction():
                     conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
-                    result, sealed = prepare_batch(
-                        records,
-                        head=self._head(conn),
-                        expected_position=expected_position,
-                        codec=self.codec,
-                        clock=self._clock,
-                        lookup=lambda ids: self._lookup(conn, ids),
-                        retracted=lambda ids: self._retracted(conn, ids),
-                        targeting=lambda ids: self._targeting(conn, ids, None),
-                    )
+                    result, sealed = prepare(conn, self._head(conn))
                     if sealed:
                         self._insert(conn, sealed)
                         conn.execute(
@@ -326,7 +361,7 @@ class PostgresBackend:
                      r.on.lo.toordinal(), r.on.hi.toordinal(), None,
                      env["recorded_at"], env["prev"], env["hash"], body)
                 )  # fmt: skip
-                levels = set()
+                levels: set[str] = set()
                 for a in r.actors:
                     parts = a.split(".")
                     levels.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
@@ -409,7 +444,7 @@ class PostgresBackend:
         params = list(params)
         while True:
             with self._conn() as conn:
-                rows = conn.execute(sql, [*params, chunk]).fetchall()  # type: ignore[arg-type]
+                rows = conn.execute(sql, [*params, chunk]).fetchall()
             yield from self._decode(rows)
             if len(rows) < chunk:
                 return
@@ -556,7 +591,7 @@ class PostgresBackend:
 
 
 def _posix_regex(python_regex: str) -> str:
-    """fnmatch.translate gives `(?s:...)\\Z`; PostgreSQL's `~` wants `^(...)$`."""
+    r"""fnmatch.translate gives `(?s:...)\Z`; PostgreSQL's `~` wants `^(...)$`."""
     inner = python_regex
     if inner.startswith("(?s:") and inner.endswith(")\\Z"):
         inner = inner[4:-3]

@@ -41,9 +41,11 @@ from bilatlog._codec import (
 from bilatlog.backends._base import (
     Clock,
     Head,
+    Prepare,
     Query,
     VerifyReport,
     prepare_batch,
+    prepare_copy,
     system_clock,
 )
 from bilatlog.events import Event, Record, RecordedEvent
@@ -207,6 +209,26 @@ class SqliteBackend:
         self, records: Sequence[Record], *, expected_position: int | None = None
     ) -> list[RecordedEvent]:
         """Append a batch in one immediate transaction."""
+        return self._write(
+            lambda head: prepare_batch(
+                records,
+                head=head,
+                expected_position=expected_position,
+                codec=self.codec,
+                clock=self._clock,
+                lookup=self._lookup,
+                retracted=self._retracted,
+                targeting=self.targeting,
+            )
+        )
+
+    def copy_in(self, records: Sequence[RecordedEvent]) -> list[RecordedEvent]:
+        """Append records from another log verbatim (same positions, times, hashes)."""
+        return self._write(
+            lambda head: (list(records), prepare_copy(records, head=head, codec=self.codec))
+        )
+
+    def _write(self, prepare: Prepare) -> list[RecordedEvent]:
         if self._writable_reason:
             raise StorageError(self._writable_reason)
         with self._lock:
@@ -216,16 +238,7 @@ class SqliteBackend:
             except sqlite3.OperationalError as e:
                 raise StorageError(f"could not lock {self.path} for writing: {e}") from e
             try:
-                result, sealed = prepare_batch(
-                    records,
-                    head=self._head(),
-                    expected_position=expected_position,
-                    codec=self.codec,
-                    clock=self._clock,
-                    lookup=self._lookup,
-                    retracted=self._retracted,
-                    targeting=self.targeting,
-                )
+                result, sealed = prepare(self._head())
                 if sealed:
                     self._insert(sealed)
                 db.execute("COMMIT")
