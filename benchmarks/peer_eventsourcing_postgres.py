@@ -1,0 +1,71 @@
+"""The peer on PostgreSQL: eventsourcing 9.x appends, one aggregate, a save every 1,000 events.
+
+Runs in the peer's own virtual environment (eventsourcing[postgres]), against the
+server given by BILATLOG_TEST_POSTGRES_URL (scripts/with-postgres starts one):
+
+    scripts/with-postgres /tmp/peer-es/bin/python -O benchmarks/peer_eventsourcing_postgres.py 100000
+
+Prints one JSON line: events per second (median of --rounds runs).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+import uuid
+from urllib.parse import urlsplit
+
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
+
+
+class Relationship(Aggregate):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.status: dict[str, str] = {}
+
+    @event("StatusChanged")
+    def change_status(self, track: str, status: str, occurred_on: str) -> None:
+        self.status[track] = status
+
+
+def run(n: int, batch: int, schema: str) -> float:
+    url = urlsplit(os.environ["BILATLOG_TEST_POSTGRES_URL"])
+    app = Application(
+        env={
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": url.path.lstrip("/"),
+            "POSTGRES_HOST": url.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": url.username or "postgres",
+            "POSTGRES_PASSWORD": url.password or "",
+            "POSTGRES_SCHEMA": schema,
+            "CREATE_TABLE": "y",
+        }
+    )
+    agg = Relationship("US-MX")
+    app.save(agg)
+    t0 = time.perf_counter()
+    for i in range(n):
+        agg.change_status(f"track-{i % 1000}", "active", f"20{10 + i % 12}-01-01")
+        if (i + 1) % batch == 0:
+            app.save(agg)
+    app.save(agg)
+    elapsed = time.perf_counter() - t0
+    app.close()
+    return n / elapsed
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    rounds = int(os.environ.get("ROUNDS", "3"))
+    eps = [run(n, 1000, f"peer_{uuid.uuid4().hex[:8]}") for _ in range(rounds)]
+    print(json.dumps({"peer": "eventsourcing", "backend": "postgres", "n": n,
+                      "append_eps_median": round(statistics.median(eps), 1)}))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
