@@ -1,6 +1,6 @@
 """bilatlog on PostgreSQL: appends in batches of 1,000 (the same shape as the peer's script).
 
-    scripts/with-postgres python benchmarks/bilatlog_postgres_append.py 100000
+scripts/with-postgres python benchmarks/bilatlog_postgres_append.py 100000
 """
 
 from __future__ import annotations

@@ -16,6 +16,8 @@ import statistics
 import sys
 import time
 import uuid
+
+import psycopg
 from urllib.parse import urlsplit
 
 from eventsourcing.application import Application
@@ -33,7 +35,10 @@ class Relationship(Aggregate):
 
 
 def run(n: int, batch: int, schema: str) -> float:
-    url = urlsplit(os.environ["BILATLOG_TEST_POSTGRES_URL"])
+    raw = os.environ["BILATLOG_TEST_POSTGRES_URL"]
+    url = urlsplit(raw)
+    with psycopg.connect(raw, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     app = Application(
         env={
             "PERSISTENCE_MODULE": "eventsourcing.postgres",

@@ -372,17 +372,18 @@ class PostgresBackend:
                      env["recorded_at"], env["prev"], env["hash"], body)
                 )  # fmt: skip
         s = self.schema
+        # COPY, not row-by-row INSERTs: one round trip per table (row triggers still fire)
         with conn.cursor() as cur:
-            cur.executemany(
-                f"INSERT INTO {s}.events(position, id, kind, type, track, status, lo, hi, target, "
-                "recorded_at, prev_hash, hash, body) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                rows,
-            )
+            with cur.copy(
+                f"COPY {s}.events(position, id, kind, type, track, status, lo, hi, target, "
+                "recorded_at, prev_hash, hash, body) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
             if actor_rows:
-                cur.executemany(
-                    f"INSERT INTO {s}.actors(actor, position) VALUES (%s, %s)", actor_rows
-                )
+                with cur.copy(f"COPY {s}.actors(actor, position) FROM STDIN") as copy:
+                    for actor_row in actor_rows:
+                        copy.write_row(actor_row)
 
     def _lookup(
         self, conn: psycopg.Connection[Any], ids: Sequence[str]
