@@ -3,7 +3,8 @@
 Runs in the peer's own virtual environment (eventsourcing[postgres]), against the
 server given by BILATLOG_TEST_POSTGRES_URL (scripts/with-postgres starts one):
 
-    scripts/with-postgres /tmp/peer-es/bin/python -O benchmarks/peer_eventsourcing_postgres.py 100000
+    scripts/with-postgres /tmp/peer-es/bin/python -O \
+        benchmarks/peer_eventsourcing_postgres.py 100000
 
 Prints one JSON line: events per second (median of --rounds runs).
 """
@@ -16,10 +17,9 @@ import statistics
 import sys
 import time
 import uuid
-
-import psycopg
 from urllib.parse import urlsplit
 
+import psycopg
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
@@ -32,6 +32,7 @@ class Relationship(Aggregate):
     @event("StatusChanged")
     def change_status(self, track: str, status: str, occurred_on: str) -> None:
         self.status[track] = status
+        self.last_on = occurred_on
 
 
 def run(n: int, batch: int, schema: str) -> float:
