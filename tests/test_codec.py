@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import bilatlog as bl
 from bilatlog._codec import (
@@ -141,3 +142,37 @@ def test_trusted_decode_equals_validated_decode(ev):
     fast = _trusted_event(d)
     assert fast == codec.record_from_dict("event", d) == ev
     assert hash(fast) == hash(ev)
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()  # beyond 64 bits too
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    max_leaves=15,
+)
+
+
+@given(json_values)
+def test_canonical_text_is_the_stdlib_form_whatever_the_encoder(value):
+    """With or without orjson, canonical text is byte for byte the standard library's."""
+    import bilatlog._codec as codec
+
+    stdlib = json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+    assert codec.canonical_text(value) == stdlib
+    env = {"v": 1, "record": {"id": "x", "data": value}}
+    assert codec.canonical_envelope(env, env["record"]) == codec._CANONICAL.encode(env)
+    assert codec.loads(stdlib) == json.loads(stdlib)
+    assert codec.loads(stdlib.encode()) == json.loads(stdlib)
+
+
+def test_fast_encoder_is_in_use_in_the_test_environment():
+    """The test extra installs orjson, so the fast path above is what is being compared."""
+    import bilatlog._codec as codec
+
+    assert codec._orjson is not None

@@ -24,6 +24,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
@@ -72,14 +73,74 @@ _CANONICAL = json.JSONEncoder(
 )
 
 
+try:  # the `fast` extra: the same bytes, an order of magnitude sooner
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - depends on the install
+    _orjson = None  # type: ignore[assignment]
+
+_LONG_DIGITS: Final = re.compile(r"\d{19}")
+_LONG_DIGITS_B: Final = re.compile(rb"\d{19}")
+
+
+def _orjson_agrees(value: object) -> bool:
+    """Whether orjson writes `value` exactly as the canonical (stdlib) form does.
+
+    They differ only on floats below 1e-4 in magnitude (`1e-05` vs `0.00001`);
+    orjson refuses integers beyond 64 bits (and then the stdlib is used).
+    """
+    t = type(value)
+    if t is float:
+        return value == 0.0 or abs(value) >= 1e-4  # type: ignore[arg-type]
+    if t is dict:
+        return all(_orjson_agrees(v) for v in value.values())  # type: ignore[attr-defined]
+    if t is list or t is tuple:
+        return all(_orjson_agrees(v) for v in value)  # type: ignore[attr-defined]
+    return True
+
+
 def canonical_text(obj: object) -> str:
-    """Serialise JSON-compatible data deterministically: sorted keys, compact."""
+    """Serialise JSON-compatible data deterministically: sorted keys, compact.
+
+    The canonical form is the standard library's `json` with sorted keys, no
+    spaces and raw UTF-8; with orjson installed it is produced faster, byte for
+    byte the same (checked by tests/test_codec.py).
+    """
+    if _orjson is not None and _orjson_agrees(obj):
+        try:
+            return _orjson.dumps(obj, option=_orjson.OPT_SORT_KEYS).decode("utf-8")
+        except TypeError:  # an integer beyond 64 bits
+            pass
     return _CANONICAL.encode(obj)
+
+
+def canonical_envelope(env: Mapping[str, Any], record: Mapping[str, Any]) -> str:
+    """`canonical_text` for an envelope, checking only where floats can be (data, changes)."""
+    if _orjson is not None and all(
+        _orjson_agrees(record[k]) for k in ("data", "changes") if k in record
+    ):
+        try:
+            return _orjson.dumps(env, option=_orjson.OPT_SORT_KEYS).decode("utf-8")
+        except TypeError:
+            pass
+    return _CANONICAL.encode(env)
 
 
 def canonical_bytes(obj: object) -> bytes:
     """Serialise JSON-compatible data deterministically: sorted keys, compact, UTF-8."""
-    return _CANONICAL.encode(obj).encode("utf-8")
+    return canonical_text(obj).encode("utf-8")
+
+
+def loads(text: str | bytes) -> Any:  # noqa: ANN401 - JSON
+    """Parse JSON text (orjson when installed and safe: it turns >64-bit integers into floats)."""
+    long_digits = (
+        _LONG_DIGITS.search(text) if isinstance(text, str) else _LONG_DIGITS_B.search(text)
+    )
+    if _orjson is not None and not long_digits:
+        try:
+            return _orjson.loads(text)
+        except _orjson.JSONDecodeError:
+            pass  # let the standard library say what is wrong, in its words
+    return json.loads(text)
 
 
 def format_instant(instant: dt.datetime) -> str:
@@ -285,7 +346,7 @@ class Codec:
                 "record": self.record_to_dict(record),
                 "prev": prev_hash,
             }
-            body = canonical_text(env)
+            body = canonical_envelope(env, env["record"])
             env["hash"] = prev_hash = hashlib.sha256(body.encode("utf-8")).hexdigest()
             rec = RecordedEvent(
                 record=record,

@@ -47,6 +47,7 @@ ACTOR_RE: Final = re.compile(r"[A-Z]{2,3}(?:\.[A-Z0-9][A-Z0-9_-]*)*")
 ID_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 URL_RE: Final = re.compile(r"https?://[^\s]+")
 
+SURROGATE_RE: Final = re.compile("[\ud800-\udfff]")
 MAX_DEPTH: Final = 32
 MAX_STRING: Final = 1_000_000
 
@@ -153,6 +154,7 @@ def freeze_json(value: object, field: str, depth: int = 0) -> JSONValue:
             )
         return value
     if isinstance(value, str):
+        _check_unicode(field, value)
         if len(value) > MAX_STRING:
             raise ValidationError(
                 field,
@@ -170,6 +172,7 @@ def freeze_json(value: object, field: str, depth: int = 0) -> JSONValue:
                 raise ValidationError(
                     field, k, "JSON object keys must be strings.", f"use {str(k)!r} as the key."
                 )
+            _check_unicode(f"{field}[key]", k)
             out[k] = freeze_json(v, f"{field}.{k}", depth + 1)
         return FrozenDict(out)
     raise ValidationError(
@@ -215,9 +218,20 @@ def _check_id(field: str, value: object) -> str:
     return value
 
 
+def _check_unicode(field: str, value: str) -> None:
+    if SURROGATE_RE.search(value):
+        raise ValidationError(
+            field,
+            value,
+            "holds a lone surrogate, which is not Unicode text (a decoding error upstream?).",
+            "decode the source text as UTF-8, or replace the broken character.",
+        )
+
+
 def _check_text(field: str, value: object, *, limit: int = 100_000) -> str:
     if not isinstance(value, str):
         raise ValidationError(field, value, f"expected text, got {type(value).__name__}.")
+    _check_unicode(field, value)
     if len(value) > limit:
         raise ValidationError(
             field, value[:40] + "...", f"longer than {limit:,} characters.", "shorten it."

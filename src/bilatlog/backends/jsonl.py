@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import json
 import os
 import threading
 import warnings
@@ -35,7 +34,14 @@ from typing import Any
 
 import attrs
 
-from bilatlog._codec import SCHEMA_VERSION, Codec, format_instant, hash_envelope, stored_line
+from bilatlog._codec import (
+    SCHEMA_VERSION,
+    Codec,
+    format_instant,
+    hash_envelope,
+    loads,
+    stored_line,
+)
 from bilatlog.backends._base import (
     Clock,
     Prepare,
@@ -86,7 +92,7 @@ def _scan(data: bytes, *, first_line: int, head: int, base: int) -> _Scan:
             break
         raw = data[pos:nl]
         try:
-            env = json.loads(raw)
+            env = loads(raw)
             if not isinstance(env, dict):
                 raise TypeError("not a JSON object")  # noqa: TRY301 - same handling as bad JSON
         except (ValueError, TypeError) as e:

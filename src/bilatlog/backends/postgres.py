@@ -29,14 +29,20 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import json
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from bilatlog._codec import SCHEMA_VERSION, Codec, Sealed, format_instant, hash_envelope
+from bilatlog._codec import (
+    SCHEMA_VERSION,
+    Codec,
+    Sealed,
+    format_instant,
+    hash_envelope,
+    loads,
+)
 from bilatlog.backends._base import (
     Clock,
     Head,
@@ -425,7 +431,7 @@ class PostgresBackend:
                     "run verify() for the first broken position",
                     position=position,
                 )
-            env = json.loads(body)
+            env = loads(body)
             env["hash"] = hash_
             try:
                 yield self.codec.open_envelope(env, trusted=True)
@@ -562,7 +568,7 @@ class PostgresBackend:
         if position != expected:
             return bad(f"expected position {expected}, found {position}")
         try:
-            env = json.loads(body)
+            env = loads(body)
         except ValueError as e:
             return bad(f"the stored body is not JSON ({e})")
         env["hash"] = hash_

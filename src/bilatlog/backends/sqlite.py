@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -36,6 +35,7 @@ from bilatlog._codec import (
     Sealed,
     format_instant,
     hash_envelope,
+    loads,
     parse_instant,
 )
 from bilatlog.backends._base import (
@@ -321,7 +321,7 @@ class SqliteBackend:
                     "run verify() for the first broken position",
                     position=position,
                 )
-            env = json.loads(body)
+            env = loads(body)
             env["hash"] = hash_
             try:
                 yield self.codec.open_envelope(env, trusted=True)
@@ -467,7 +467,7 @@ class SqliteBackend:
                 if position != expected:
                     return bad(f"expected position {expected}, found {position}")
                 try:
-                    env = json.loads(body)
+                    env = loads(body)
                 except ValueError as e:
                     return bad(f"the stored body is not JSON ({e})")
                 env["hash"] = hash_
