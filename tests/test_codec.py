@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import bilatlog as bl
+import bilatlog._codec as codec_module
 from bilatlog._codec import (
     SCHEMA_VERSION,
     Codec,
@@ -159,20 +160,16 @@ json_values = st.recursive(
 @given(json_values)
 def test_canonical_text_is_the_stdlib_form_whatever_the_encoder(value):
     """With or without orjson, canonical text is byte for byte the standard library's."""
-    import bilatlog._codec as codec
-
     stdlib = json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     )
-    assert codec.canonical_text(value) == stdlib
+    assert codec_module.canonical_text(value) == stdlib
     env = {"v": 1, "record": {"id": "x", "data": value}}
-    assert codec.canonical_envelope(env, env["record"]) == codec._CANONICAL.encode(env)
-    assert codec.loads(stdlib) == json.loads(stdlib)
-    assert codec.loads(stdlib.encode()) == json.loads(stdlib)
+    assert codec_module.canonical_envelope(env, env["record"]) == codec_module._CANONICAL.encode(env)
+    assert codec_module.loads(stdlib) == json.loads(stdlib)
+    assert codec_module.loads(stdlib.encode()) == json.loads(stdlib)
 
 
 def test_fast_encoder_is_in_use_in_the_test_environment():
     """The test extra installs orjson, so the fast path above is what is being compared."""
-    import bilatlog._codec as codec
-
-    assert codec._orjson is not None
+    assert codec_module._orjson is not None
