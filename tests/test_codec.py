@@ -151,8 +151,9 @@ json_values = st.recursive(
     | st.integers()  # beyond 64 bits too
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
     max_leaves=15,
 )
 
@@ -165,7 +166,9 @@ def test_canonical_text_is_the_stdlib_form_whatever_the_encoder(value):
     )
     assert codec_module.canonical_text(value) == stdlib
     env = {"v": 1, "record": {"id": "x", "data": value}}
-    assert codec_module.canonical_envelope(env, env["record"]) == codec_module._CANONICAL.encode(env)
+    assert codec_module.canonical_envelope(env, env["record"]) == codec_module._CANONICAL.encode(
+        env
+    )
     assert codec_module.loads(stdlib) == json.loads(stdlib)
     assert codec_module.loads(stdlib.encode()) == json.loads(stdlib)
 
