@@ -72,6 +72,7 @@ def test_ids_are_generated_sortable_and_stable():
         ("data", [1, 2], "expected a dict"),
         ("data", {"x": "y" * 1_000_001}, "longer than"),
         ("data", {"x": "broken \ud800 text"}, "lone surrogate"),
+        ("data", {"x": 2**64}, "beyond 64 bits"),
         ("data", {"\udc80": 1}, "lone surrogate"),
         ("summary", "broken \udfff", "lone surrogate"),
         ("sources", "https://x.org", "list of Source"),

@@ -145,7 +145,16 @@ def freeze_json(value: object, field: str, depth: int = 0) -> JSONValue:
         raise ValidationError(
             field, "...", f"nested deeper than {MAX_DEPTH} levels.", "flatten the structure."
         )
-    if value is None or isinstance(value, (bool, int)):
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if not -(2**63) <= value < 2**64:
+            raise ValidationError(
+                field,
+                value,
+                "integers beyond 64 bits are not portable JSON (most tools lose their digits).",
+                "store it as a string, e.g. '18446744073709551616'.",
+            )
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
