@@ -78,7 +78,6 @@ except ImportError:  # pragma: no cover - depends on the install
     _orjson = None  # type: ignore[assignment]
 
 
-
 def _orjson_agrees(value: object) -> bool:
     """Whether orjson writes `value` exactly as the canonical (stdlib) form does.
 

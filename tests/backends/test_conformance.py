@@ -195,7 +195,7 @@ def test_two_handles_on_one_file_see_each_other(file_kind, tmp_path, clock):
 
 @pytest.fixture
 def populated(backend):
-    actors = [["US"], ["US.DEA", "MX"], ["MX.GN"], [], ["US.DEA"]]
+    actors = [["US"], ["US.DEA", "MX"], ["MX.GN"], [], ["US", "US.DEA"]]
     types = ["operations.suspended", "operations.resumed", "initiative.ended", "talks.held"]
     tracks = ["dea-operations", "merida-initiative", None]
     events = [

@@ -24,6 +24,7 @@ from bilatlog.backends._base import (
     prepare_copy,
     system_clock,
 )
+from bilatlog.backends._sql import actor_levels
 from bilatlog.events import Event, Record, RecordedEvent, Retraction
 
 __all__ = ["MemoryBackend"]
@@ -65,10 +66,8 @@ class RecordIndex:
         if isinstance(r, Event):
             if r.track is not None:
                 self.by_track[r.track].append(rec.position)
-            for a in r.actors:
-                parts = a.split(".")
-                for i in range(1, len(parts) + 1):
-                    self.by_actor[".".join(parts[:i])].append(rec.position)
+            for level in actor_levels(r.actors):
+                self.by_actor[level].append(rec.position)
         else:
             self.by_target[r.target].append(rec.position)
             if isinstance(r, Retraction):

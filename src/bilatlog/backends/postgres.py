@@ -40,8 +40,6 @@ from bilatlog._codec import (
     Codec,
     Sealed,
     format_instant,
-    hash_envelope,
-    loads,
 )
 from bilatlog.backends._base import (
     Clock,
@@ -52,7 +50,14 @@ from bilatlog.backends._base import (
     prepare_copy,
     system_clock,
 )
-from bilatlog.events import Event, Record, RecordedEvent
+from bilatlog.backends._sql import (
+    EVENT_COLUMNS,
+    VERIFY_COLUMNS,
+    check_row,
+    decode_rows,
+    rows_of,
+)
+from bilatlog.events import Record, RecordedEvent
 from bilatlog.exceptions import ConcurrencyError, IntegrityError, StorageError, ValidationError
 
 if TYPE_CHECKING:
@@ -357,33 +362,11 @@ class PostgresBackend:
         return Head(row[0], row[1], dt.datetime.fromisoformat(row[2]).astimezone(dt.UTC))
 
     def _insert(self, conn: psycopg.Connection[Any], sealed: list[Sealed]) -> None:
-        rows: list[tuple[Any, ...]] = []
-        actor_rows: list[tuple[str, int]] = []
-        for rec, env, body in sealed:
-            r = rec.record
-            if isinstance(r, Event):
-                rows.append(
-                    (rec.position, r.id, "event", r.type, r.track, r.status,
-                     r.on.lo.toordinal(), r.on.hi.toordinal(), None,
-                     env["recorded_at"], env["prev"], env["hash"], body)
-                )  # fmt: skip
-                levels: set[str] = set()
-                for a in r.actors:
-                    parts = a.split(".")
-                    levels.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-                actor_rows.extend((a, rec.position) for a in sorted(levels))
-            else:
-                rows.append(
-                    (rec.position, r.id, env["kind"], None, None, None, None, None, r.target,
-                     env["recorded_at"], env["prev"], env["hash"], body)
-                )  # fmt: skip
+        rows, actor_rows = rows_of(sealed)
         s = self.schema
         # COPY, not row-by-row INSERTs: one round trip per table (row triggers still fire)
         with conn.cursor() as cur:
-            with cur.copy(
-                f"COPY {s}.events(position, id, kind, type, track, status, lo, hi, target, "
-                "recorded_at, prev_hash, hash, body) FROM STDIN"
-            ) as copy:
+            with cur.copy(f"COPY {s}.events({EVENT_COLUMNS}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             if actor_rows:
@@ -423,20 +406,7 @@ class PostgresBackend:
     # -- reading ----------------------------------------------------------------------------
 
     def _decode(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[RecordedEvent]:
-        sha256 = hashlib.sha256
-        for position, hash_, body in rows:
-            if sha256(body.encode("utf-8")).hexdigest() != hash_:
-                raise IntegrityError(
-                    "the stored record does not match its hash (changed outside bilatlog?); "
-                    "run verify() for the first broken position",
-                    position=position,
-                )
-            env = loads(body)
-            env["hash"] = hash_
-            try:
-                yield self.codec.open_envelope(env, trusted=True)
-            except IntegrityError as e:
-                raise IntegrityError(e.reason, position=position) from e
+        return decode_rows(self.codec, rows)
 
     @property
     def head(self) -> int:
@@ -542,12 +512,9 @@ class PostgresBackend:
         with self._conn() as conn, conn.cursor(name="bilatlog_verify") as cur:
             conn.autocommit = False
             try:
-                cur.execute(
-                    f"SELECT position, id, kind, type, track, status, lo, hi, target, recorded_at, "
-                    f"prev_hash, hash, body FROM {self.schema}.events ORDER BY position"
-                )
+                cur.execute(f"SELECT {VERIFY_COLUMNS} FROM {self.schema}.events ORDER BY position")
                 for row in cur:
-                    report = self._check_row(row, expected, prev_hash, prev_at)
+                    report = check_row(self.codec, row, expected, prev_hash, prev_at)
                     if report is not None:
                         return report
                     prev_hash, prev_at = row[11], row[9]
@@ -556,41 +523,6 @@ class PostgresBackend:
                 conn.rollback()
                 conn.autocommit = True
         return VerifyReport(ok=True, checked=expected - 1)
-
-    def _check_row(
-        self, row: tuple[Any, ...], expected: int, prev_hash: str, prev_at: str
-    ) -> VerifyReport | None:
-        position, id_, kind, type_, track, status, lo, hi, target, at, prev, hash_, body = row
-
-        def bad(reason: str) -> VerifyReport:
-            return VerifyReport(ok=False, checked=expected - 1, position=expected, reason=reason)
-
-        if position != expected:
-            return bad(f"expected position {expected}, found {position}")
-        try:
-            env = loads(body)
-        except ValueError as e:
-            return bad(f"the stored body is not JSON ({e})")
-        env["hash"] = hash_
-        if env.get("position") != position or env.get("prev") != prev or prev != prev_hash:
-            return bad("the record does not chain to the one before")
-        if hash_envelope(env) != hash_:
-            return bad("the record's content does not match its hash")
-        if env.get("recorded_at") != at or at < prev_at:
-            return bad("recorded_at differs from the body or goes backwards")
-        try:
-            rec = self.codec.open_envelope(env)
-        except IntegrityError as e:
-            return bad(e.reason)
-        r = rec.record
-        if isinstance(r, Event):
-            expect: tuple[Any, ...] = (r.id, "event", r.type, r.track, r.status,
-                                       r.on.lo.toordinal(), r.on.hi.toordinal(), None)  # fmt: skip
-        else:
-            expect = (r.id, env["kind"], None, None, None, None, None, r.target)
-        if (id_, kind, type_, track, status, lo, hi, target) != expect:
-            return bad("an indexed column differs from the stored record")
-        return None
 
     def close(self) -> None:
         """Close the pool."""

@@ -22,7 +22,6 @@ How the promises are kept:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -34,8 +33,6 @@ from bilatlog._codec import (
     Codec,
     Sealed,
     format_instant,
-    hash_envelope,
-    loads,
     parse_instant,
 )
 from bilatlog.backends._base import (
@@ -48,8 +45,15 @@ from bilatlog.backends._base import (
     prepare_copy,
     system_clock,
 )
-from bilatlog.events import Event, Record, RecordedEvent
-from bilatlog.exceptions import IntegrityError, StorageError
+from bilatlog.backends._sql import (
+    EVENT_COLUMNS,
+    VERIFY_COLUMNS,
+    check_row,
+    decode_rows,
+    rows_of,
+)
+from bilatlog.events import Record, RecordedEvent
+from bilatlog.exceptions import StorageError
 
 __all__ = ["SqliteBackend"]
 
@@ -101,14 +105,6 @@ _META_VERSION_GUARD: Final = """
 CREATE TRIGGER IF NOT EXISTS bilatlog_meta_no_update BEFORE UPDATE ON bilatlog_meta
 BEGIN SELECT RAISE(ABORT, 'bilatlog: the log is append-only'); END;
 """
-
-
-def _actor_levels(actors: Iterable[str]) -> set[str]:
-    out: set[str] = set()
-    for a in actors:
-        parts = a.split(".")
-        out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-    return out
 
 
 class SqliteBackend:
@@ -248,30 +244,10 @@ class SqliteBackend:
             return result
 
     def _insert(self, sealed: list[Sealed]) -> None:
-        rows: list[tuple[Any, ...]] = []
-        actor_rows: list[tuple[str, int]] = []
-        for rec, env, body in sealed:
-            r = rec.record
-            if isinstance(r, Event):
-                rows.append(
-                    (
-                        rec.position, r.id, "event", r.type, r.track, r.status,
-                        r.on.lo.toordinal(), r.on.hi.toordinal(), None,
-                        env["recorded_at"], env["prev"], env["hash"], body,
-                    )
-                )  # fmt: skip
-                actor_rows.extend((a, rec.position) for a in sorted(_actor_levels(r.actors)))
-            else:
-                rows.append(
-                    (
-                        rec.position, r.id, env["kind"], None, None, None, None, None, r.target,
-                        env["recorded_at"], env["prev"], env["hash"], body,
-                    )
-                )  # fmt: skip
+        rows, actor_rows = rows_of(sealed)
         try:
             self._db.executemany(
-                "INSERT INTO bilatlog_events(position, id, kind, type, track, status, lo, hi, "
-                "target, recorded_at, prev_hash, hash, body) "
+                f"INSERT INTO bilatlog_events({EVENT_COLUMNS}) "  # noqa: S608 - fixed names
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
@@ -311,22 +287,7 @@ class SqliteBackend:
     # -- reading --------------------------------------------------------------------
 
     def _decode_rows(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[RecordedEvent]:
-        # Each row's bytes are checked against its hash before decoding: a row changed
-        # behind the store's back is an IntegrityError on read, not a silent answer.
-        sha256 = hashlib.sha256
-        for position, hash_, body in rows:
-            if sha256(body.encode("utf-8")).hexdigest() != hash_:
-                raise IntegrityError(
-                    "the stored record does not match its hash (changed outside bilatlog?); "
-                    "run verify() for the first broken position",
-                    position=position,
-                )
-            env = loads(body)
-            env["hash"] = hash_
-            try:
-                yield self.codec.open_envelope(env, trusted=True)
-            except IntegrityError as e:
-                raise IntegrityError(e.reason, position=position) from e
+        return decode_rows(self.codec, rows)
 
     @property
     def head(self) -> int:
@@ -344,8 +305,10 @@ class SqliteBackend:
             [start, stop_],
         )
 
-    def _stream(self, sql: str, params: list[Any], chunk: int = 2000) -> Iterator[RecordedEvent]:
-        """Page through `sql` (which must filter `position >= ?` first and end in LIMIT ?)."""
+    def _stream(
+        self, sql: str, params: list[Any], pos_index: int = 0, chunk: int = 2000
+    ) -> Iterator[RecordedEvent]:
+        """Page through `sql` (ending in LIMIT ?); `params[pos_index]` is its `position >= ?`."""
         params = list(params)
         while True:
             with self._lock:
@@ -353,7 +316,7 @@ class SqliteBackend:
             yield from self._decode_rows(rows)
             if len(rows) < chunk:
                 return
-            params[0] = rows[-1][0] + 1
+            params[pos_index] = rows[-1][0] + 1
 
     def query(self, query: Query) -> Iterator[RecordedEvent]:
         """Stream records passing `query`, filtered in SQL through the indexes."""
@@ -385,22 +348,8 @@ class SqliteBackend:
             f"SELECT e.position, e.hash, e.body FROM bilatlog_events e {join} "  # noqa: S608 - fixed SQL, values as parameters
             f"WHERE {' AND '.join(where)} ORDER BY e.position LIMIT ?"
         )
-        if join:
-            # the position parameter follows the actor parameter
-            return self._stream_joined(sql, params)
-        return self._stream(sql, params)
-
-    def _stream_joined(
-        self, sql: str, params: list[Any], chunk: int = 2000
-    ) -> Iterator[RecordedEvent]:
-        params = list(params)
-        while True:
-            with self._lock:
-                rows = self._db.execute(sql, [*params, chunk]).fetchall()
-            yield from self._decode_rows(rows)
-            if len(rows) < chunk:
-                return
-            params[1] = rows[-1][0] + 1
+        # with the actor join, the position parameter follows the actor parameter
+        return self._stream(sql, params, 1 if join else 0)
 
     def get(self, record_id: str) -> RecordedEvent | None:
         """Return the record with this id, or None."""
@@ -446,51 +395,15 @@ class SqliteBackend:
 
     def verify(self) -> VerifyReport:
         """Recompute the chain and check every indexed column against the stored body."""
-        prev_hash = ""
-        prev_at = ""
-        expected = 1
+        prev_hash, prev_at, expected = "", "", 1
         with self._lock:
-            rows = self._db.execute(
-                "SELECT position, id, kind, type, track, status, lo, hi, target, recorded_at, "
-                "prev_hash, hash, body FROM bilatlog_events ORDER BY position"
-            )
-            for row in rows:
-                position, id_, kind, type_, track, status, lo, hi, target, at, prev, hash_, body = (
-                    row
-                )
-
-                def bad(reason: str, position: int = position) -> VerifyReport:
-                    return VerifyReport(
-                        ok=False, checked=position - 1, position=position, reason=reason
-                    )
-
-                if position != expected:
-                    return bad(f"expected position {expected}, found {position}")
-                try:
-                    env = loads(body)
-                except ValueError as e:
-                    return bad(f"the stored body is not JSON ({e})")
-                env["hash"] = hash_
-                if env.get("position") != position or env.get("prev") != prev or prev != prev_hash:
-                    return bad("the record does not chain to the one before")
-                if hash_envelope(env) != hash_:
-                    return bad("the record's content does not match its hash")
-                if env.get("recorded_at") != at or at < prev_at:
-                    return bad("recorded_at differs from the body or goes backwards")
-                try:
-                    rec = self.codec.open_envelope(env)
-                except IntegrityError as e:
-                    return bad(e.reason)
-                r = rec.record
-                expect: tuple[Any, ...]
-                if isinstance(r, Event):
-                    expect = (r.id, "event", r.type, r.track, r.status, r.on.lo.toordinal(),
-                              r.on.hi.toordinal(), None)  # fmt: skip
-                else:
-                    expect = (r.id, env["kind"], None, None, None, None, None, r.target)
-                if (id_, kind, type_, track, status, lo, hi, target) != expect:
-                    return bad("an indexed column differs from the stored record")
-                prev_hash, prev_at = hash_, at
+            for row in self._db.execute(
+                f"SELECT {VERIFY_COLUMNS} FROM bilatlog_events ORDER BY position"  # noqa: S608
+            ):
+                report = check_row(self.codec, row, expected, prev_hash, prev_at)
+                if report is not None:
+                    return report
+                prev_hash, prev_at = row[11], row[9]
                 expected += 1
         return VerifyReport(ok=True, checked=expected - 1)
 

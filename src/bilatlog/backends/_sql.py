@@ -1,0 +1,115 @@
+"""What the SQL backends (SQLite, PostgreSQL) share: one row layout and its checks.
+
+Each record is one row of `events` — the columns queries filter on, plus the
+canonical envelope (`body`) and its hash — and one row of `actors` per actor
+and each of its parent units (`US.DEA` also files under `US`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Final
+
+from bilatlog._codec import hash_envelope, loads
+from bilatlog.backends._base import VerifyReport
+from bilatlog.events import Event, RecordedEvent
+from bilatlog.exceptions import IntegrityError
+
+if TYPE_CHECKING:
+    from bilatlog._codec import Codec, Sealed
+
+__all__ = ["EVENT_COLUMNS", "VERIFY_COLUMNS", "actor_levels", "check_row", "decode_rows", "rows_of"]
+
+#: The columns of `events`, in the order `rows_of` fills them.
+EVENT_COLUMNS: Final = (
+    "position, id, kind, type, track, status, lo, hi, target, recorded_at, prev_hash, hash, body"
+)
+#: What `check_row` reads, in order.
+VERIFY_COLUMNS: Final = EVENT_COLUMNS
+
+
+def actor_levels(actors: Iterable[str]) -> set[str]:
+    """Every actor with each of its parent units: `US.DEA` -> {`US`, `US.DEA`}."""
+    out: set[str] = set()
+    for a in actors:
+        parts = a.split(".")
+        out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return out
+
+
+def _indexed(rec: RecordedEvent, kind: str) -> tuple[Any, ...]:
+    """The indexed columns (id .. target) a record must have."""
+    r = rec.record
+    if isinstance(r, Event):
+        return (r.id, "event", r.type, r.track, r.status, r.on.lo.toordinal(),
+                r.on.hi.toordinal(), None)  # fmt: skip
+    return (r.id, kind, None, None, None, None, None, r.target)
+
+
+def rows_of(sealed: Iterable[Sealed]) -> tuple[list[tuple[Any, ...]], list[tuple[str, int]]]:
+    """The `events` rows (EVENT_COLUMNS order) and `actors` rows for sealed records."""
+    rows: list[tuple[Any, ...]] = []
+    actor_rows: list[tuple[str, int]] = []
+    for rec, env, body in sealed:
+        rows.append(
+            (rec.position, *_indexed(rec, env["kind"]), env["recorded_at"], env["prev"],
+             env["hash"], body)
+        )  # fmt: skip
+        if isinstance(rec.record, Event):
+            actor_rows.extend((a, rec.position) for a in sorted(actor_levels(rec.record.actors)))
+    return rows, actor_rows
+
+
+def decode_rows(codec: Codec, rows: Iterable[tuple[Any, ...]]) -> Iterator[RecordedEvent]:
+    """Decode `(position, hash, body)` rows, checking each body against its hash first.
+
+    A row changed behind the store's back is an IntegrityError on read, not a
+    silent answer; a row that matches its hash is what a writer validated, so it
+    is rebuilt without re-running every validator.
+    """
+    sha256 = hashlib.sha256
+    for position, hash_, body in rows:
+        if sha256(body.encode("utf-8")).hexdigest() != hash_:
+            raise IntegrityError(
+                "the stored record does not match its hash (changed outside bilatlog?); "
+                "run verify() for the first broken position",
+                position=position,
+            )
+        env = loads(body)
+        env["hash"] = hash_
+        try:
+            yield codec.open_envelope(env, trusted=True)
+        except IntegrityError as e:
+            raise IntegrityError(e.reason, position=position) from e
+
+
+def check_row(
+    codec: Codec, row: tuple[Any, ...], expected: int, prev_hash: str, prev_at: str
+) -> VerifyReport | None:
+    """Check one VERIFY_COLUMNS row fully (position, chain, hash, time, decoding, columns)."""
+    position, *indexed, at, prev, hash_, body = row
+
+    def bad(reason: str) -> VerifyReport:
+        return VerifyReport(ok=False, checked=expected - 1, position=expected, reason=reason)
+
+    if position != expected:
+        return bad(f"expected position {expected}, found {position}")
+    try:
+        env = loads(body)
+    except ValueError as e:
+        return bad(f"the stored body is not JSON ({e})")
+    env["hash"] = hash_
+    if env.get("position") != position or env.get("prev") != prev or prev != prev_hash:
+        return bad("the record does not chain to the one before")
+    if hash_envelope(env) != hash_:
+        return bad("the record's content does not match its hash")
+    if env.get("recorded_at") != at or at < prev_at:
+        return bad("recorded_at differs from the body or goes backwards")
+    try:
+        rec = codec.open_envelope(env)
+    except IntegrityError as e:
+        return bad(e.reason)
+    if tuple(indexed) != _indexed(rec, env["kind"]):
+        return bad("an indexed column differs from the stored record")
+    return None
