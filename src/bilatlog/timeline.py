@@ -584,6 +584,14 @@ class Timeline:
             return []
         return [figure_of(v, dt.date.max) for v in versions.visible(known)]
 
+    def known_events(self, *, known_at: KnownAt = None) -> list[Event]:
+        """Every event as known at `known_at`: corrections applied, retractions left out.
+
+        In valid-time order (ties by position); plans included.
+        """
+        known = self.resolve_known_at(known_at)
+        return [v.event for v in self._index().in_order(known)]
+
     def tracks(self, *, known_at: KnownAt = None) -> list[str]:
         """Every track with a status event, as known at `known_at`, sorted."""
         known = self.resolve_known_at(known_at)

@@ -1,0 +1,349 @@
+"""What every importer shares: country codes, CAMEO -> PLOVER, the bad-row report, batching."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, TextIO
+
+import attrs
+
+from bilatlog.events import Event
+from bilatlog.exceptions import ValidationError
+from bilatlog.time import When
+
+if TYPE_CHECKING:
+    from bilatlog.timeline import Timeline
+
+__all__ = [
+    "CAMEO_ONLY",
+    "PLOVER_TYPES",
+    "BadRow",
+    "ImportReport",
+    "cameo_to_plover",
+    "coded_type",
+    "country",
+    "run_import",
+]
+
+#: The 16 PLOVER event types, by quad class.
+PLOVER_QUADS: Final = {
+    "AGREE": "verbal-cooperation",
+    "CONSULT": "verbal-cooperation",
+    "SUPPORT": "verbal-cooperation",
+    "CONCEDE": "verbal-cooperation",
+    "COOPERATE": "material-cooperation",
+    "AID": "material-cooperation",
+    "RETREAT": "material-cooperation",
+    "REQUEST": "verbal-conflict",
+    "ACCUSE": "verbal-conflict",
+    "REJECT": "verbal-conflict",
+    "THREATEN": "verbal-conflict",
+    "PROTEST": "material-conflict",
+    "MOBILIZE": "material-conflict",
+    "SANCTION": "material-conflict",
+    "COERCE": "material-conflict",
+    "ASSAULT": "material-conflict",
+}
+PLOVER_TYPES: Final = frozenset(PLOVER_QUADS)
+
+#: Older PLOVER names (the 2016 gold-standard records) and what they became.
+PLOVER_RENAMED: Final = {
+    "DEMAND": ("REQUEST", "demand"),
+    "DISAPPROVE": ("ACCUSE", "disapprove"),
+    "FIGHT": ("ASSAULT", "fight"),
+    "INVESTIGATE": ("ACCUSE", "investigate"),
+}
+
+
+def _data(name: str) -> str:
+    return (resources.files("bilatlog.io") / "data" / name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def _countries() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for row in csv.DictReader(_data("countries.csv").splitlines()):
+        a2 = row["alpha2"]
+        table[a2] = table[row["alpha3"]] = a2
+        for name in row["names"].split("|"):
+            table[name.casefold()] = a2
+    return table
+
+
+def country(value: str | None) -> str | None:
+    """An ISO 3166 alpha-2 code for a country name, alpha-3 or alpha-2 code; None if missing.
+
+    Raises:
+        ValidationError: a country given but not known (never guessed).
+    """
+    if value is None or value in ("", "NA", "---"):
+        return None
+    table = _countries()
+    found = table.get(value) or table.get(value.casefold())
+    if found is None:
+        raise ValidationError(
+            "country", value, "not a country bilatlog knows.", "use a name or an ISO 3166 code."
+        )
+    return found
+
+
+@attrs.frozen
+class PloverType:
+    """A PLOVER event type, with the mode and context a CAMEO code implies."""
+
+    event: str
+    mode: str | None
+    context: str | None
+
+    @property
+    def quad(self) -> str:
+        """The PLOVER quad class: verbal/material cooperation/conflict."""
+        return PLOVER_QUADS[self.event]
+
+    @property
+    def type_name(self) -> str:
+        """The bilatlog event type: `plover.<event>`."""
+        return f"plover.{self.event.lower()}"
+
+
+_CAMEO_LINE: Final = re.compile(r"^(\d{2,4}):\s*([A-Z]*)\s*(?:,([^,#]*))?(?:,([^#]*))?")
+
+
+@functools.cache
+def _cameo_table() -> dict[str, PloverType]:
+    table: dict[str, PloverType] = {}
+    for line in _data("CAMEO2PLOVER-2021.txt").splitlines():
+        m = _CAMEO_LINE.match(line)
+        if m is None or not m.group(2):
+            continue
+        mode = (m.group(3) or "").strip() or None
+        context = (m.group(4) or "").strip() or None
+        table[m.group(1)] = PloverType(m.group(2), mode, context)
+    return table
+
+
+def cameo_to_plover(code: str) -> PloverType:
+    """Map a CAMEO code (a string: `010` is not `10`) to its PLOVER type.
+
+    A code the table lacks takes its nearest listed parent (`0234` -> `023`).
+
+    Raises:
+        ValidationError: not a CAMEO code, or no listed parent.
+    """
+    table = _cameo_table()
+    if not isinstance(code, str) or not re.fullmatch(r"\d{2,4}", code):
+        raise ValidationError(
+            "CAMEO code", code, "not a CAMEO code.", "CAMEO codes are 2-4 digits, e.g. '040'."
+        )
+    for n in range(len(code), 1, -1):
+        found = table.get(code[:n])
+        if found is not None:
+            return found
+    raise ValidationError(
+        "CAMEO code", code, "has no PLOVER type in the CAMEO->PLOVER table.", "check the code."
+    )
+
+
+#: CAMEO roots the CAMEO->PLOVER table leaves out (PLOVER does not code them as events).
+CAMEO_ONLY: Final = {"01": "cameo.statement", "02": "cameo.appeal"}
+
+
+def coded_type(code: str) -> tuple[str, PloverType | None]:
+    """The bilatlog type for a CAMEO code: `plover.<event>`, or `cameo.<root>` without PLOVER.
+
+    CAMEO 01 (public statements) and 02 (appeals) have no PLOVER category in
+    the 2021 table; their events are kept as `cameo.statement` and
+    `cameo.appeal`, with no `data["plover"]`, rather than forced into one.
+    """
+    if isinstance(code, str) and len(code) >= 2 and code[:2] in CAMEO_ONLY and code.isdigit():
+        return CAMEO_ONLY[code[:2]], None
+    p = cameo_to_plover(code)
+    return p.type_name, p
+
+
+@attrs.frozen
+class BadRow:
+    """A row that was not imported, and why."""
+
+    line: int
+    reason: str
+    text: str
+
+
+@attrs.define
+class ImportReport:
+    """What an import did.
+
+    Attributes:
+        dataset, file: what was read.
+        read: data rows read.
+        imported: new events written.
+        already_present: events skipped because their id was already stored (re-imports).
+        filtered: rows outside the dyad or date filter.
+        skipped: rows that are not events (e.g. PLOVER DOCUMENT records).
+        repaired: tolerated malformations (a repeated header, stray tabs), with line numbers.
+        bad: rows refused, with line and reason (the default mode keeps going).
+    """
+
+    dataset: str
+    file: str
+    read: int = 0
+    imported: int = 0
+    already_present: int = 0
+    filtered: int = 0
+    skipped: int = 0
+    repaired: list[BadRow] = attrs.Factory(list)
+    bad: list[BadRow] = attrs.Factory(list)
+
+    def summary(self) -> str:
+        """One line for people."""
+        text = (
+            f"{self.dataset} {Path(self.file).name}: {self.read} rows read, {self.imported} "
+            f"imported, {self.already_present} already present, {self.filtered} filtered out, "
+            f"{self.skipped} skipped, {len(self.repaired)} repaired, {len(self.bad)} bad"
+        )
+        if self.bad:
+            first = self.bad[0]
+            text += f" (first: line {first.line}: {first.reason})"
+        return text
+
+
+def run_import(
+    tl: Timeline,
+    rows: Iterable[tuple[int, Any]],
+    convert: Callable[[int, Any], Event | None],
+    report: ImportReport,
+    *,
+    strict: bool,
+    batch: int = 1000,
+    progress: TextIO | None = None,
+) -> ImportReport:
+    """Convert rows to events and append them in atomic batches.
+
+    `convert(line, row)` returns an event, None for a row filtered out, or
+    raises `ValidationError` for a bad row. In strict mode the first bad row
+    stops the import with a ValidationError naming its line, and nothing of the
+    batch it was in is written.
+    """
+    pending: dict[str, tuple[int, Event]] = {}
+
+    def refuse(line: int, e: Event, reason: str) -> None:
+        if strict:
+            raise ValidationError(f"line {line}", e.id, reason, "give each record its own id.")
+        report.bad.append(BadRow(line, reason, e.summary[:200]))
+
+    def flush() -> None:
+        if not pending:
+            return
+        # an id stored before with other content would fail the whole batch: find it first
+        for event_id, (line, e) in list(pending.items()):
+            stored = tl.get(event_id) if tl.position else None
+            if stored is not None and stored.record != e:
+                refuse(line, e, f"id {event_id!r} repeats an imported record with other content")
+                del pending[event_id]
+        before = tl.position
+        tl.append([e for _, e in pending.values()])
+        written = tl.position - before
+        report.imported += written
+        report.already_present += len(pending) - written
+        pending.clear()
+        if progress is not None:
+            progress.write(f"\r{report.dataset}: {report.read:,} rows, {report.imported:,} new")
+            progress.flush()
+
+    for line, row in rows:
+        report.read += 1
+        try:
+            event = convert(line, row)
+        except ValidationError as e:
+            if strict:
+                raise ValidationError(
+                    f"line {line}", e.value, e.problem, e.fix or "fix or remove the row."
+                ) from None
+            report.bad.append(BadRow(line, f"{e.field}: {e.problem}", _excerpt(row)))
+            continue
+        if event is None:
+            continue
+        first = pending.get(event.id)
+        if first is not None:
+            if first[1] != event:
+                refuse(line, event, f"id {event.id!r} repeats line {first[0]} with other content")
+            else:
+                report.already_present += 1
+            continue
+        pending[event.id] = (line, event)
+        if len(pending) >= batch:
+            flush()
+    flush()
+    if progress is not None:
+        progress.write("\n")
+    return report
+
+
+def _excerpt(row: object) -> str:
+    text = "\t".join(row) if isinstance(row, list) else str(row)
+    return text[:200]
+
+
+def interactive_progress() -> TextIO | None:
+    """Standard error when it is a terminal (a progress line), else nothing."""
+    return sys.stderr if sys.stderr.isatty() else None
+
+
+def open_text(path: str | Path) -> Iterator[str]:
+    """Stream a text file's lines (UTF-8, undecodable bytes shown as U+FFFD)."""
+    with Path(path).open(encoding="utf-8", errors="replace", newline="") as f:
+        yield from f
+
+
+def parse_day(field: str, value: str) -> When:
+    """A day as an importer meets it: `YYYY-MM-DD` or `YYYYMMDD`."""
+    text = value.strip()
+    if re.fullmatch(r"\d{8}", text):
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    try:
+        return When.parse(text)
+    except ValidationError as e:
+        raise ValidationError(
+            field, value, e.problem, "dates are YYYY-MM-DD or YYYYMMDD."
+        ) from None
+
+
+def in_dyad(between: tuple[str, str] | None, a: str | None, b: str | None) -> bool:
+    """Whether {a, b} is the dyad, in either direction (always, with no dyad)."""
+    if between is None:
+        return True
+    return {a, b} == set(between) if between[0] != between[1] else a == b == between[0]
+
+
+def normalise_dyad(between: Sequence[str] | str | None) -> tuple[str, str] | None:
+    """`("US", "MX")`, `"US,MX"` or country names -> a pair of alpha-2 codes."""
+    if between is None:
+        return None
+    parts = between.split(",") if isinstance(between, str) else list(between)
+    if len(parts) != 2:
+        raise ValidationError(
+            "between", between, "a dyad is two countries.", "pass between=('US', 'MX')."
+        )
+    codes = [country(p.strip()) for p in parts]
+    if codes[0] is None or codes[1] is None:
+        raise ValidationError("between", between, "a dyad names two countries.", "e.g. US,MX")
+    return codes[0], codes[1]
+
+
+def window(dates: tuple[str, str] | None) -> tuple[When, When] | None:
+    """A date filter `(start, end)` as Whens (EDTF; both ends inclusive)."""
+    if dates is None:
+        return None
+    return When.parse(dates[0]), When.parse(dates[1])
+
+
+def in_window(w: tuple[When, When] | None, on: When) -> bool:
+    """Whether an event's date may fall within the window."""
+    return w is None or (on.lo <= w[1].hi and on.hi >= w[0].lo)
