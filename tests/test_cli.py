@@ -47,10 +47,13 @@ def test_state_table_shows_truth(capsys):
     ],
 )
 def test_read_commands(capsys, args):
-    """Each read command answers from the bundled example."""
+    """Each read command answers from the bundled example, in the format asked for."""
     code, out, err = run(capsys, *args)
     assert code == 0, err
     assert out.strip()
+    if "csv" in args:  # before or after the command
+        assert "," in out.splitlines()[0]
+        assert "  " not in out.splitlines()[0]
 
 
 def test_write_commands_need_a_store_and_write_to_it(capsys, tmp_path):
@@ -72,17 +75,26 @@ def test_write_commands_need_a_store_and_write_to_it(capsys, tmp_path):
     code, out, _ = run(capsys, "--store", store, "events", "--all")
     assert out.count("\n") == 4  # header + event + correction + retraction
     export = tmp_path / "copy.jsonl"
-    assert run(capsys, "--store", store, "export", "--to", str(export))[0] == 0
+    assert run(capsys, "--store", store, "export", "bilatlog", "--to", str(export))[0] == 0
     other = str(tmp_path / "other.db")
-    code, out, _ = run(capsys, "--store", other, "--format", "json", "import", str(export))
+    args = ("--store", other, "--format", "json", "import", "bilatlog", str(export))
+    code, out, _ = run(capsys, *args)
     assert json.loads(out) == [{"read": 3, "added": 3}]
-    code, out, _ = run(capsys, "--store", other, "--format", "json", "import", str(export))
+    code, out, _ = run(capsys, *args)
     assert json.loads(out) == [{"read": 3, "added": 0}]  # idempotent
-    assert run(capsys, "export", "--to", str(tmp_path / "us-mx.csv"))[0] == 0
     mirror = str(tmp_path / "mirror.db")
     code, out, _ = run(capsys, "--store", mirror, "--format", "json", "copy", store)
     assert json.loads(out) == [{"copied": 3, "position": 3, "same_head_hash": True, "ok": True}]
-    assert (tmp_path / "us-mx.csv").read_text(encoding="utf-8").startswith("position,id,")
+    for fmt in ("csv", "jsonl", "timelinejs", "plover"):
+        assert run(capsys, "export", fmt, "--to", str(tmp_path / f"us-mx.{fmt}"))[0] == 0
+    assert (tmp_path / "us-mx.csv").read_text(encoding="utf-8").startswith("id,type,edtf,")
+    icews = str(Path(__file__).parent / "data" / "icews_sample.tab")
+    coded = str(tmp_path / "coded.db")
+    code, out, err = run(
+        capsys, "--store", coded, "--format", "json", "import", "icews", icews, "--between", "US,MX"
+    )
+    assert json.loads(out)[0]["imported"] == 6
+    assert "6 imported" in err
 
 
 @pytest.mark.parametrize(
@@ -97,10 +109,13 @@ def test_write_commands_need_a_store_and_write_to_it(capsys, tmp_path):
         ["nonsense"],
         ["--store", "relations.txt", "state", "--at", "2021"],
         ["--store", "postgresql://me@localhost/x", "state", "--at", "2021"],
+        ["--store", "{tmp}/x.db", "import", "icews", "/nonexistent.tab"],
+        ["--store", "{tmp}/x.db", "import", "icews", "README.md", "--strict"],
     ],
 )
-def test_bad_input_is_one_clear_line(args):
+def test_bad_input_is_one_clear_line(args, tmp_path):
     """Bad input exits non-zero with one line on stderr, no traceback."""
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
     proc = subprocess.run(
         [sys.executable, "-m", "bilatlog.cli", *args], capture_output=True, text=True, check=False
     )

@@ -276,32 +276,73 @@ def _cmd_verify(tl: Timeline, _a: argparse.Namespace) -> list[Row]:
 
 
 def _cmd_export(tl: Timeline, a: argparse.Namespace) -> list[Row]:
-    records = list(tl.events(kinds=("event", "correction", "retraction")))
+    from bilatlog import io  # noqa: PLC0415 - only this command needs the exporters
+
     target = Path(a.to)
-    if target.suffix == ".jsonl":
+    if a.kind == "bilatlog":  # a store of its own: every record, re-recorded now
+        records = [r.record for r in tl.events(kinds=("event", "correction", "retraction"))]
         with bilatlog.open(target) as out:
-            out.append([r.record for r in records])
-    elif target.suffix == ".csv":
-        with target.open("w", encoding="utf-8", newline="") as f:
-            _emit([_event_row(r) for r in records if r.is_event], "csv", f)
+            out.append(records)
+        return [{"format": a.kind, "exported": len(records), "to": str(target)}]
+    if a.kind == "csv":
+        n = io.export_csv(tl, target, known_at=a.known_at)
+    elif a.kind == "jsonl":
+        n = io.export_jsonl(tl, target, known_at=a.known_at)
+    elif a.kind == "timelinejs":
+        n = len(io.export_timelinejs(tl, target, title=a.title, known_at=a.known_at)["events"])
     else:
-        raise ValidationError("--to", a.to, "unknown export format.", "use a .jsonl or .csv name.")
-    return [{"exported": len(records), "to": str(target)}]
+        n, skipped = io.export_plover(tl, target, known_at=a.known_at)
+        return [{"format": a.kind, "exported": n, "skipped": skipped, "to": str(target)}]
+    return [{"format": a.kind, "exported": n, "to": str(target)}]
 
 
 def _cmd_import(tl: Timeline, a: argparse.Namespace) -> list[Row]:
+    from bilatlog import io  # noqa: PLC0415 - only this command needs the importers
+    from bilatlog.io._common import interactive_progress  # noqa: PLC0415
+
     source = Path(a.file)
-    if source.suffix != ".jsonl":
-        raise ValidationError(
-            "file", a.file, "only bilatlog JSONL stores can be imported yet.", "pass a .jsonl file."
-        )
     if not source.is_file():
         raise ValidationError("file", a.file, "no such file.", "check the path.")
-    with bilatlog.open(source) as src:
-        records = [r.record for r in src.events(kinds=("event", "correction", "retraction"))]
-    before = tl.position
-    tl.append(records)
-    return [{"read": len(records), "added": tl.position - before}]
+    if a.kind == "bilatlog":
+        with bilatlog.open(source) as src:
+            records = [r.record for r in src.events(kinds=("event", "correction", "retraction"))]
+        before = tl.position
+        tl.append(records)
+        return [{"read": len(records), "added": tl.position - before}]
+    importer = {
+        "icews": io.import_icews,
+        "polecat": io.import_polecat,
+        "gdelt": io.import_gdelt,
+        "plover": io.import_plover,
+    }[a.kind]
+    dates = tuple(a.dates.split("/", 1)) if a.dates else None
+    if dates is not None and len(dates) != 2:
+        raise ValidationError("--dates", a.dates, "expected START/END.", "e.g. 2018-01/2018-12.")
+    report = importer(
+        tl,
+        source,
+        between=a.between,
+        dates=dates,
+        strict=a.strict,
+        progress=None if a.quiet else interactive_progress(),
+    )
+    for bad in report.bad[:10]:
+        print(f"bilatlog: bad row: line {bad.line}: {bad.reason}", file=sys.stderr)
+    if len(report.bad) > 10:
+        print(f"bilatlog: ... and {len(report.bad) - 10} more bad rows", file=sys.stderr)
+    print(f"bilatlog: {report.summary()}", file=sys.stderr)
+    return [
+        {
+            "dataset": report.dataset,
+            "read": report.read,
+            "imported": report.imported,
+            "already_present": report.already_present,
+            "filtered": report.filtered,
+            "skipped": report.skipped,
+            "repaired": len(report.repaired),
+            "bad": len(report.bad),
+        }
+    ]
 
 
 def _cmd_copy(tl: Timeline, a: argparse.Namespace) -> list[Row]:
@@ -357,12 +398,14 @@ COMMANDS: dict[str, tuple[Handler, bool, str, str]] = {
                 "bilatlog --store relations.jsonl retract EVENT_ID --reason duplicate"),
     "verify": (_cmd_verify, False, "check the hash chain and every stored record",
                "bilatlog --store relations.db verify"),
-    "import": (_cmd_import, True, "append the records of another bilatlog JSONL store",
-               "bilatlog --store relations.db import colleague.jsonl"),
+    "import": (_cmd_import, True,
+               "import ICEWS, POLECAT, GDELT or PLOVER files (or another bilatlog store)",
+               "bilatlog --store relations.db import icews events.2018.tab --between US,MX"),
     "copy": (_cmd_copy, True, "copy another store into this one verbatim (same hashes)",
              "bilatlog --store 'postgresql://me@db/research?schema=us_mx' copy relations.jsonl"),
-    "export": (_cmd_export, False, "write every record to a .jsonl store or events to .csv",
-               "bilatlog export --to us-mexico.csv"),
+    "export": (_cmd_export, False,
+               "write the events as CSV, JSONL, TimelineJS3 JSON or PLOVER (or a bilatlog store)",
+               "bilatlog export timelinejs --to us-mexico.json"),
     "when": (_cmd_when, False, "show what an EDTF date means",
              "bilatlog when '[2020-09..2020-12]'"),
 }  # fmt: skip
@@ -379,16 +422,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=bilatlog.__version__)
     parser.add_argument(
         "--store",
-        help="a .jsonl or .db file, or sqlite:///path (default: the bundled example, read only)",
+        dest="store_first",
+        metavar="STORE",
+        help="a .jsonl or .db file, sqlite:///path or postgresql://... "
+        "(default: the bundled example, read only)",
     )
     parser.add_argument(
-        "--format", choices=["table", "json", "csv"], default="table", help="output format"
+        "--format", dest="output_first", choices=["table", "json", "csv"], help="output format"
     )
     # the same options after the command, so `bilatlog state --at X --format json` works
+    # (separate names: argparse would let the subcommand's defaults overwrite the first ones)
     common = _Parser(add_help=False)
-    common.add_argument("--store", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    common.add_argument("--store", dest="store", help=argparse.SUPPRESS)
     common.add_argument(
-        "--format", choices=["table", "json", "csv"], default=argparse.SUPPRESS,
+        "--format", dest="output", choices=["table", "json", "csv"],
         help="output format: table (default), json or csv",
     )  # fmt: skip
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -464,11 +511,25 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:  # noqa: PLR0
         p.add_argument("--reason", required=True)
         source(p)
     elif name == "import":
-        p.add_argument("file", help="a bilatlog .jsonl store")
+        p.add_argument(
+            "kind", metavar="FORMAT", choices=["icews", "polecat", "gdelt", "plover", "bilatlog"],
+            help="icews, polecat, gdelt, plover, or bilatlog (another store)",
+        )  # fmt: skip
+        p.add_argument("file", help="the file to import")
+        p.add_argument("--between", help="a dyad, either direction: US,MX")
+        p.add_argument("--dates", help="START/END in EDTF, e.g. 2018-01/2018-12")
+        p.add_argument("--strict", action="store_true", help="stop at the first bad row")
+        p.add_argument("--quiet", action="store_true", help="no progress line")
     elif name == "copy":
         p.add_argument("source", help="the store to copy from (.jsonl, .db or postgresql://)")
     elif name == "export":
-        p.add_argument("--to", required=True, help="a .jsonl or .csv file to write")
+        p.add_argument(
+            "kind", metavar="FORMAT", choices=["csv", "jsonl", "timelinejs", "plover", "bilatlog"],
+            help="csv, jsonl, timelinejs, plover, or bilatlog (a store)",
+        )  # fmt: skip
+        p.add_argument("--to", required=True, help="the file to write")
+        p.add_argument("--title", default="bilatlog timeline", help="TimelineJS title")
+        known(p)
     elif name == "when":
         p.add_argument("text", help="an EDTF date, e.g. 2020-10~")
 
@@ -486,7 +547,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     handler, writes, _, _ = COMMANDS[a.command]
     try:
-        if a.store is None:
+        store = a.store or a.store_first
+        if store is None:
             if writes:
                 raise ValidationError(
                     "--store",
@@ -496,10 +558,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             tl = examples.us_mexico()
         else:
-            tl = bilatlog.open(a.store)
+            tl = bilatlog.open(store)
         with tl:
             rows = handler(tl, a)
-        _emit(rows, a.format, sys.stdout)
+        _emit(rows, a.output or a.output_first or "table", sys.stdout)
     except BilatlogError as e:
         print(f"bilatlog: error: {e}", file=sys.stderr)
         return 2
