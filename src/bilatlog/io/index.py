@@ -34,7 +34,7 @@ class CooperationIndex:
     Run it with `tl.project(CooperationIndex(between=("US", "MX")), at=..., known_at=...)`;
     the result maps `(period start, group)` to an `IndexCell`.
 
-    Args:
+    Attributes:
         between: the dyad (alpha-2 codes); events naming both countries count.
         every: `"month"` or `"week"` (weeks start on Monday).
         by: `None`, `"quad"` (PLOVER quad class) or `"context"` (PLOVER context).
