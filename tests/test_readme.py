@@ -56,3 +56,10 @@ def test_first_command_installs_a_wheel_and_shows_the_story(tmp_path):
     # the installed package carries its own copy of the dataset (not the source tree's)
     site = list((project / ".venv" / "lib").glob("python3*/site-packages/bilatlog/examples"))
     assert (site[0] / "us_mexico_security.jsonl").is_file()
+
+
+def test_readme_shows_the_picture_of_the_bundled_dataset():
+    """The PNG of the bundled dataset exists and the README links it."""
+    picture = ROOT / "docs" / "images" / "us-mexico.png"
+    assert picture.read_bytes().startswith(b"\x89PNG")
+    assert "(docs/images/us-mexico.png)" in (ROOT / "README.md").read_text(encoding="utf-8")

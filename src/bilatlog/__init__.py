@@ -20,6 +20,14 @@ from bilatlog.exceptions import (
 from bilatlog.time import Precision, Truth, When
 from bilatlog.timeline import Timeline, open  # noqa: A004 - bl.open is the contract
 
+
+def from_frame(frame: object, into: Timeline | None = None) -> Timeline:
+    """Append one event per DataFrame row, all validated first (see `bilatlog.io.frames`)."""
+    from bilatlog.io.frames import from_frame as _from_frame  # noqa: PLC0415 - pandas extra
+
+    return _from_frame(frame, into)
+
+
 try:
     __version__ = version("bilatlog")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
@@ -43,5 +51,6 @@ __all__ = [
     "When",
     "__version__",
     "examples",
+    "from_frame",
     "open",
 ]

@@ -25,11 +25,12 @@ from bilatlog.events import SLUG_RE, Correction, Event, Record, RecordedEvent, R
 from bilatlog.exceptions import IntegrityError, ValidationError
 from bilatlog.projections import (
     Change,
+    Diff,
     ExplainedEvent,
     Explanation,
     Figure,
+    History,
     KnowledgeIndex,
-    Period,
     Projection,
     State,
 )
@@ -129,6 +130,66 @@ class Timeline:
     def __repr__(self) -> str:
         """Show where the log lives and how long it is."""
         return f"<Timeline {self.backend.url} position={self.position}>"
+
+    def _repr_html_(self) -> str:
+        from bilatlog.notebook import timeline_html  # noqa: PLC0415 - display only
+
+        return timeline_html(self)
+
+    # -- notebooks: frames and plots (the pandas and plot extras) -------------------------
+
+    def to_frame(self, *, known_at: KnownAt = None) -> Any:  # noqa: ANN401 - pandas
+        """One row per event as known (pandas DataFrame; see `bilatlog.io.frames`)."""
+        from bilatlog.io.frames import timeline_frame  # noqa: PLC0415 - optional extra
+
+        return timeline_frame(self, known_at=known_at)
+
+    def status_matrix(
+        self,
+        *,
+        start: str,
+        end: str,
+        every: str = "year",
+        tracks: Sequence[str] | None = None,
+        known_at: KnownAt = None,
+    ) -> Any:  # noqa: ANN401 - pandas
+        """Dates x tracks of statuses (`?` marks a possible one) as a DataFrame."""
+        from bilatlog.io.frames import status_matrix  # noqa: PLC0415 - optional extra
+
+        return status_matrix(
+            self, start=start, end=end, every=every, tracks=tracks, known_at=known_at
+        )
+
+    def series_frame(self, metric: str, *, known_at: KnownAt = None) -> Any:  # noqa: ANN401
+        """`series(metric)` as a DataFrame."""
+        from bilatlog.io.frames import series_frame  # noqa: PLC0415 - optional extra
+
+        return series_frame(self.series(metric, known_at=known_at))
+
+    def plot(
+        self,
+        tracks: Sequence[str] | None = None,
+        start: str | dt.date | None = None,
+        end: str | dt.date | None = None,
+        known_at: KnownAt = None,
+        ax: Any = None,  # noqa: ANN401 - matplotlib Axes
+    ) -> Any:  # noqa: ANN401 - matplotlib Axes
+        """Draw status periods per track (Gantt style); see `bilatlog.notebook.plot_timeline`."""
+        from bilatlog.notebook import plot_timeline  # noqa: PLC0415 - optional extra
+
+        return plot_timeline(self, tracks=tracks, start=start, end=end, known_at=known_at, ax=ax)
+
+    def plot_figures(
+        self,
+        metrics: Sequence[str],
+        *,
+        known_at: KnownAt = None,
+        ax: Any = None,  # noqa: ANN401
+    ) -> Any:  # noqa: ANN401 - matplotlib Axes
+        """Line chart of figures; with `known_at`, the values known then beside today's."""
+        from bilatlog.notebook import plot_figures  # noqa: PLC0415 - optional extra
+
+        return plot_figures(self, metrics, known_at=known_at, ax=ax)
 
     def close(self) -> None:
         """Release the backend's resources; the log stays as it is."""
@@ -454,7 +515,7 @@ class Timeline:
         known = self.resolve_known_at(known_at)
         return compute_state(self._index(), when, known)
 
-    def history(self, track: str, *, known_at: KnownAt = None) -> list[Period]:
+    def history(self, track: str, *, known_at: KnownAt = None) -> History:
         """Every status period of `track`, in valid-time order, each with its truth."""
         _check_track(track)
         known = self.resolve_known_at(known_at)
@@ -462,7 +523,7 @@ class Timeline:
 
     def diff(
         self, a: str | dt.date | When, b: str | dt.date | When, *, known_at: KnownAt = None
-    ) -> list[Change]:
+    ) -> Diff:
         """What changed between `a` and `b`: one `Change` per track whose state differs.
 
         Each change carries the track's events that may fall after `a` and by `b`.
@@ -471,7 +532,7 @@ class Timeline:
         known = self.resolve_known_at(known_at)
         index = self._index()
         before, after = compute_state(index, wa, known), compute_state(index, wb, known)
-        changes = []
+        changes = Diff()
         for track in sorted(set(before) | set(after)):
             x, y = before.get(track), after.get(track)
             if (x and (x.status, x.truth, x.possible)) == (y and (y.status, y.truth, y.possible)):

@@ -44,6 +44,8 @@ def event_record(e: Event) -> dict[str, Any]:
         "track": e.track,
         "status": e.status,
         "planned": e.planned,
+        "announced": e.announced.edtf if e.announced else None,
+        "fulfils": e.fulfils,
         "actors": list(e.actors),
         "summary": e.summary,
         "sources": [

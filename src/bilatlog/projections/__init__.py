@@ -9,9 +9,11 @@ from bilatlog.projections._base import Projection, run_projection
 from bilatlog.projections._index import KnowledgeIndex
 from bilatlog.projections.cooperation import (
     Change,
+    Diff,
     ExplainedEvent,
     Explanation,
     Figure,
+    History,
     Period,
     State,
     TrackState,
@@ -19,9 +21,11 @@ from bilatlog.projections.cooperation import (
 
 __all__ = [
     "Change",
+    "Diff",
     "ExplainedEvent",
     "Explanation",
     "Figure",
+    "History",
     "KnowledgeIndex",
     "Period",
     "Projection",

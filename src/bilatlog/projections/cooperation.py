@@ -55,6 +55,11 @@ class TrackState:
     possible: tuple[str, ...]
     events: tuple[Event, ...]
 
+    def _repr_html_(self) -> str:
+        from bilatlog.notebook import track_states_html  # noqa: PLC0415 - display only
+
+        return track_states_html([self])
+
 
 @attrs.frozen(kw_only=True)
 class Figure:
@@ -127,6 +132,17 @@ class State(Mapping[str, TrackState]):
         rows = ", ".join(f"{t}: {s.status} ({s.truth.value})" for t, s in self.items())
         return f"<State at {self.at.edtf} known_at={self.known_at}: {rows}>"
 
+    def _repr_html_(self) -> str:
+        from bilatlog.notebook import state_html  # noqa: PLC0415 - display only
+
+        return state_html(self)
+
+    def to_frame(self) -> Any:  # noqa: ANN401 - pandas is optional
+        """One row per track: status, truth, since, possible (needs the `pandas` extra)."""
+        from bilatlog.io.frames import state_frame  # noqa: PLC0415 - optional extra
+
+        return state_frame(self)
+
 
 @attrs.frozen(kw_only=True)
 class Period:
@@ -139,6 +155,9 @@ class Period:
         truth: `CERTAIN` if it surely held for some time, `POSSIBLE` if it may
             never have held (its bounds overlap its neighbours' entirely).
         events: the events behind it.
+        start_bounds: the earliest and latest day it may have begun.
+        end_bounds: the earliest and latest first day it may no longer hold,
+            or None while it still holds.
     """
 
     track: str
@@ -147,6 +166,37 @@ class Period:
     end: When | None
     truth: Truth
     events: tuple[Event, ...]
+    start_bounds: tuple[dt.date, dt.date]
+    end_bounds: tuple[dt.date, dt.date] | None
+
+    def _repr_html_(self) -> str:
+        from bilatlog.notebook import history_html  # noqa: PLC0415 - display only
+
+        return history_html([self])
+
+
+class History(list[Period]):
+    """The status periods of a track (a list), with a table in notebooks and `to_frame()`."""
+
+    def _repr_html_(self) -> str:
+        from bilatlog.notebook import history_html  # noqa: PLC0415 - display only
+
+        return history_html(self)
+
+    def to_frame(self) -> Any:  # noqa: ANN401 - pandas is optional
+        """One row per period (needs the `pandas` extra)."""
+        from bilatlog.io.frames import history_frame  # noqa: PLC0415 - optional extra
+
+        return history_frame(self)
+
+
+class Diff(list["Change"]):
+    """What changed between two dates (a list of `Change`), with a table in notebooks."""
+
+    def _repr_html_(self) -> str:
+        from bilatlog.notebook import diff_html  # noqa: PLC0415 - display only
+
+        return diff_html(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -157,6 +207,11 @@ class Change:
     before: TrackState | None
     after: TrackState | None
     events: tuple[Event, ...]
+
+    def _repr_html_(self) -> str:
+        from bilatlog.notebook import diff_html  # noqa: PLC0415 - display only
+
+        return diff_html([self])
 
 
 @attrs.frozen(kw_only=True)
@@ -196,6 +251,11 @@ class Explanation:
     known_at: int
     state: TrackState | None
     entries: tuple[ExplainedEvent, ...]
+
+    def _repr_html_(self) -> str:
+        from bilatlog.notebook import explanation_html  # noqa: PLC0415 - display only
+
+        return explanation_html(self)
 
 
 # -- computations --------------------------------------------------------------------
@@ -339,10 +399,10 @@ def _fulfilled(index: KnowledgeIndex, plan: StatusVersion, dhi: dt.date, known: 
     )
 
 
-def history_of(index: KnowledgeIndex, track: str, known: int) -> list[Period]:
+def history_of(index: KnowledgeIndex, track: str, known: int) -> History:
     """Every status period of `track`, as known at `known`."""
     segs = index.track_history(track, known)
-    out: list[Period] = []
+    out = History()
     for i, s in enumerate(segs):
         prev = segs[i - 1] if i else None
         if (
@@ -364,6 +424,7 @@ def history_of(index: KnowledgeIndex, track: str, known: int) -> list[Period]:
                     end=s_end,
                     truth=last.truth | truth,
                     events=(*last.events, s.version.event),
+                    end_bounds=_end_bounds(s),
                 )
             )
             continue
@@ -382,6 +443,12 @@ def history_of(index: KnowledgeIndex, track: str, known: int) -> list[Period]:
                 end=end,
                 truth=Truth.CERTAIN if s.start_hi < s.end_lo else Truth.POSSIBLE,
                 events=events,
+                start_bounds=(s.start_lo, s.start_hi),
+                end_bounds=_end_bounds(s),
             )
         )
     return out
+
+
+def _end_bounds(s: Segment) -> tuple[dt.date, dt.date] | None:
+    return None if s.end_lo == MAX else (s.end_lo, s.end_hi)
