@@ -23,3 +23,6 @@ def test_tutorial_notebook_executes():
     assert "error" not in {out.get("output_type") for c in nb.cells for out in c.get("outputs", [])}
     assert "(93331, 91799)" in text
     assert "merida-initiative    active" in text
+    rich = [out.get("data", {}) for c in nb.cells for out in c.get("outputs", [])]
+    assert any("bl-certain" in d.get("text/html", "") for d in rich)  # a state as a table
+    assert sum("image/png" in d for d in rich) >= 2  # the Gantt plot and the figures

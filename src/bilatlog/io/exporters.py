@@ -25,7 +25,8 @@ __all__ = ["event_record", "export_csv", "export_jsonl", "export_plover", "expor
 
 CSV_COLUMNS = (
     "id", "type", "edtf", "earliest", "latest", "precision", "uncertain", "approximate",
-    "track", "status", "planned", "actors", "summary", "sources", "source_urls", "data",
+    "track", "status", "planned", "announced", "fulfils", "actors", "summary", "sources",
+    "source_urls", "data",
 )  # fmt: skip
 
 

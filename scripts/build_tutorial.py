@@ -1,0 +1,124 @@
+"""Write docs/tutorial.ipynb (the cells below); CI executes it (tests/test_tutorial.py).
+
+Usage: python scripts/build_tutorial.py
+"""
+
+from pathlib import Path
+
+import nbformat as nbf
+
+nb = nbf.v4.new_notebook()
+md, code = nbf.v4.new_markdown_cell, nbf.v4.new_code_cell
+nb.cells = [
+    md("""# Tutorial: the US–Mexico security story, 2006–2023
+
+On 15 October 2021 *Foreign Policy* told how the United States and Mexico
+rebranded their drug war: the Mérida Initiative, born in 2007, was declared
+dead, and a "Bicentennial Framework" took its place after a year in which
+Mexico had curtailed the DEA's work. bilatlog ships that story as a dataset of
+55 sourced events. This notebook reads the story out of it — what held when,
+how sure we can be, and what we knew when."""),
+    code("""import bilatlog as bl
+
+tl = bl.examples.us_mexico()   # an in-memory copy: extend it freely
+tl"""),
+    md("""## The whole story at a glance
+
+`plot` draws each track's status periods; hatched, faded ends are the days a
+period may or may not have begun or ended yet (imprecise dates)."""),
+    code("""ax = tl.plot(tracks=["merida-initiative", "dea-operations", "dea-visas", "federal-police",
+                     "national-guard", "bicentennial-framework", "security-dialogue"],
+             start="2006-06", end="2024-06")"""),
+    md("""## The state on a day
+
+`state_at` gives every track of cooperation with its status, since when, and
+how sure that is: `CERTAIN`, `POSSIBLE` or `NO`. In a notebook it shows as a
+table, with certainty marked and sources linked."""),
+    code("""tl.state_at("2021-06-01")"""),
+    code("""s = tl.state_at("2021-06-01")
+for track in ["merida-initiative", "dea-operations", "dea-visas", "federal-police", "national-guard"]:
+    t = s[track]
+    print(f"{track:20} {t.status:12} {t.truth.value:9} since {t.since.describe()}")"""),
+    md("""## Imprecise dates, honest answers
+
+No order ever suspended the DEA's work: reporting dates the freeze to "about
+January 2021" (`2021-01~`). In mid-January, it may or may not have happened
+yet — bilatlog says so instead of guessing."""),
+    code("""jan = tl.state_at("2021-01-15")["dea-operations"]
+jan.status, jan.truth, jan.possible"""),
+    code("""feb = tl.state_at("2021-02-15")["dea-operations"]
+feb.status, feb.truth"""),
+    md("""## How a track changed: `history`"""),
+    code("""for p in tl.history("merida-initiative"):
+    end = p.end.describe() if p.end else "still"
+    print(f"{p.status:14} {p.start.describe():>20} -> {end:20} ({p.truth.value})")"""),
+    md("""## What we knew then, and what we know now: `known_at`
+
+The article cited 93,331 US overdose deaths for 2020 — the CDC's provisional
+count. The final count, published later, is recorded as a correction. Both
+answers stay available."""),
+    code("""then = tl.state_at("2021-12-31", known_at="2021-10-15").metrics["us.overdose-deaths"]
+now = tl.state_at("2021-12-31").metrics["us.overdose-deaths"]
+then.value, now.value"""),
+    code("""[(f.on.edtf, f.value) for f in tl.series("mx.troops-deployed-domestically")]"""),
+    code("""ax = tl.plot_figures(["us.overdose-deaths"], known_at="2021-10-15")"""),
+    md("""## Hand it to pandas
+
+Every event as a row (dates as EDTF plus earliest and latest days), or a
+matrix of statuses per year — `?` marks a status that only possibly held."""),
+    code("""tl.to_frame()[["id", "edtf", "earliest", "latest", "track", "status"]].head()"""),
+    code("""tl.status_matrix(start="2018", end="2023",
+                 tracks=["merida-initiative", "dea-operations", "bicentennial-framework"])"""),
+    md("""## Why: `explain`
+
+Every answer leads back to its sources, and to every correction with its reason."""),
+    code("""why = tl.explain("dea-operations", at="2021-06-01")
+for entry in why.entries:
+    print(entry.event.on.edtf, entry.event.status, "-", entry.event.summary[:70])
+    for src in entry.sources[:1]:
+        print("    source:", src.outlet, src.url)"""),
+    code("""why   # the same, as a table with links"""),
+    md("""## What changed: `diff`"""),
+    code("""for c in tl.diff("2018-01-01", "2021-12-31"):
+    if c.track in {"merida-initiative", "dea-operations", "federal-police", "bicentennial-framework"}:
+        before = c.before.status if c.before else "-"
+        print(f"{c.track:24} {before:>12} -> {c.after.status}")"""),
+    md("""## Step through the years: `replay`"""),
+    code("""for day, state in tl.replay("2006", "2022", every="year"):
+    m = state.get("merida-initiative")
+    print(day.year, m.status if m else "-")"""),
+    md("""## Plans
+
+In October 2021 an action plan was due in January 2022. Plans never change a
+status; they are listed as expected until they are due or something fulfils them."""),
+    code("""[e.summary for e in tl.state_at("2021-11-01").planned]"""),
+    code("""tl.state_at("2022-02-01")["bicentennial-framework"].status"""),
+    md("""## Your own question: a projection
+
+Fold the events into whatever you need. Here: which US and Mexican agencies
+appear in events that had (certainly or possibly) happened by the end of 2021."""),
+    code("""class Agencies:
+    def initial(self):
+        return {}
+
+    def apply(self, state, event, truth):
+        out = dict(state)
+        for actor in event.actors:
+            out[actor] = out.get(actor, 0) + 1
+        return out
+
+counts = tl.project(Agencies(), at="2021-12-31")
+sorted(counts.items(), key=lambda kv: -kv[1])[:6]"""),
+    md("""## Add what you know
+
+The copy is yours: record an event, with its source. `bl.open("my.jsonl")`
+keeps a timeline in a file you can diff in git."""),
+    code("""ev = tl.record(
+    "dialogue.held", on="2024-10~", track="security-dialogue", status="active",
+    actors=["US.STATE", "MX.SRE"], summary="A further dialogue round (example)",
+    sources=[bl.Source(outlet="Example Wire", url="https://example.org/dialogue")],
+)
+tl.state_at("2024-12-31")["security-dialogue"].since"""),
+]
+nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+nbf.write(nb, str(Path(__file__).resolve().parent.parent / "docs" / "tutorial.ipynb"))
