@@ -134,6 +134,27 @@ def test_plot_figures_shows_corrections_under_known_at(tl):
     plt.close(ax.figure)
 
 
+def test_plain_reprs_are_one_line(tl):
+    """Outside notebooks, answers print as one readable line each."""
+    assert repr(tl.state_at("2021-01-15")["dea-operations"]) == (
+        "<TrackState dea-operations: suspended (possible, or restricted) since 2021-01~>"
+    )
+    assert repr(tl.history("merida-initiative")[-1]) == (
+        "<Period merida-initiative: ended 2021-10-08/.. (certain)>"
+    )
+    assert repr(tl.explain("dea-operations", at="2021-06-01")).startswith(
+        "<Explanation dea-operations at 2021-06-01: suspended (certain)"
+    )
+
+
+def test_replay_progress(tl, capsys):
+    """replay(progress=True) shows a bar; the answers are the same."""
+    quiet = [d for d, _ in tl.replay("2019", "2021")]
+    loud = [d for d, _ in tl.replay("2019", "2021", progress=True)]
+    assert quiet == loud
+    assert "replay" in capsys.readouterr().err
+
+
 def test_progress_is_silent_unless_asked(capsys):
     """Progress bars stay out of logs and pipes, and show when asked."""
     assert list(progress(range(5), total=5)) == [0, 1, 2, 3, 4]

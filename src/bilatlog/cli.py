@@ -298,7 +298,6 @@ def _cmd_export(tl: Timeline, a: argparse.Namespace) -> list[Row]:
 
 def _cmd_import(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     from bilatlog import io  # noqa: PLC0415 - only this command needs the importers
-    from bilatlog.io._common import interactive_progress  # noqa: PLC0415
 
     source = Path(a.file)
     if not source.is_file():
@@ -324,7 +323,7 @@ def _cmd_import(tl: Timeline, a: argparse.Namespace) -> list[Row]:
         between=a.between,
         dates=dates,
         strict=a.strict,
-        progress=None if a.quiet else interactive_progress(),
+        progress=False if a.quiet else None,
     )
     for bad in report.bad[:10]:
         print(f"bilatlog: bad row: line {bad.line}: {bad.reason}", file=sys.stderr)

@@ -600,23 +600,29 @@ class Timeline:
         *,
         every: str | relativedelta = "year",
         known_at: KnownAt = None,
+        progress: bool | None = False,
     ) -> Iterator[tuple[dt.date, State]]:
         """Yield `(day, state)` from the first day of `start` to the last day of `end`.
 
         Steps by `every` (`"year"`, `"month"`, `"week"`, `"day"`, or a
         `dateutil.relativedelta`), month ends clamped; both ends inclusive:
         `replay("2006", "2022")` yields 1 January of 2006, 2007, ..., 2022.
+        `progress=None` shows a progress bar when someone is watching (terminal
+        or notebook); True always; False (the default) never.
         """
         first, last = self._when("start", start).lo, self._when("end", end).hi
         step = _step(every)
         known = self.resolve_known_at(known_at)
         index = self._index()
-        k = 0
+        days = []
         day = first
         while day <= last:
+            days.append(day)
+            day = first + step * len(days)
+        from bilatlog.notebook import progress as bar  # noqa: PLC0415 - display helper
+
+        for day in bar(days, total=len(days), desc="replay", enabled=progress):
             yield day, compute_state(index, When.parse(day), known)
-            k += 1
-            day = first + step * k
 
     def project(
         self,

@@ -5,11 +5,10 @@ from __future__ import annotations
 import csv
 import functools
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, TextIO
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -222,14 +221,15 @@ def run_import(
     *,
     strict: bool,
     batch: int = 1000,
-    progress: TextIO | None = None,
+    progress: bool | None = None,
 ) -> ImportReport:
     """Convert rows to events and append them in atomic batches.
 
     `convert(line, row)` returns an event, None for a row filtered out, or
     raises `ValidationError` for a bad row. In strict mode the first bad row
     stops the import with a ValidationError naming its line, and nothing of the
-    batch it was in is written.
+    batch it was in is written. `progress`: a progress bar (None: only when
+    someone watches a terminal or a notebook; False: never).
     """
     pending: dict[str, tuple[int, Event]] = {}
 
@@ -253,11 +253,10 @@ def run_import(
         report.imported += written
         report.already_present += len(pending) - written
         pending.clear()
-        if progress is not None:
-            progress.write(f"\r{report.dataset}: {report.read:,} rows, {report.imported:,} new")
-            progress.flush()
 
-    for line, row in rows:
+    from bilatlog.notebook import progress as bar  # noqa: PLC0415 - display helper
+
+    for line, row in bar(rows, desc=f"{report.dataset} rows", enabled=progress):
         report.read += 1
         try:
             event = convert(line, row)
@@ -281,19 +280,12 @@ def run_import(
         if len(pending) >= batch:
             flush()
     flush()
-    if progress is not None:
-        progress.write("\n")
     return report
 
 
 def _excerpt(row: object) -> str:
     text = "\t".join(row) if isinstance(row, list) else str(row)
     return text[:200]
-
-
-def interactive_progress() -> TextIO | None:
-    """Standard error when it is a terminal (a progress line), else nothing."""
-    return sys.stderr if sys.stderr.isatty() else None
 
 
 def open_text(path: str | Path) -> Iterator[str]:

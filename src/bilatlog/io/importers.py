@@ -31,7 +31,7 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, TextIO
+from typing import TYPE_CHECKING, Any, Final
 
 from bilatlog.events import Event, Source
 from bilatlog.exceptions import ValidationError
@@ -196,7 +196,7 @@ def import_icews(
     between: Sequence[str] | str | None = None,
     dates: tuple[str, str] | None = None,
     strict: bool = False,
-    progress: TextIO | None = None,
+    progress: bool | None = None,
 ) -> ImportReport:
     """Import an ICEWS event file (Dataverse columns, tab-separated, `NA` for missing).
 
@@ -272,7 +272,7 @@ def import_polecat(
     between: Sequence[str] | str | None = None,
     dates: tuple[str, str] | None = None,
     strict: bool = False,
-    progress: TextIO | None = None,
+    progress: bool | None = None,
 ) -> ImportReport:
     """Import a POLECAT file (PLOVER-coded, tab-separated, with a header row).
 
@@ -365,7 +365,7 @@ def import_gdelt(
     between: Sequence[str] | str | None = None,
     dates: tuple[str, str] | None = None,
     strict: bool = False,
-    progress: TextIO | None = None,
+    progress: bool | None = None,
 ) -> ImportReport:
     """Import a GDELT 2.0 events file (61 tab-separated columns, no header).
 
@@ -438,7 +438,7 @@ def import_plover(
     between: Sequence[str] | str | None = None,
     dates: tuple[str, str] | None = None,
     strict: bool = False,
-    progress: TextIO | None = None,
+    progress: bool | None = None,
 ) -> ImportReport:
     """Import PLOVER records: JSONL (one per line) or a JSON array; current or 2016 schema.
 

@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class TrackState:
     """The state of one track at a date.
 
@@ -54,6 +54,15 @@ class TrackState:
     truth: Truth
     possible: tuple[str, ...]
     events: tuple[Event, ...]
+
+    def __repr__(self) -> str:
+        """Say it in one line: track, status, truth, since."""
+        also = [p for p in self.possible if p != self.status]
+        more = f", or {'/'.join(also)}" if also else ""
+        return (
+            f"<TrackState {self.track}: {self.status} ({self.truth.value}{more}) "
+            f"since {self.since.edtf}>"
+        )
 
     def _repr_html_(self) -> str:
         from bilatlog.notebook import track_states_html  # noqa: PLC0415 - display only
@@ -144,7 +153,7 @@ class State(Mapping[str, TrackState]):
         return state_frame(self)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Period:
     """A period in which a track had one status (from `Timeline.history`).
 
@@ -168,6 +177,13 @@ class Period:
     events: tuple[Event, ...]
     start_bounds: tuple[dt.date, dt.date]
     end_bounds: tuple[dt.date, dt.date] | None
+
+    def __repr__(self) -> str:
+        """Say it in one line: track, status, from, until, truth."""
+        until = self.end.edtf if self.end else ".."
+        return (
+            f"<Period {self.track}: {self.status} {self.start.edtf}/{until} ({self.truth.value})>"
+        )
 
     def _repr_html_(self) -> str:
         from bilatlog.notebook import history_html  # noqa: PLC0415 - display only
@@ -199,7 +215,7 @@ class Diff(list["Change"]):
         return diff_html(self)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Change:
     """How one track differs between two dates (from `Timeline.diff`)."""
 
@@ -207,6 +223,12 @@ class Change:
     before: TrackState | None
     after: TrackState | None
     events: tuple[Event, ...]
+
+    def __repr__(self) -> str:
+        """Say it in one line: track, before, after."""
+        before = self.before.status if self.before else "-"
+        after = self.after.status if self.after else "-"
+        return f"<Change {self.track}: {before} -> {after} ({len(self.events)} events)>"
 
     def _repr_html_(self) -> str:
         from bilatlog.notebook import diff_html  # noqa: PLC0415 - display only
@@ -242,7 +264,7 @@ class ExplainedEvent:
         return tuple(out)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Explanation:
     """Why a track is in its state at a date (from `Timeline.explain`)."""
 
@@ -251,6 +273,11 @@ class Explanation:
     known_at: int
     state: TrackState | None
     entries: tuple[ExplainedEvent, ...]
+
+    def __repr__(self) -> str:
+        """Say it in one line: track, date, state, how many events."""
+        state = f"{self.state.status} ({self.state.truth.value})" if self.state else "no status"
+        return f"<Explanation {self.track} at {self.at.edtf}: {state}, {len(self.entries)} events>"
 
     def _repr_html_(self) -> str:
         from bilatlog.notebook import explanation_html  # noqa: PLC0415 - display only
