@@ -202,13 +202,22 @@ class _IdGenerator:
     def __call__(self) -> str:
         with self._lock:
             ms = _time.time_ns() // 1_000_000
-            value = (ms << 80) | int.from_bytes(os.urandom(10), "big") >> 4
-            # keep ids strictly increasing within this process, even within one millisecond
-            value = max(value, self._last + 1)
-            self._last = value
+            # 48 bits of milliseconds, then 74 random bits used as a counter within one
+            # millisecond, so ids strictly increase within this process
+            candidate = max(
+                (ms << 74) | (int.from_bytes(os.urandom(10), "big") >> 6), self._last + 1
+            )
+            self._last = candidate
+        rand = candidate & ((1 << 74) - 1)
+        # insert the version (7) and the RFC 9562 variant bits at fixed places: order is kept
+        value = (
+            (candidate >> 74) << 80
+            | 0x7 << 76
+            | (rand >> 62) << 64
+            | 0b10 << 62
+            | (rand & ((1 << 62) - 1))
+        )
         h = f"{value:032x}"
-        # set version 7 and the RFC 4122 variant bits, as uuid7 does
-        h = h[:12] + "7" + h[13:16] + format(0x8 | (int(h[16], 16) & 0x3), "x") + h[17:]
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 

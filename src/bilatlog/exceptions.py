@@ -82,8 +82,15 @@ class IntegrityError(StorageError):
         position: the first position where the problem shows, if known.
         line: the line number in a file backend, if known.
         reason: what is wrong, in words.
+        fix: what to do about it.
 
     """
+
+    #: What to do when stored data is damaged, unless the error knows better.
+    RESTORE: str = (
+        "nothing was changed or skipped; restore the store from a backup or version control "
+        "(git, pg_dump), then run verify()."
+    )
 
     def __init__(
         self,
@@ -91,17 +98,20 @@ class IntegrityError(StorageError):
         *,
         position: int | None = None,
         line: int | None = None,
+        fix: str | None = None,
     ) -> None:
         self.reason = reason
         self.position = position
         self.line = line
+        self.fix = fix if fix is not None else ("" if "Fix:" in reason else self.RESTORE)
         where = []
         if position is not None:
             where.append(f"position {position}")
         if line is not None:
             where.append(f"line {line}")
         prefix = f"at {', '.join(where)}: " if where else ""
-        super().__init__(prefix + reason)
+        suffix = f" Fix: {self.fix}" if self.fix else ""
+        super().__init__(prefix + reason.rstrip(".") + "." + suffix)
 
 
 class BilatlogWarning(UserWarning):
