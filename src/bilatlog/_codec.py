@@ -304,7 +304,9 @@ class Codec:
                 "kind", kind, "unknown record kind.", f"use one of {sorted(_CLASS_OF)}."
             )
         if not isinstance(data, Mapping):
-            raise ValidationError("record", data, "expected a JSON object.")
+            raise ValidationError(
+                "record", data, "expected a JSON object.", "store records as written by bilatlog."
+            )
         try:
             record: Record = cls(**data)
         except TypeError as e:

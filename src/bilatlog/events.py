@@ -248,7 +248,12 @@ def _check_unicode(field: str, value: str) -> None:
 
 def _check_text(field: str, value: object, *, limit: int = 100_000) -> str:
     if not isinstance(value, str):
-        raise ValidationError(field, value, f"expected text, got {type(value).__name__}.")
+        raise ValidationError(
+            field,
+            value,
+            f"expected text, got {type(value).__name__}.",
+            f"pass a string, e.g. {field.rsplit('.', 1)[-1]}='...'.",
+        )
     _check_unicode(field, value)
     if len(value) > limit:
         raise ValidationError(
@@ -320,7 +325,7 @@ def _event_summary(v: object) -> str:
 
 def _check_bool(field: str, value: object) -> bool:
     if not isinstance(value, bool):
-        raise ValidationError(field, value, "expected True or False.")
+        raise ValidationError(field, value, "expected True or False.", f"pass {field}=True.")
     return value
 
 
@@ -562,7 +567,12 @@ class Correction:
     def __attrs_post_init__(self) -> None:
         """Require a reason."""
         if not self.reason.strip():
-            raise ValidationError("reason", self.reason, "a correction needs a reason.")
+            raise ValidationError(
+                "reason",
+                self.reason,
+                "a correction needs a reason.",
+                "say why, e.g. reason='the source gives the exact day'.",
+            )
 
     def apply(self, event: Event) -> Event:
         """Return `event` with this correction's changes (validated again)."""
@@ -581,7 +591,12 @@ class Retraction:
     def __attrs_post_init__(self) -> None:
         """Require a reason."""
         if not self.reason.strip():
-            raise ValidationError("reason", self.reason, "a retraction needs a reason.")
+            raise ValidationError(
+                "reason",
+                self.reason,
+                "a retraction needs a reason.",
+                "say why, e.g. reason='duplicate of an earlier record'.",
+            )
 
 
 Record: TypeAlias = Event | Correction | Retraction

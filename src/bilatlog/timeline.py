@@ -333,7 +333,10 @@ class Timeline:
             return self.backend.head
         if isinstance(known_at, bool):
             raise ValidationError(
-                "known_at", known_at, "expected a position, a date or a datetime."
+                "known_at",
+                known_at,
+                "expected a position, a date or a datetime.",
+                "pass e.g. known_at='2021-10-15' or known_at=tl.position.",
             )
         if isinstance(known_at, int):
             if known_at < 0:
@@ -402,7 +405,7 @@ class Timeline:
                 raise ValidationError(
                     "between", between, "expected (start, end).", "pass ('2019', '2022')."
                 ) from None
-            window = (When.parse(start), When.parse(end))
+            window = (self._when("between", start), self._when("between", end))
         return self.backend.query(
             Query(
                 track=track,

@@ -19,7 +19,15 @@ from bilatlog.exceptions import IntegrityError
 if TYPE_CHECKING:
     from bilatlog._codec import Codec, Sealed
 
-__all__ = ["EVENT_COLUMNS", "VERIFY_COLUMNS", "actor_levels", "check_row", "decode_rows", "rows_of"]
+__all__ = [
+    "EVENT_COLUMNS",
+    "VERIFY_COLUMNS",
+    "actor_levels",
+    "check_row",
+    "contiguous",
+    "decode_rows",
+    "rows_of",
+]
 
 #: The columns of `events`, in the order `rows_of` fills them.
 EVENT_COLUMNS: Final = (
@@ -77,11 +85,38 @@ def decode_rows(codec: Codec, rows: Iterable[tuple[Any, ...]]) -> Iterator[Recor
                 position=position,
             )
         env = loads(body)
+        if env.get("position") != position:
+            raise IntegrityError(
+                f"the row numbered {position} holds the record of position "
+                f"{env.get('position')!r} (rows re-numbered outside bilatlog?)",
+                position=position,
+            )
         env["hash"] = hash_
         try:
             yield codec.open_envelope(env, trusted=True)
         except IntegrityError as e:
             raise IntegrityError(e.reason, position=position) from e
+
+
+def contiguous(records: Iterable[RecordedEvent], start: int) -> Iterator[RecordedEvent]:
+    """Pass records through, checking they run on from `start` without a gap and chain.
+
+    A row deleted or slipped in behind the store's back is an IntegrityError on
+    read, at the first position where the log no longer follows on.
+    """
+    expected, prev = max(start, 1), None
+    for rec in records:
+        if rec.position != expected:
+            raise IntegrityError(
+                f"position {expected} is missing (a row deleted outside bilatlog?)",
+                position=expected,
+            )
+        if prev is not None and rec.prev_hash != prev:
+            raise IntegrityError(
+                "the record does not chain to the one before", position=rec.position
+            )
+        yield rec
+        expected, prev = expected + 1, rec.hash
 
 
 def check_row(

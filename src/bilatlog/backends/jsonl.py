@@ -388,6 +388,20 @@ class JsonlBackend:
                 data = os.pread(fd, os.fstat(fd).st_size, 0)
             finally:
                 os.close(fd)
+            # First the content of every complete line, in order, so the report names the
+            # first bad position whatever the damage; then the batch structure.
+            parsed: list[dict[str, Any]] = []
+            for raw in data.split(b"\n")[:-1]:
+                try:
+                    env = loads(raw)
+                except ValueError:
+                    break
+                if not isinstance(env, dict):
+                    break
+                parsed.append(env)
+            report = verify_envelopes(parsed, self.codec, range(1, len(parsed) + 1))
+            if not report.ok:
+                return report
             try:
                 scan = _scan(data, first_line=1, head=0, base=0)
             except IntegrityError as e:

@@ -54,6 +54,7 @@ from bilatlog.backends._sql import (
     EVENT_COLUMNS,
     VERIFY_COLUMNS,
     check_row,
+    contiguous,
     decode_rows,
     rows_of,
 )
@@ -429,12 +430,13 @@ class PostgresBackend:
 
     def read(self, start: int = 1, stop: int | None = None) -> Iterator[RecordedEvent]:
         """Stream records by position range, in chunks."""
-        return self._stream(
+        rows = self._stream(
             f"SELECT position, hash, body FROM {self.schema}.events "
             "WHERE position >= %s AND position <= %s ORDER BY position LIMIT %s",
             [start, stop if stop is not None else 2**62],
             0,
         )
+        return contiguous(rows, start)
 
     def query(self, query: Query) -> Iterator[RecordedEvent]:
         """Stream records passing `query`, filtered in SQL through the indexes."""

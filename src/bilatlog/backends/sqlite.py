@@ -49,6 +49,7 @@ from bilatlog.backends._sql import (
     EVENT_COLUMNS,
     VERIFY_COLUMNS,
     check_row,
+    contiguous,
     decode_rows,
     rows_of,
 )
@@ -299,11 +300,12 @@ class SqliteBackend:
     def read(self, start: int = 1, stop: int | None = None) -> Iterator[RecordedEvent]:
         """Stream records by position range, in chunks (constant memory)."""
         stop_ = stop if stop is not None else 2**62
-        return self._stream(
+        rows = self._stream(
             "SELECT position, hash, body FROM bilatlog_events "
             "WHERE position >= ? AND position <= ? ORDER BY position LIMIT ?",
             [start, stop_],
         )
+        return contiguous(rows, start)
 
     def _stream(
         self, sql: str, params: list[Any], pos_index: int = 0, chunk: int = 2000

@@ -453,7 +453,9 @@ def import_plover(
 
     def convert(line: int, rec: Any) -> Event | None:  # noqa: ANN401 - JSON
         if not isinstance(rec, dict):
-            raise ValidationError("record", rec, "not a JSON object.")
+            raise ValidationError(
+                "record", rec, "not a JSON object.", "one PLOVER record per line, as {...}."
+            )
         event = rec.get("event")
         if isinstance(event, list):
             event = event[0] if event else None
@@ -466,7 +468,9 @@ def import_plover(
         if event in PLOVER_RENAMED:
             event, mode = PLOVER_RENAMED[event]
         if event not in PLOVER_TYPES:
-            raise ValidationError("event", event, "not a PLOVER event type.")
+            raise ValidationError(
+                "event", event, "not a PLOVER event type.", f"use one of {sorted(PLOVER_TYPES)}."
+            )
         actors = _list(rec.get("actor", rec.get("source", [])))
         recipients = _list(rec.get("recipient", rec.get("target", [])))
         src = _first_country(actors)

@@ -1,0 +1,10 @@
+"""The reliability helpers (crash.py) are importable from the tests and the long-run script."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = str(Path(__file__).resolve().parent)
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)

@@ -1,0 +1,96 @@
+"""Crash trials and concurrent writers, shared by the tests and scripts/reliability.py.
+
+A trial: a writer process appends batches and logs each acknowledged batch to a
+separate fsynced file; it is killed with SIGKILL at a random moment; then the
+store must open, verify, and hold exactly the acknowledged batches plus at most
+the one in flight, whole — never part of a batch, never a gap.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import bilatlog as bl
+
+WRITER = Path(__file__).resolve().parent.parent / "backends" / "writer.py"
+
+
+def spawn(target: str | Path, ack: Path, prefix: str, batches: int, size: int,
+          *, retry: bool = False) -> subprocess.Popen[bytes]:  # fmt: skip
+    args = [sys.executable, str(WRITER), str(target), str(ack), prefix, str(batches), str(size)]
+    if retry:
+        args.append("retry")
+    return subprocess.Popen(args, stderr=subprocess.PIPE)
+
+
+def crash_trials(target: str | Path, folder: Path, trials: int, seed: int = 20211015) -> dict:
+    """Run `trials` kill -9 trials against one store; return the tally (raises on a failure)."""
+    rng = random.Random(seed)
+    acked: set[str] = set()
+    in_flight_landed = 0
+    for trial in range(trials):
+        ack = folder / f"ack{trial}"
+        size = rng.choice([1, 7, 50])
+        proc = spawn(target, ack, f"k{trial}", 400, size)
+        time.sleep(rng.uniform(0.2, 0.45))
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert proc.stderr is not None
+        proc.stderr.close()
+        acked |= {f"k{trial}-{n}" for n in ack.read_text().split()} if ack.exists() else set()
+        with bl.open(target) as tl:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", bl.BilatlogWarning)  # a torn tail set aside
+                tl.append([bl.Event(id=f"probe-{trial}", type="test.probe", on="2020")])
+            report = tl.verify()
+            assert report.ok, report
+            positions = [r.position for r in tl.events(kinds=("event",))]
+            assert positions == list(range(1, tl.position + 1)), "a gap"
+            batches: dict[str, int] = {}
+            for r in tl.events(type="test.appended"):
+                key = r.id.rsplit("-", 1)[0]
+                batches[key] = batches.get(key, 0) + 1
+        assert acked <= set(batches), f"lost acknowledged batches: {acked - set(batches)}"
+        mine = {k for k in batches if k.startswith(f"k{trial}-")} - acked
+        assert len(mine) <= 1, f"more than the one batch in flight: {mine}"
+        in_flight_landed += len(mine)
+        sizes = {v for k, v in batches.items() if k.startswith(f"k{trial}-")}
+        assert sizes <= {size}, f"a partial batch in trial {trial}: {sizes}"
+    return {
+        "trials": trials,
+        "acknowledged_batches": len(acked),
+        "in_flight_batches_that_landed_whole": in_flight_landed,
+        "lost": 0,
+        "partial": 0,
+        "gaps": 0,
+    }
+
+
+def concurrent_run(target: str | Path, folder: Path, writers: int, batches: int, size: int) -> dict:
+    """`writers` processes append at once, half retrying on expected position; check the result."""
+    procs = [
+        spawn(target, folder / f"cw-ack{i}", f"w{i}", batches, size, retry=i % 2 == 1)
+        for i in range(writers)
+    ]
+    for p in procs:
+        _, err = p.communicate(timeout=600)
+        assert p.returncode == 0, err.decode()
+    expected = writers * batches * size
+    with bl.open(target) as tl:
+        recs = list(tl.events(type="test.appended"))
+        assert len(recs) == expected
+        assert [r.position for r in tl.events(kinds=("event", "correction", "retraction"))] == (
+            list(range(1, tl.position + 1))
+        )
+        assert len({r.id for r in recs}) == expected
+        assert tl.verify().ok
+        for i in range(0, len(recs), size):  # batches never interleave
+            assert len({r.id.rsplit("-", 1)[0] for r in recs[i : i + size]}) == 1
+    return {"writers": writers, "events": expected, "gap_free": True, "chain_ok": True}
