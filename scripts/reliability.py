@@ -26,10 +26,14 @@ from bilatlog.backends import JsonlBackend  # noqa: E402
 from bilatlog.testing import FakeClock  # noqa: E402
 
 
-def target(name: str, folder: Path) -> str | Path:
+def target(name: str, folder: Path, n: int = 0) -> str | Path:
+    """Store number `n` of this kind (ten trials share a store, so stores stay small)."""
     if name == "postgres":
-        return f"{os.environ['BILATLOG_TEST_POSTGRES_URL']}?schema=r_{uuid.uuid4().hex[:10]}"
-    return folder / ("log.jsonl" if name == "jsonl" else "log.db")
+        return f"{os.environ['BILATLOG_TEST_POSTGRES_URL']}?schema=r_{RUN}_{n}"
+    return folder / f"log{n}.{'jsonl' if name == 'jsonl' else 'db'}"
+
+
+RUN = uuid.uuid4().hex[:8]
 
 
 def power_cuts(batches: int = 3, size: int = 3) -> tuple[int, int]:
@@ -54,10 +58,13 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--trials", type=int, default=100, help="kill -9 trials per backend")
     p.add_argument("--writers", type=int, default=8, help="concurrent writer processes")
+    p.add_argument("--backends", default="jsonl,sqlite,postgres", help="comma-separated")
     args = p.parse_args()
-    backends = ["jsonl", "sqlite"] + (
-        ["postgres"] if "BILATLOG_TEST_POSTGRES_URL" in os.environ else []
-    )
+    backends = [
+        b
+        for b in args.backends.split(",")
+        if b != "postgres" or "BILATLOG_TEST_POSTGRES_URL" in os.environ
+    ]
     print(
         "| backend | kill -9 trials | acknowledged batches kept | in-flight batches landed whole "
         "| lost / partial / gaps | concurrent writers: events, gap-free, chain | seconds |"
@@ -66,9 +73,11 @@ def main() -> None:
     for name in backends:
         t0 = time.perf_counter()
         with tempfile.TemporaryDirectory() as d:
-            crash = crash_trials(target(name, Path(d)), Path(d), args.trials)
+            crash = crash_trials(
+                lambda n, d=d, name=name: target(name, Path(d), n // 10), Path(d), args.trials
+            )
         with tempfile.TemporaryDirectory() as d:
-            conc = concurrent_run(target(name, Path(d)), Path(d), args.writers, 25, 40)
+            conc = concurrent_run(target(name, Path(d), 10**6), Path(d), args.writers, 25, 40)
         print(f"| {name} | {crash['trials']} | {crash['acknowledged_batches']} | "
               f"{crash['in_flight_batches_that_landed_whole']} | 0 / 0 / 0 | "
               f"{args.writers} writers, {conc['events']:,} events, yes, yes | "

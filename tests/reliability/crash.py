@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import bilatlog as bl
@@ -30,12 +31,18 @@ def spawn(target: str | Path, ack: Path, prefix: str, batches: int, size: int,
     return subprocess.Popen(args, stderr=subprocess.PIPE)
 
 
-def crash_trials(target: str | Path, folder: Path, trials: int, seed: int = 20211015) -> dict:
-    """Run `trials` kill -9 trials against one store; return the tally (raises on a failure)."""
+def crash_trials(
+    make_target: Callable[[int], str | Path], folder: Path, trials: int, seed: int = 20211015
+) -> dict:
+    """Run `trials` kill -9 trials, each on a store of its own (from `make_target(trial)`,
+    which may hold earlier trials' records); return the tally (raises on a failure)."""
     rng = random.Random(seed)
     acked: set[str] = set()
+    acked_total = 0
     in_flight_landed = 0
     for trial in range(trials):
+        target = make_target(trial)
+        acked = set()
         ack = folder / f"ack{trial}"
         size = rng.choice([1, 7, 50])
         proc = spawn(target, ack, f"k{trial}", 400, size)
@@ -45,6 +52,7 @@ def crash_trials(target: str | Path, folder: Path, trials: int, seed: int = 2021
         assert proc.stderr is not None
         proc.stderr.close()
         acked |= {f"k{trial}-{n}" for n in ack.read_text().split()} if ack.exists() else set()
+        acked_total += len(acked)
         with bl.open(target) as tl:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", bl.BilatlogWarning)  # a torn tail set aside
@@ -65,7 +73,7 @@ def crash_trials(target: str | Path, folder: Path, trials: int, seed: int = 2021
         assert sizes <= {size}, f"a partial batch in trial {trial}: {sizes}"
     return {
         "trials": trials,
-        "acknowledged_batches": len(acked),
+        "acknowledged_batches": acked_total,
         "in_flight_batches_that_landed_whole": in_flight_landed,
         "lost": 0,
         "partial": 0,

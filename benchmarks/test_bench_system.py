@@ -1,0 +1,100 @@
+"""Cold start, resident memory while streaming, and importing a large ICEWS-shaped file.
+
+Run: python -m pytest benchmarks/test_bench_system.py --benchmark-only
+(BILATLOG_BENCH_STREAM sets the streamed log's size: 1,000,000 by default.)
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from datasets import build
+
+import bilatlog as bl
+from bilatlog.io import import_icews
+
+STREAM = int(os.environ.get("BILATLOG_BENCH_STREAM", "1000000"))
+ICEWS_ROWS = int(os.environ.get("BILATLOG_BENCH_ICEWS", "100000"))
+
+
+def test_cold_start(benchmark):
+    """`import bilatlog` plus a first question on the bundled dataset, in a fresh process."""
+    code = "import bilatlog as bl; bl.examples.us_mexico().state_at('2021-06-01')"
+    benchmark.pedantic(lambda: subprocess.run([sys.executable, "-c", code], check=True), rounds=7)
+
+
+STREAM_SCRIPT = """
+import resource, sys
+import bilatlog as bl
+tl = bl.open(sys.argv[1])
+n = 0
+for rec in tl.events():
+    n += 1
+print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+@pytest.fixture(scope="module")
+def big_store():
+    path = Path(tempfile.mkdtemp()) / "stream.db"
+    build(path, STREAM).close()
+    return path
+
+
+def test_resident_memory_while_streaming(benchmark, big_store):
+    """Stream every event of a large SQLite log in a fresh process; report the peak RSS (MB)."""
+
+    def stream():
+        out = subprocess.run([sys.executable, "-c", STREAM_SCRIPT, str(big_store)],
+                             check=True, capture_output=True, text=True).stdout.split()  # fmt: skip
+        return int(out[0]), int(out[1]) / 1024
+
+    n, peak_mb = benchmark.pedantic(stream, rounds=1)
+    benchmark.extra_info["events"] = n
+    benchmark.extra_info["peak_rss_mb"] = round(peak_mb, 1)
+    assert n >= STREAM
+
+
+HEADER = "\t".join(
+    ["Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country", "Event Text",
+     "CAMEO Code", "Intensity", "Target Name", "Target Sectors", "Target Country", "Story ID",
+     "Sentence Number", "Publisher", "City", "District", "Province", "Country", "Latitude",
+     "Longitude"]
+)  # fmt: skip
+COUNTRIES = ["United States", "Mexico", "Canada", "China", "India", "Brazil"]
+CODES = ["010", "020", "036", "040", "042", "051", "057", "061", "064", "111", "173", "190"]
+
+
+@pytest.fixture(scope="module")
+def icews_file():
+    rng = random.Random(2018)
+    path = Path(tempfile.mkdtemp()) / "events.tab"
+    with path.open("w", encoding="utf-8") as f:
+        f.write(HEADER + "\n")
+        for i in range(ICEWS_ROWS):
+            src, tgt = rng.sample(COUNTRIES, 2)
+            f.write("\t".join([
+                str(10_000_000 + i), f"2018-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                f"Government ({src})", "Government", src, "Consult", rng.choice(CODES),
+                str(rng.choice([1, 3.4, -2, 6.4])), f"Government ({tgt})", "Government", tgt,
+                str(rng.randint(1, 10**6)), "1", "Wire", "NA", "NA", "NA", tgt, "NA", "NA",
+            ]) + "\n")  # fmt: skip
+    return path
+
+
+def test_import_icews_shaped_file(benchmark, icews_file):
+    """Import every row of a large ICEWS-shaped file into a fresh SQLite store."""
+
+    def run():
+        tl = bl.open(Path(tempfile.mkdtemp()) / "imported.db")
+        return import_icews(tl, icews_file, progress=False).imported
+
+    imported = benchmark.pedantic(run, rounds=1)
+    benchmark.extra_info["rows"] = ICEWS_ROWS
+    assert imported == ICEWS_ROWS
