@@ -7,12 +7,13 @@ Compare with the peer: see docs/performance.md.
 from __future__ import annotations
 
 import itertools
+import os
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from conftest import BACKENDS, open_backend
+from conftest import BACKENDS, make_events, open_backend
 
 _runs = itertools.count()
 
@@ -25,21 +26,38 @@ def _append_all(name: str, events, batch: int = 1000):
     return b
 
 
+SIZES = os.environ.get("BILATLOG_BENCH_APPEND", "10k,100k").split(",")
+
+
+def _events(size, events_10k, events_100k):
+    if size == "10k":
+        return events_10k
+    if size == "100k":
+        return events_100k
+    return make_events(int(size))
+
+
 @pytest.mark.parametrize("name", BACKENDS)
-@pytest.mark.parametrize("size", ["10k", "100k"])
-def test_append_batches_of_1000(benchmark, name, size, events_10k, events_100k):
+@pytest.mark.parametrize("size", SIZES)
+def test_append_batches_of_1000(benchmark, name, size, request):
     """Events per second = size / mean time."""
-    events = events_10k if size == "10k" else events_100k
+    events = _events(size, *_fixtures(request, size))
     b = benchmark.pedantic(_append_all, args=(name, events), rounds=3 if size == "10k" else 1)
     assert b.head == len(events)
     benchmark.extra_info["events"] = len(events)
 
 
+def _fixtures(request, size):
+    if size in ("10k", "100k"):
+        return (request.getfixturevalue("events_10k"), request.getfixturevalue("events_100k"))
+    return (None, None)
+
+
 @pytest.mark.parametrize("name", BACKENDS)
-@pytest.mark.parametrize("size", ["10k", "100k"])
-def test_read_back(benchmark, name, size, events_10k, events_100k):
+@pytest.mark.parametrize("size", SIZES)
+def test_read_back(benchmark, name, size, request):
     """Decode every stored record, in position order, from a freshly opened store."""
-    events = events_10k if size == "10k" else events_100k
+    events = _events(size, *_fixtures(request, size))
     b = _append_all(name, events)
     tmp_target = getattr(b, "path", None)
 
