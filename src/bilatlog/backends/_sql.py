@@ -7,6 +7,7 @@ and each of its parent units (`US.DEA` also files under `US`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Final
@@ -37,13 +38,14 @@ EVENT_COLUMNS: Final = (
 VERIFY_COLUMNS: Final = EVENT_COLUMNS
 
 
-def actor_levels(actors: Iterable[str]) -> set[str]:
+@functools.lru_cache(maxsize=4096)  # the same actor lists come back again and again
+def actor_levels(actors: tuple[str, ...]) -> frozenset[str]:
     """Every actor with each of its parent units: `US.DEA` -> {`US`, `US.DEA`}."""
     out: set[str] = set()
     for a in actors:
         parts = a.split(".")
         out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-    return out
+    return frozenset(out)
 
 
 def _indexed(rec: RecordedEvent, kind: str) -> tuple[Any, ...]:
