@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from bilatlog._codec import Upcaster
 
 __all__ = [
+    "Appender",
     "Backend",
     "Clock",
     "Query",
@@ -401,6 +402,56 @@ def prepare_copy(records: Sequence[RecordedEvent], *, head: Head, codec: Codec) 
         out.append(sealed)
         prev_hash, prev_at = rec.hash, rec.recorded_at
     return out
+
+
+#: A backend's lookups for prepare_batch: by id, retracted ids, corrections by target.
+Lookups = tuple[
+    Callable[[Sequence[str]], dict[str, RecordedEvent]],
+    Callable[[Sequence[str]], set[str]],
+    Callable[[Sequence[str]], list[RecordedEvent]],
+]
+
+
+class Appender:
+    """`append` and `copy_in` for a backend that gives its lookups and a locked `_write`.
+
+    A backend sets `codec` and `_clock`, implements `_lookups()` (lookup by id,
+    retracted ids, corrections by target) and `_write(prepare)`, which calls
+    `prepare(head)` inside its lock or transaction and stores what it returns.
+    """
+
+    codec: Codec
+    _clock: Clock
+
+    def _lookups(self) -> Lookups:
+        raise NotImplementedError
+
+    def _write(self, prepare: Prepare) -> list[RecordedEvent]:
+        raise NotImplementedError
+
+    def append(
+        self, records: Sequence[Record], *, expected_position: int | None = None
+    ) -> list[RecordedEvent]:
+        """Append a batch atomically (see the module docstring's promises)."""
+        lookup, retracted, targeting = self._lookups()
+        return self._write(
+            lambda head: prepare_batch(
+                records,
+                head=head,
+                expected_position=expected_position,
+                codec=self.codec,
+                clock=self._clock,
+                lookup=lookup,
+                retracted=retracted,
+                targeting=targeting,
+            )
+        )
+
+    def copy_in(self, records: Sequence[RecordedEvent]) -> list[RecordedEvent]:
+        """Append records from another log verbatim (same positions, times, hashes)."""
+        return self._write(
+            lambda head: (list(records), prepare_copy(records, head=head, codec=self.codec))
+        )
 
 
 def make_codec(upcasters: dict[int, Upcaster] | None = None) -> Codec:

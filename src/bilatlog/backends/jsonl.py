@@ -28,7 +28,7 @@ import fcntl
 import os
 import threading
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,16 +43,16 @@ from bilatlog._codec import (
     stored_line,
 )
 from bilatlog.backends._base import (
+    Appender,
     Clock,
+    Lookups,
     Prepare,
     Query,
     VerifyReport,
-    prepare_batch,
-    prepare_copy,
     system_clock,
 )
 from bilatlog.backends.memory import RecordIndex, verify_envelopes
-from bilatlog.events import Record, RecordedEvent
+from bilatlog.events import RecordedEvent
 from bilatlog.exceptions import BilatlogWarning, IntegrityError, StorageError
 
 __all__ = ["JsonlBackend", "TornTailWarning"]
@@ -140,7 +140,7 @@ def _raise_unless_tail(data: bytes, after: int, line_no: int, reason: str, posit
         raise IntegrityError(reason, position=position, line=line_no)
 
 
-class JsonlBackend:
+class JsonlBackend(Appender):
     """An append-only log in a JSONL file.
 
     Args:
@@ -291,28 +291,8 @@ class JsonlBackend:
 
     # -- writing ------------------------------------------------------------
 
-    def append(
-        self, records: Sequence[Record], *, expected_position: int | None = None
-    ) -> list[RecordedEvent]:
-        """Append a batch: written, fsynced, and only then acknowledged."""
-        return self._write(
-            lambda head: prepare_batch(
-                records,
-                head=head,
-                expected_position=expected_position,
-                codec=self.codec,
-                clock=self._clock,
-                lookup=self._index.lookup,
-                retracted=self._index.retracted_among,
-                targeting=self._index.targeting,
-            )
-        )
-
-    def copy_in(self, records: Sequence[RecordedEvent]) -> list[RecordedEvent]:
-        """Append records from another log verbatim (same positions, times, hashes)."""
-        return self._write(
-            lambda head: (list(records), prepare_copy(records, head=head, codec=self.codec))
-        )
+    def _lookups(self) -> Lookups:
+        return self._index.lookup, self._index.retracted_among, self._index.targeting
 
     def _write(self, prepare: Prepare) -> list[RecordedEvent]:
         with self._thread_lock:

@@ -15,17 +15,17 @@ from typing import Any, Protocol, Self
 
 from bilatlog._codec import Codec, hash_envelope
 from bilatlog.backends._base import (
+    Appender,
     Clock,
     Head,
+    Lookups,
     Prepare,
     Query,
     VerifyReport,
-    prepare_batch,
-    prepare_copy,
     system_clock,
 )
 from bilatlog.backends._sql import actor_levels
-from bilatlog.events import Event, Record, RecordedEvent, Retraction
+from bilatlog.events import Event, RecordedEvent, Retraction
 
 __all__ = ["MemoryBackend"]
 
@@ -151,7 +151,7 @@ def verify_envelopes(
     return VerifyReport(ok=True, checked=n)
 
 
-class MemoryBackend:
+class MemoryBackend(Appender):
     """An append-only log held in memory: the reference implementation.
 
     Args:
@@ -187,28 +187,8 @@ class MemoryBackend:
         """The position of the last record (0 when empty)."""
         return len(self._index.records)
 
-    def append(
-        self, records: Sequence[Record], *, expected_position: int | None = None
-    ) -> list[RecordedEvent]:
-        """Append a batch atomically (see `Backend.append`)."""
-        return self._write(
-            lambda head: prepare_batch(
-                records,
-                head=head,
-                expected_position=expected_position,
-                codec=self.codec,
-                clock=self._clock,
-                lookup=self._index.lookup,
-                retracted=self._index.retracted_among,
-                targeting=self._index.targeting,
-            )
-        )
-
-    def copy_in(self, records: Sequence[RecordedEvent]) -> list[RecordedEvent]:
-        """Append records from another log verbatim (same positions, times, hashes)."""
-        return self._write(
-            lambda head: (list(records), prepare_copy(records, head=head, codec=self.codec))
-        )
+    def _lookups(self) -> Lookups:
+        return self._index.lookup, self._index.retracted_among, self._index.targeting
 
     def _write(self, prepare: Prepare) -> list[RecordedEvent]:
         with self._lock:

@@ -36,13 +36,13 @@ from bilatlog._codec import (
     parse_instant,
 )
 from bilatlog.backends._base import (
+    Appender,
     Clock,
     Head,
+    Lookups,
     Prepare,
     Query,
     VerifyReport,
-    prepare_batch,
-    prepare_copy,
     system_clock,
 )
 from bilatlog.backends._sql import (
@@ -53,7 +53,7 @@ from bilatlog.backends._sql import (
     decode_rows,
     rows_of,
 )
-from bilatlog.events import Record, RecordedEvent
+from bilatlog.events import RecordedEvent
 from bilatlog.exceptions import StorageError
 
 __all__ = ["SqliteBackend"]
@@ -108,7 +108,7 @@ BEGIN SELECT RAISE(ABORT, 'bilatlog: the log is append-only'); END;
 """
 
 
-class SqliteBackend:
+class SqliteBackend(Appender):
     """An append-only log in an SQLite database file.
 
     Args:
@@ -202,28 +202,8 @@ class SqliteBackend:
             return Head(0, "", None)
         return Head(row[0], row[1], parse_instant(row[2]))
 
-    def append(
-        self, records: Sequence[Record], *, expected_position: int | None = None
-    ) -> list[RecordedEvent]:
-        """Append a batch in one immediate transaction."""
-        return self._write(
-            lambda head: prepare_batch(
-                records,
-                head=head,
-                expected_position=expected_position,
-                codec=self.codec,
-                clock=self._clock,
-                lookup=self._lookup,
-                retracted=self._retracted,
-                targeting=self.targeting,
-            )
-        )
-
-    def copy_in(self, records: Sequence[RecordedEvent]) -> list[RecordedEvent]:
-        """Append records from another log verbatim (same positions, times, hashes)."""
-        return self._write(
-            lambda head: (list(records), prepare_copy(records, head=head, codec=self.codec))
-        )
+    def _lookups(self) -> Lookups:
+        return self._lookup, self._retracted, self.targeting
 
     def _write(self, prepare: Prepare) -> list[RecordedEvent]:
         if self._writable_reason:

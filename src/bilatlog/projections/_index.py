@@ -54,12 +54,13 @@ class SortedVersions:
         self.los.insert(i, v.s_lo)
         self.items.insert(i, v)
 
-    def run_start(self, v: StatusVersion, known: int) -> StatusVersion:
+    def run_start(self, v: StatusVersion, known: int, at: int | None = None) -> StatusVersion:
         """The first version of the run of point events with `v`'s status that ends at `v`.
 
         "Active since 2008" stays true when a later event re-states "active".
+        `at` is `v`'s index in `items`, when the caller knows it.
         """
-        i = bisect.bisect_left(self.keys, v.key) - 1
+        i = (bisect.bisect_left(self.keys, v.key) if at is None else at) - 1
         status = v.event.status
         while i >= 0:
             w = self.items[i]

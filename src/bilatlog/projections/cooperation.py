@@ -374,7 +374,7 @@ def compute_state(index: KnowledgeIndex, at: When, known: int) -> State:
                 e = v.event
                 status = e.status
                 assert status is not None  # noqa: S101 - tracks hold status events only
-                first = versions.run_start(v, known).event.on
+                first = versions.run_start(v, known, j).event.on
                 tracks[track] = TrackState(
                     track=track,
                     status=status,
