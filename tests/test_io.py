@@ -261,3 +261,12 @@ def test_timelinejs_export_is_valid(tmp_path):
     assert all(_valid_date(e["start_date"]) and _valid_date(e["end_date"]) for e in doc["eras"])
     assert any(e["text"]["headline"] == "merida-initiative: active" for e in doc["eras"])
     assert "<script" not in json.dumps(doc)
+
+
+def test_a_file_that_is_not_icews_is_refused(tmp_path):
+    """A tab-separated file without the ICEWS columns is refused, naming what is missing."""
+    path = tmp_path / "other.tab"
+    path.write_text("Event ID\tDate\tWho\n1\t2020-01-01\tX\n", encoding="utf-8")
+    report = import_icews(bl.open(), path)
+    assert report.imported == 0
+    assert report.bad[0].reason.startswith("columns: missing from the header")

@@ -24,7 +24,7 @@ import datetime as dt
 import fnmatch
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import attrs
 
@@ -32,9 +32,6 @@ from bilatlog._codec import Codec, Sealed, canonical_text
 from bilatlog.events import Correction, Event, Record, RecordedEvent, Retraction
 from bilatlog.exceptions import ConcurrencyError, IntegrityError, ValidationError
 from bilatlog.time import When
-
-if TYPE_CHECKING:
-    from bilatlog._codec import Upcaster
 
 __all__ = [
     "Appender",
@@ -452,8 +449,3 @@ class Appender:
         return self._write(
             lambda head: (list(records), prepare_copy(records, head=head, codec=self.codec))
         )
-
-
-def make_codec(upcasters: dict[int, Upcaster] | None = None) -> Codec:
-    """Build a backend's own codec."""
-    return Codec(upcasters)

@@ -243,13 +243,22 @@ def import_icews(
             ],
         )
 
+    header_checked = False
+
+    def checked(line: int, row: dict[str, str]) -> Event | None:
+        nonlocal header_checked
+        if not header_checked and not isinstance(row, _Short):
+            missing = [c for c in ICEWS_COLUMNS if c not in row]
+            if missing:
+                raise ValidationError(
+                    "columns", missing, "missing from the header: not an ICEWS event file?",
+                    "import the file as published on Dataverse (with its header row).",
+                )  # fmt: skip
+            header_checked = True
+        return convert(line, _columns(row))
+
     return run_import(
-        tl,
-        _tsv_rows(path, report, None),
-        lambda line, row: convert(line, _columns(row)),
-        report,
-        strict=strict,
-        progress=progress,
+        tl, _tsv_rows(path, report, None), checked, report, strict=strict, progress=progress
     )
 
 

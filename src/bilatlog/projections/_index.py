@@ -189,10 +189,3 @@ class KnowledgeIndex:
         """All segments of `track`, as known at `known`."""
         versions = self.tracks.get(track)
         return build_segments(versions.visible(known)) if versions is not None else []
-
-    def current(self, event_id: str, known: int) -> StatusVersion | None:
-        """The version of an event current at `known` (None if unknown or retracted by then)."""
-        for v in reversed(self.versions.get(event_id, ())):
-            if v.visible(known):
-                return v
-        return None
