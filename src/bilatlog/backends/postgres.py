@@ -31,7 +31,7 @@ import datetime as dt
 import hashlib
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -42,12 +42,13 @@ from bilatlog._codec import (
     format_instant,
 )
 from bilatlog.backends._base import (
+    Appender,
     Clock,
     Head,
+    Lookups,
+    Prepare,
     Query,
     VerifyReport,
-    prepare_batch,
-    prepare_copy,
     system_clock,
 )
 from bilatlog.backends._sql import (
@@ -58,8 +59,8 @@ from bilatlog.backends._sql import (
     decode_rows,
     rows_of,
 )
-from bilatlog.events import Record, RecordedEvent
-from bilatlog.exceptions import ConcurrencyError, IntegrityError, StorageError, ValidationError
+from bilatlog.events import RecordedEvent
+from bilatlog.exceptions import IntegrityError, StorageError, ValidationError
 
 if TYPE_CHECKING:
     import psycopg
@@ -176,7 +177,7 @@ def _translate(e: Exception, what: str) -> StorageError:
     return err
 
 
-class PostgresBackend:
+class PostgresBackend(Appender):
     """An append-only log in a PostgreSQL schema (see the module docstring).
 
     Args:
@@ -211,6 +212,7 @@ class PostgresBackend:
             hashlib.sha256(f"bilatlog:{self.schema}".encode()).digest()[:8], "big", signed=True
         )
         self._lock = threading.RLock()
+        self._tx: psycopg.Connection[Any] | None = None
         ms = int(timeout * 1000)
         self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
             self._conninfo,
@@ -294,58 +296,42 @@ class PostgresBackend:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def append(
-        self, records: Sequence[Record], *, expected_position: int | None = None
-    ) -> list[RecordedEvent]:
-        """Append a batch in one transaction, under the schema's advisory lock."""
-        return self._write(
-            lambda conn, head: prepare_batch(
-                records,
-                head=head,
-                expected_position=expected_position,
-                codec=self.codec,
-                clock=self._clock,
-                lookup=lambda ids: self._lookup(conn, ids),
-                retracted=lambda ids: self._retracted(conn, ids),
-                targeting=lambda ids: self._targeting(conn, ids, None),
-            )
+    def _lookups(self) -> Lookups:
+        # the lookups run inside _write's transaction, on its connection
+        def tx() -> psycopg.Connection[Any]:
+            assert self._tx is not None  # noqa: S101 - only called from _write
+            return self._tx
+
+        return (
+            lambda ids: self._lookup(tx(), ids),
+            lambda ids: self._retracted(tx(), ids),
+            lambda ids: self._targeting(tx(), ids, None),
         )
 
-    def copy_in(self, records: Sequence[RecordedEvent]) -> list[RecordedEvent]:
-        """Append records from another log verbatim (same positions, times, hashes)."""
-        return self._write(
-            lambda _conn, head: (list(records), prepare_copy(records, head=head, codec=self.codec))
-        )
-
-    def _write(
-        self,
-        prepare: Callable[
-            [psycopg.Connection[Any], Head], tuple[list[RecordedEvent], list[Sealed]]
-        ],
-    ) -> list[RecordedEvent]:
+    def _write(self, prepare: Prepare) -> list[RecordedEvent]:
+        """One transaction under the schema's advisory lock: head, prepare, COPY, NOTIFY."""
         if self._writable_reason:
             raise StorageError(self._writable_reason)
         with self._lock, self._conn() as conn:
             try:
                 with conn.transaction():
+                    self._tx = conn
                     conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
-                    result, sealed = prepare(conn, self._head(conn))
+                    result, sealed = prepare(self._head(conn))
                     if sealed:
                         self._insert(conn, sealed)
                         conn.execute(
                             "SELECT pg_notify(%s, %s)",
                             (self.channel, str(sealed[-1].record.position)),
                         )
-            except (ConcurrencyError, IntegrityError, ValidationError):
-                raise
-            except StorageError:
-                raise
             except Exception as e:
                 import psycopg  # noqa: PLC0415
 
                 if isinstance(e, psycopg.Error):
                     raise _translate(e, f"could not append to {self.url}") from e
                 raise
+            finally:
+                self._tx = None
             return result
 
     @property
