@@ -238,10 +238,7 @@ class Timeline:
         }
         if id is not None:
             fields["id"] = id
-        event = Event(**fields)
-        if fulfils is not None:
-            self._check_fulfils([event])
-        return self.backend.append([event], expected_position=expected_position)[0]
+        return self.append([Event(**fields)], expected_position=expected_position)[0]
 
     def append(
         self, events: Iterable[Record], *, expected_position: int | None = None
