@@ -564,10 +564,10 @@ class Timeline:
             i
             for i, vs in index.versions.items()
             if any(v.event.track == track for v in vs if v.pos_from <= known)
-            and index.records[i].position <= known
+            and vs[0].position <= known
         ]
         for event_id in ids:
-            original = index.records[event_id]
+            original = index.original(event_id)
             corrections = tuple(
                 c for c in index.corrections.get(event_id, ()) if c.position <= known
             )

@@ -25,6 +25,7 @@ __all__ = [
     "VERIFY_COLUMNS",
     "actor_levels",
     "check_row",
+    "checked_envelopes",
     "contiguous",
     "decode_rows",
     "rows_of",
@@ -71,33 +72,64 @@ def rows_of(sealed: Iterable[Sealed]) -> tuple[list[tuple[Any, ...]], list[tuple
     return rows, actor_rows
 
 
+def _checked(position: int, hash_: str, body: str) -> dict[str, Any]:
+    """The envelope of one `(position, hash, body)` row, after checking the body against its hash.
+
+    A row changed behind the store's back is an IntegrityError on read, not a
+    silent answer.
+    """
+    if hashlib.sha256(body.encode("utf-8")).hexdigest() != hash_:
+        raise IntegrityError(
+            "the stored record does not match its hash (changed outside bilatlog?); "
+            "run verify() for the first broken position",
+            position=position,
+        )
+    env = loads(body)
+    if type(env) is not dict or env.get("position") != position:
+        found = env.get("position") if isinstance(env, dict) else None
+        raise IntegrityError(
+            f"the row numbered {position} holds the record of position "
+            f"{found!r} (rows re-numbered outside bilatlog?)",
+            position=position,
+        )
+    env["hash"] = hash_
+    return env
+
+
 def decode_rows(codec: Codec, rows: Iterable[tuple[Any, ...]]) -> Iterator[RecordedEvent]:
     """Decode `(position, hash, body)` rows, checking each body against its hash first.
 
-    A row changed behind the store's back is an IntegrityError on read, not a
-    silent answer; a row that matches its hash is what a writer validated, so it
-    is rebuilt without re-running every validator.
+    A row that matches its hash is what a writer validated, so it is rebuilt
+    without re-running every validator.
     """
-    sha256 = hashlib.sha256
     for position, hash_, body in rows:
-        if sha256(body.encode("utf-8")).hexdigest() != hash_:
-            raise IntegrityError(
-                "the stored record does not match its hash (changed outside bilatlog?); "
-                "run verify() for the first broken position",
-                position=position,
-            )
-        env = loads(body)
-        if env.get("position") != position:
-            raise IntegrityError(
-                f"the row numbered {position} holds the record of position "
-                f"{env.get('position')!r} (rows re-numbered outside bilatlog?)",
-                position=position,
-            )
-        env["hash"] = hash_
+        env = _checked(position, hash_, body)
         try:
             yield codec.open_envelope(env, trusted=True)
         except IntegrityError as e:
             raise IntegrityError(e.reason, position=position) from e
+
+
+def checked_envelopes(
+    rows: Iterable[tuple[Any, ...]], start: int
+) -> Iterator[tuple[dict[str, Any], str]]:
+    """`(envelope, text)` for `(position, hash, body)` rows read in position order from `start`.
+
+    Each body is checked against its hash, and the rows against each other as
+    `contiguous` checks records: no gap, each chaining to the one before.
+    """
+    expected, prev = max(start, 1), None
+    for position, hash_, body in rows:
+        if position != expected:
+            raise IntegrityError(
+                f"position {expected} is missing (a row deleted outside bilatlog?)",
+                position=expected,
+            )
+        env = _checked(position, hash_, body)
+        if prev is not None and env.get("prev") != prev:
+            raise IntegrityError("the record does not chain to the one before", position=position)
+        yield env, body
+        expected, prev = expected + 1, hash_
 
 
 def contiguous(records: Iterable[RecordedEvent], start: int) -> Iterator[RecordedEvent]:

@@ -55,6 +55,7 @@ from bilatlog.backends._sql import (
     EVENT_COLUMNS,
     VERIFY_COLUMNS,
     check_row,
+    checked_envelopes,
     contiguous,
     decode_rows,
     rows_of,
@@ -402,17 +403,37 @@ class PostgresBackend(Appender):
             row = conn.execute(f"SELECT MAX(position) FROM {self.schema}.events").fetchone()
         return int(row[0] or 0) if row else 0
 
-    def _stream(
+    def _rows(
         self, sql: str, params: list[Any], pos_index: int, chunk: int = 2000
-    ) -> Iterator[RecordedEvent]:
+    ) -> Iterator[tuple[Any, ...]]:
         params = list(params)
         while True:
             with self._conn() as conn:
                 rows = conn.execute(sql, [*params, chunk]).fetchall()
-            yield from self._decode(rows)
+            yield from rows
             if len(rows) < chunk:
                 return
             params[pos_index] = rows[-1][0] + 1
+
+    def _stream(
+        self, sql: str, params: list[Any], pos_index: int, chunk: int = 2000
+    ) -> Iterator[RecordedEvent]:
+        return self._decode(self._rows(sql, params, pos_index, chunk))
+
+    def read_envelopes(
+        self, start: int = 1, stop: int | None = None
+    ) -> Iterator[tuple[dict[str, Any], str]]:
+        """Stream `(envelope, stored text)` by position range, hash- and chain-checked.
+
+        For indexing without decoding every record (see `KnowledgeIndex.catch_up`).
+        """
+        rows = self._rows(
+            f"SELECT position, hash, body FROM {self.schema}.events "
+            "WHERE position >= %s AND position <= %s ORDER BY position LIMIT %s",
+            [start, stop if stop is not None else 2**62],
+            0,
+        )
+        return checked_envelopes(rows, start)
 
     def read(self, start: int = 1, stop: int | None = None) -> Iterator[RecordedEvent]:
         """Stream records by position range, in chunks."""

@@ -49,6 +49,7 @@ from bilatlog.backends._sql import (
     EVENT_COLUMNS,
     VERIFY_COLUMNS,
     check_row,
+    checked_envelopes,
     contiguous,
     decode_rows,
     rows_of,
@@ -287,18 +288,38 @@ class SqliteBackend(Appender):
         )
         return contiguous(rows, start)
 
-    def _stream(
+    def read_envelopes(
+        self, start: int = 1, stop: int | None = None
+    ) -> Iterator[tuple[dict[str, Any], str]]:
+        """Stream `(envelope, stored text)` by position range, hash- and chain-checked.
+
+        For indexing without decoding every record (see `KnowledgeIndex.catch_up`).
+        """
+        rows = self._rows(
+            "SELECT position, hash, body FROM bilatlog_events "
+            "WHERE position >= ? AND position <= ? ORDER BY position LIMIT ?",
+            [start, stop if stop is not None else 2**62],
+        )
+        return checked_envelopes(rows, start)
+
+    def _rows(
         self, sql: str, params: list[Any], pos_index: int = 0, chunk: int = 2000
-    ) -> Iterator[RecordedEvent]:
+    ) -> Iterator[tuple[Any, ...]]:
         """Page through `sql` (ending in LIMIT ?); `params[pos_index]` is its `position >= ?`."""
         params = list(params)
         while True:
             with self._lock:
                 rows = self._db.execute(sql, [*params, chunk]).fetchall()
-            yield from self._decode_rows(rows)
+            yield from rows
             if len(rows) < chunk:
                 return
             params[pos_index] = rows[-1][0] + 1
+
+    def _stream(
+        self, sql: str, params: list[Any], pos_index: int = 0, chunk: int = 2000
+    ) -> Iterator[RecordedEvent]:
+        """Decoded records of `_rows(sql, ...)`."""
+        return self._decode_rows(self._rows(sql, params, pos_index, chunk))
 
     def query(self, query: Query) -> Iterator[RecordedEvent]:
         """Stream records passing `query`, filtered in SQL through the indexes."""

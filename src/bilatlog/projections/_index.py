@@ -15,10 +15,13 @@ The index is built incrementally from the log (`catch_up`), so a backfilled
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
+from bilatlog._codec import SCHEMA_VERSION, loads
 from bilatlog.events import Correction, Event, RecordedEvent, Retraction
 from bilatlog.projections._segments import (
     MAX,
@@ -26,12 +29,29 @@ from bilatlog.projections._segments import (
     StatusVersion,
     build_segments,
     make_version,
+    stored_version,
 )
 
 if TYPE_CHECKING:
     from bilatlog.backends import Backend
 
 __all__ = ["KnowledgeIndex", "SortedVersions"]
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while indexing creates many small objects.
+
+    Indexing makes no reference cycles, and without the pause the collector
+    re-scans the growing index again and again (a third of the time).
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 class SortedVersions:
@@ -61,13 +81,13 @@ class SortedVersions:
         `at` is `v`'s index in `items`, when the caller knows it.
         """
         i = (bisect.bisect_left(self.keys, v.key) if at is None else at) - 1
-        status = v.event.status
+        status = v.status
         while i >= 0:
             w = self.items[i]
             i -= 1
             if not (w.pos_from <= known < w.pos_to):
                 continue
-            if w.event.status != status or w.end is not None:
+            if w.status != status or w.end is not None:
                 break
             v = w
         return v
@@ -114,7 +134,8 @@ class KnowledgeIndex:
 
     def __init__(self) -> None:
         self.position = 0
-        self.records: dict[str, RecordedEvent] = {}
+        # each event's original record, or its stored (text, hash) until someone asks for it
+        self.records: dict[str, RecordedEvent | tuple[str, str]] = {}
         self.versions: dict[str, list[StatusVersion]] = {}
         self.corrections: dict[str, list[RecordedEvent]] = {}
         self.retractions: dict[str, RecordedEvent] = {}
@@ -124,13 +145,26 @@ class KnowledgeIndex:
         self.fulfilments: dict[str, list[StatusVersion]] = {}
         self.all: list[StatusVersion] = []
         self._all_sorted = True
+        self._open: Callable[[dict[str, Any]], RecordedEvent] | None = None
 
     # -- building ---------------------------------------------------------------------
 
     def catch_up(self, backend: Backend) -> None:
-        """Index whatever the log holds beyond what is indexed."""
+        """Index whatever the log holds beyond what is indexed.
+
+        Backends that can hand over stored envelopes with their text
+        (`read_envelopes`: the SQL ones) are indexed without decoding every
+        event; the others give decoded records.
+        """
         head = backend.head
-        if head > self.position:
+        if head <= self.position:
+            return
+        read_envelopes = getattr(backend, "read_envelopes", None)
+        if read_envelopes is not None:
+            self.extend_envelopes(
+                read_envelopes(self.position + 1, head), backend.codec.open_envelope
+            )
+        else:
             self.extend(backend.read(self.position + 1, head))
 
     def extend(self, records: Iterable[RecordedEvent]) -> None:
@@ -139,35 +173,114 @@ class KnowledgeIndex:
             r = rec.record
             if isinstance(r, Event):
                 self.records[r.id] = rec
-                self._place(make_version(r, rec.position, rec.position), r.id)
+                md = r.data.get("metric") if r.data else None
+                self._place(
+                    make_version(r, rec.position, rec.position),
+                    r.id,
+                    r.track,
+                    r.planned,
+                    md if isinstance(md, str) else None,
+                    r.fulfils,
+                )
             elif isinstance(r, Correction):
                 self.corrections.setdefault(r.target, []).append(rec)
                 current = self.versions[r.target][-1]
                 current.pos_to = rec.position
+                e = r.apply(current.event)
+                md = e.data.get("metric") if e.data else None
                 self._place(
-                    make_version(r.apply(current.event), current.position, rec.position), r.target
+                    make_version(e, current.position, rec.position),
+                    r.target,
+                    e.track,
+                    e.planned,
+                    md if isinstance(md, str) else None,
+                    e.fulfils,
                 )
             elif isinstance(r, Retraction):
                 self.retractions[r.target] = rec
                 self.versions[r.target][-1].pos_to = rec.position
             self.position = rec.position
 
-    def _place(self, v: StatusVersion, event_id: str) -> None:
+    def extend_envelopes(
+        self,
+        items: Iterable[tuple[dict[str, Any], str]],
+        open_envelope: Callable[[dict[str, Any]], RecordedEvent],
+    ) -> None:
+        """Index stored envelopes (`(envelope, text)`, hash-checked, following on from `position`).
+
+        An event of the current schema is indexed from the few fields the
+        index needs, keeping its text to decode the event when it is asked
+        for; anything else (corrections, retractions, older schemas) is
+        decoded in full by `open_envelope`.
+        """
+        self._open = open_envelope
+        with _gc_paused():
+            for env, text in items:
+                d = env.get("record")
+                lazy = env.get("kind") == "event" and env.get("v") == SCHEMA_VERSION
+                if lazy and type(d) is dict:
+                    try:
+                        position = env["position"]
+                        event_id = d["id"]
+                        v = stored_version(d["on"], d.get("status"), position, text)
+                        data = d.get("data")
+                        metric = data.get("metric") if data else None
+                        ok = type(event_id) is str and type(position) is int
+                    except (KeyError, TypeError, ValueError, AttributeError):
+                        ok = False  # decode in full below, which says what is wrong
+                    if ok:
+                        self.records[event_id] = (text, env["hash"])
+                        self._place(
+                            v,
+                            event_id,
+                            d.get("track"),
+                            d.get("planned", False),
+                            metric if type(metric) is str else None,
+                            d.get("fulfils"),
+                        )
+                        self.position = position
+                        continue
+                self.extend((open_envelope(env),))
+
+    def _place(  # noqa: PLR0917 - internal, positional for speed
+        self,
+        v: StatusVersion,
+        event_id: str,
+        track: str | None,
+        planned: bool,
+        metric: str | None,
+        fulfils: str | None,
+    ) -> None:
         self.versions.setdefault(event_id, []).append(v)
-        e = v.event
-        if self.all and v.key < self.all[-1].key:
+        all_ = self.all
+        if all_ and v.key < all_[-1].key:
             self._all_sorted = False
-        self.all.append(v)
-        if e.planned:
+        all_.append(v)
+        if planned:
             self.plans.append(v)
-        elif e.track is not None and e.status is not None:
-            self.tracks.setdefault(e.track, SortedVersions()).insert(v)
-        if not e.planned and isinstance(e.data.get("metric"), str):
-            metric = e.data["metric"]
-            assert isinstance(metric, str)  # noqa: S101 - checked just above
-            self.metrics.setdefault(metric, SortedVersions()).insert(v)
-        if e.fulfils is not None:
-            self.fulfilments.setdefault(e.fulfils, []).append(v)
+        elif track is not None and v.status is not None:
+            versions = self.tracks.get(track)
+            if versions is None:
+                versions = self.tracks[track] = SortedVersions()
+            versions.insert(v)
+        if not planned and metric is not None:
+            versions = self.metrics.get(metric)
+            if versions is None:
+                versions = self.metrics[metric] = SortedVersions()
+            versions.insert(v)
+        if fulfils is not None:
+            self.fulfilments.setdefault(fulfils, []).append(v)
+
+    def original(self, event_id: str) -> RecordedEvent:
+        """The event's original record (decoded from its stored text if need be)."""
+        rec = self.records[event_id]
+        if isinstance(rec, RecordedEvent):
+            return rec
+        assert self._open is not None  # noqa: S101 - texts come through extend_envelopes
+        text, hash_ = rec
+        decoded = self._open({**loads(text), "hash": hash_})
+        self.records[event_id] = decoded
+        return decoded
 
     # -- reading -------------------------------------------------------------------------
 

@@ -32,13 +32,23 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 
 import attrs
 
-from bilatlog.time import Truth
+from bilatlog._codec import decode_event
+from bilatlog.time import Truth, When
 
 if TYPE_CHECKING:
     from bilatlog.events import Event
-    from bilatlog.time import When
 
-__all__ = ["MAX", "MIN", "Segment", "StatusVersion", "build_segments", "next_day", "truth_of"]
+__all__ = [
+    "MAX",
+    "MIN",
+    "Segment",
+    "StatusVersion",
+    "build_segments",
+    "make_version",
+    "next_day",
+    "stored_version",
+    "truth_of",
+]
 
 MIN: Final = dt.date.min
 MAX: Final = dt.date.max
@@ -55,10 +65,13 @@ class StatusVersion:
     """One version of an event (original or corrected) as the indexes keep it.
 
     `pos_from`/`pos_to` say for which knowledge positions this version is the
-    current one: `pos_from <= K < pos_to`.
+    current one: `pos_from <= K < pos_to`. The event itself may still be the
+    stored text it was read from (hash-checked): it is decoded the first time
+    `event` is asked for, so that indexing a log does not build every record.
     """
 
-    event: Event
+    status: str | None
+    on: When
     position: int  # the original event's position: the tie-breaker in valid-time order
     pos_from: int
     pos_to: int
@@ -66,6 +79,18 @@ class StatusVersion:
     s_hi: dt.date
     end: tuple[dt.date, dt.date] | None  # inclusive last-day bounds of an interval, or None
     key: tuple[dt.date, dt.date, str, int]  # valid-time order: When.sort_key, then position
+    _event: Event | None = None
+    _text: str | None = None  # the stored envelope to decode `event` from
+
+    @property
+    def event(self) -> Event:
+        """The event of this version (decoded from its stored text on first use)."""
+        e = self._event
+        if e is None:
+            assert self._text is not None  # noqa: S101 - one of the two is always set
+            e = self._event = decode_event(self._text)
+            self._text = None
+        return e
 
     def visible(self, known: int) -> bool:
         """Tell whether this is the current version as the log stood at position `known`."""
@@ -78,19 +103,43 @@ def _bounds(on: When) -> tuple[dt.date, dt.date, tuple[dt.date, dt.date] | None]
     return s_lo, s_hi, (on.end_bounds if on.is_interval and not on.end_open else None)
 
 
+@functools.lru_cache(maxsize=65536)
+def _placed(text: str) -> tuple[When, dt.date, dt.date, tuple[dt.date, dt.date] | None]:
+    """`When.parse(text)` with its start bounds and interval end (the same dates recur)."""
+    on = When.parse(text)
+    return (on, *_bounds(on))
+
+
 def make_version(event: Event, position: int, pos_from: int) -> StatusVersion:
-    """Index one version of an event."""
-    s_lo, s_hi, end = _bounds(event.on)
+    """Index one version of a decoded event."""
+    on = event.on
+    s_lo, s_hi, end = _bounds(on)
     return StatusVersion(
-        event=event,
-        position=position,
-        pos_from=pos_from,
-        pos_to=2**62,
-        s_lo=s_lo,
-        s_hi=s_hi,
-        end=end,
-        key=(event.on.lo, event.on.hi, event.on.edtf, position),
+        event.status,
+        on,
+        position,
+        pos_from,
+        2**62,
+        s_lo,
+        s_hi,
+        end,
+        (on.lo, on.hi, on.edtf, position),
+        event,
     )
+
+
+def stored_version(on_text: str, status: str | None, position: int, text: str) -> StatusVersion:
+    """Index an event still in its stored `text`, from its date's EDTF text and its status.
+
+    Raises:
+        ValidationError: `on_text` is not a date.
+
+    """
+    on, s_lo, s_hi, end = _placed(on_text)
+    return StatusVersion(
+        status, on, position, position, 2**62, s_lo, s_hi, end, (on.lo, on.hi, on_text, position),
+        None, text,
+    )  # fmt: skip
 
 
 class Segment(NamedTuple):
@@ -139,7 +188,7 @@ def build_segments(versions: Sequence[StatusVersion]) -> list[Segment]:
     segs: list[Segment] = []
     n = len(versions)
     for i, v in enumerate(versions):
-        status = v.event.status
+        status = v.status
         assert status is not None  # noqa: S101 - only status events are indexed here
         before = segs[-1].status if segs else None
         if i + 1 < n:
