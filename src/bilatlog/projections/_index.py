@@ -19,7 +19,7 @@ import contextlib
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from bilatlog._codec import SCHEMA_VERSION, loads
 from bilatlog.events import Correction, Event, RecordedEvent, Retraction
@@ -54,25 +54,100 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-class SortedVersions:
-    """Versions in valid-time order, with their start days for bisecting."""
+_BLOCK: Final = 32  # versions per block in SortedVersions' skip list (a power of two)
+_SHIFT: Final = _BLOCK.bit_length() - 1
 
-    __slots__ = ("items", "keys", "los")
+
+class SortedVersions:
+    """Versions in valid-time order, with their start days for bisecting.
+
+    Looking back from 2021 as the log stood in 2006 means stepping over every
+    version recorded after 2006. To do that without visiting each one, the
+    versions are grouped in blocks of 32 with the smallest `pos_from` of each
+    block: a block whose smallest `pos_from` is after the knowledge position
+    holds nothing visible and is skipped whole (`prev_visible`,
+    `next_visible`).
+    """
+
+    __slots__ = ("_mins", "items", "keys", "los")
 
     def __init__(self) -> None:
         self.keys: list[tuple[dt.date, dt.date, str, int]] = []
         self.los: list[dt.date] = []
         self.items: list[StatusVersion] = []
+        self._mins: list[int] | None = []  # smallest pos_from per block; None: to rebuild
 
     def insert(self, v: StatusVersion) -> None:
         key = v.key
-        if not self.keys or key >= self.keys[-1]:
-            i = len(self.keys)
-        else:
-            i = bisect.bisect_right(self.keys, key)
-        self.keys.insert(i, key)
+        keys = self.keys
+        if not keys or key >= keys[-1]:
+            keys.append(key)
+            self.los.append(v.s_lo)
+            self.items.append(v)
+            mins = self._mins
+            if mins is not None:  # a version at the end: its block's minimum, kept up to date
+                b = (len(keys) - 1) >> _SHIFT
+                if b == len(mins):
+                    mins.append(v.pos_from)
+                elif v.pos_from < mins[b]:
+                    mins[b] = v.pos_from
+            return
+        i = bisect.bisect_right(keys, key)
+        keys.insert(i, key)
         self.los.insert(i, v.s_lo)
         self.items.insert(i, v)
+        self._mins = None  # a backfill shifts the blocks after it
+
+    def _block_mins(self) -> list[int]:
+        mins = self._mins
+        if mins is None:
+            items = self.items
+            mins = self._mins = [
+                min(v.pos_from for v in items[b : b + _BLOCK])
+                for b in range(0, len(items), _BLOCK)
+            ]
+        return mins
+
+    def prev_visible(self, j: int, known: int) -> int:
+        """The index of the last version at or before `j` current at `known`, or -1."""
+        items = self.items
+        mins: list[int] | None = None
+        while j >= 0:
+            if j & (_BLOCK - 1) == _BLOCK - 1:  # at the end of a block: skip invisible blocks
+                if mins is None:
+                    mins = self._block_mins()
+                b = j >> _SHIFT
+                while b >= 0 and mins[b] > known:
+                    b -= 1
+                if b < 0:
+                    return -1
+                j = (b << _SHIFT) + _BLOCK - 1
+            v = items[j]
+            if v.pos_from <= known < v.pos_to:
+                return j
+            j -= 1
+        return -1
+
+    def next_visible(self, j: int, known: int) -> int:
+        """The index of the first version at or after `j` current at `known`, or len(items)."""
+        items = self.items
+        n = len(items)
+        mins: list[int] | None = None
+        while j < n:
+            if j & (_BLOCK - 1) == 0:  # at the start of a block: skip invisible blocks
+                if mins is None:
+                    mins = self._block_mins()
+                b, nb = j >> _SHIFT, len(mins)
+                while b < nb and mins[b] > known:
+                    b += 1
+                if b >= nb:
+                    return n
+                j = b << _SHIFT
+            v = items[j]
+            if v.pos_from <= known < v.pos_to:
+                return j
+            j += 1
+        return n
 
     def run_start(self, v: StatusVersion, known: int, at: int | None = None) -> StatusVersion:
         """The first version of the run of point events with `v`'s status that ends at `v`.
@@ -82,14 +157,18 @@ class SortedVersions:
         """
         i = (bisect.bisect_left(self.keys, v.key) if at is None else at) - 1
         status = v.status
+        items = self.items
         while i >= 0:
-            w = self.items[i]
-            i -= 1
+            w = items[i]
             if not (w.pos_from <= known < w.pos_to):
-                continue
+                i = self.prev_visible(i, known)
+                if i < 0:
+                    break
+                w = items[i]
             if w.status != status or w.end is not None:
                 break
             v = w
+            i -= 1
         return v
 
     def visible(self, known: int) -> list[StatusVersion]:
@@ -106,23 +185,18 @@ class SortedVersions:
         """
         items = self.items
         idx = bisect.bisect_right(self.los, dhi)
-        nxt = None
-        for j in range(idx, len(items)):
-            if items[j].visible(known):
-                nxt = items[j]
-                break
+        k = self.next_visible(idx, known)
+        nxt = items[k] if k < len(items) else None
         out: list[StatusVersion] = []
         m = nxt.s_hi if nxt is not None else MAX  # least latest-start after the current one
-        j = idx - 1
+        j = self.prev_visible(idx - 1, known)
         while j >= 0:
             v = items[j]
-            j -= 1
-            if not (v.pos_from <= known < v.pos_to):
-                continue
             out.append(v)
             if m <= dlo and v.end is None:
                 break
             m = min(m, v.s_hi)
+            j = self.prev_visible(j - 1, known)
         out.reverse()
         if nxt is not None:
             out.append(nxt)

@@ -366,8 +366,8 @@ def compute_state(index: KnowledgeIndex, at: When, known: int) -> State:
         # certainly, alone (the general path below gives the same answer, only slower).
         items = versions.items
         j = bisect.bisect_right(los, dhi) - 1
-        while j >= 0 and not (items[j].pos_from <= known < items[j].pos_to):
-            j -= 1
+        if j >= 0 and not (items[j].pos_from <= known < items[j].pos_to):
+            j = versions.prev_visible(j, known)
         if j >= 0:
             v = items[j]
             if v.end is None and v.s_hi <= dlo and dhi < MAX:
@@ -395,7 +395,7 @@ def compute_state(index: KnowledgeIndex, at: When, known: int) -> State:
             tracks[track] = ts
     metrics: dict[str, Figure] = {}
     for name, versions in index.metrics.items():
-        latest = _latest_visible(versions.items, versions.los, dhi, known)
+        latest = _latest_visible(versions, dhi, known)
         if latest is not None:
             metrics[name] = figure_of(latest, dhi)
     planned = tuple(
@@ -409,15 +409,9 @@ def compute_state(index: KnowledgeIndex, at: When, known: int) -> State:
     return State(at=at, known_at=known, tracks=tracks, planned=planned, metrics=metrics)
 
 
-def _latest_visible(
-    items: list[StatusVersion], los: list[dt.date], dhi: dt.date, known: int
-) -> StatusVersion | None:
-    j = bisect.bisect_right(los, dhi) - 1
-    while j >= 0:
-        if items[j].visible(known):
-            return items[j]
-        j -= 1
-    return None
+def _latest_visible(versions: SortedVersions, dhi: dt.date, known: int) -> StatusVersion | None:
+    j = versions.prev_visible(bisect.bisect_right(versions.los, dhi) - 1, known)
+    return versions.items[j] if j >= 0 else None
 
 
 def _fulfilled(index: KnowledgeIndex, plan: StatusVersion, dhi: dt.date, known: int) -> bool:
