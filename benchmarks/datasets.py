@@ -14,9 +14,9 @@ STATUSES = ("active", "suspended", "ended", "restored", "curtailed")
 START = dt.date(1990, 1, 1)
 
 
-def _date(rng: random.Random, day: dt.date) -> str:
-    r = rng.random()
-    if r < 0.70:
+def _date(rng: random.Random, day: dt.date, *, precise: bool = False) -> str:
+    r = rng.random()  # drawn either way, so that precise=True changes nothing else
+    if precise or r < 0.70:
         return day.isoformat()
     if r < 0.85:
         return day.isoformat()[:7]
@@ -27,8 +27,14 @@ def _date(rng: random.Random, day: dt.date) -> str:
     return day.isoformat()[:4]
 
 
-def records(n: int, *, tracks: int = 1000, seed: int = 20211015) -> list[bl.Event | Correction]:
-    """Records to append, in append order (events, with corrections interleaved)."""
+def records(
+    n: int, *, tracks: int = 1000, seed: int = 20211015, precise: bool = False
+) -> list[bl.Event | Correction]:
+    """Records to append, in append order (events, with corrections interleaved).
+
+    `precise=True` dates every event to the day (the same timeline otherwise):
+    it separates the cost of the index from that of uncertain answers.
+    """
     rng = random.Random(seed)
     out: list[bl.Event | Correction] = []
     span = 32 * 365  # days covered
@@ -42,7 +48,7 @@ def records(n: int, *, tracks: int = 1000, seed: int = 20211015) -> list[bl.Even
         ev = bl.Event(
             id=f"b{seed}-{i}",
             type="cooperation.changed",
-            on=_date(rng, day),
+            on=_date(rng, day, precise=precise),
             track=f"track-{rng.randrange(tracks)}",
             status=rng.choice(STATUSES),
             actors=("US", "MX"),
@@ -58,10 +64,12 @@ def records(n: int, *, tracks: int = 1000, seed: int = 20211015) -> list[bl.Even
     return out
 
 
-def build(target: object, n: int, *, batch: int = 1000, seed: int = 20211015) -> bl.Timeline:
+def build(
+    target: object, n: int, *, batch: int = 1000, seed: int = 20211015, precise: bool = False
+) -> bl.Timeline:
     """Open `target` and fill it with `records(n)` in batches."""
     tl = bl.open(target)  # type: ignore[arg-type]
-    recs = records(n, seed=seed)
+    recs = records(n, seed=seed, precise=precise)
     for i in range(0, len(recs), batch):
         tl.append(recs[i : i + batch])
     return tl

@@ -15,15 +15,17 @@ from pathlib import Path
 import pytest
 from datasets import build
 
+from bilatlog import Truth
+
 SIZES = [int(s) for s in os.environ.get("BILATLOG_BENCH_SIZES", "10000,100000,1000000").split(",")]
-_cache: dict[tuple[str, int], object] = {}
+_cache: dict[tuple[str, int, bool], object] = {}
 
 
-def timeline(backend: str, n: int):
-    key = (backend, n)
+def timeline(backend: str, n: int, *, precise: bool = False):
+    key = (backend, n, precise)
     if key not in _cache:
         target = None if backend == "memory" else Path(tempfile.mkdtemp()) / "bench.db"
-        tl = build(target, n)
+        tl = build(target, n, precise=precise)
         tl.state_at("2000-01-01")  # build the knowledge index once: a checkpoint
         _cache[key] = tl
     return _cache[key]
@@ -42,6 +44,25 @@ def test_state_at(benchmark, backend, n):
     days = iter(_days(1) * 1000)
     state = benchmark(lambda: tl.state_at(next(days)))
     assert len(state) > 0
+    benchmark.extra_info["uncertain_tracks"] = _uncertain(tl)
+
+
+def _uncertain(tl) -> float:
+    """How many tracks an answer holds that are only POSSIBLE (the costlier answers), on average."""
+    days = _days(1)
+    return sum(
+        sum(ts.truth is not Truth.CERTAIN for ts in tl.state_at(d).values()) for d in days
+    ) / len(days)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_state_at_day_precise(benchmark, n):
+    """The same timelines with every date precise to the day: the index alone, no uncertainty."""
+    tl = timeline("memory", n, precise=True)
+    days = iter(_days(1) * 1000)
+    state = benchmark(lambda: tl.state_at(next(days)))
+    assert len(state) > 0
+    benchmark.extra_info["uncertain_tracks"] = _uncertain(tl)
 
 
 @pytest.mark.parametrize("backend", ["memory", "sqlite"])
