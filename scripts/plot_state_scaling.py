@@ -24,8 +24,11 @@ def main(path: str) -> None:
     series: dict[str, list[tuple[int, float]]] = {}
     for b in runs:
         name = b["name"].split("[")[0].removeprefix("test_")
-        n, backend = b["param"].split("-") if "-" in b["param"] else (b["param"], "")
+        n, backend = b["param"].split("-") if "-" in b["param"] else (b["param"], "memory")
         series.setdefault(f"{name} ({backend})", []).append((int(n), b["stats"]["median"] * 1000))
+        uncertain = b.get("extra_info", {}).get("uncertain_tracks")
+        if uncertain is not None:
+            print(f"{name} ({backend}) at {int(n):,}: {uncertain:.1f} uncertain tracks per answer")
     fig, ax = plt.subplots(figsize=(6, 4))
     for label, points in sorted(series.items()):
         points.sort()

@@ -1,0 +1,62 @@
+"""state_at alone in a process: build one timeline, warm it, then time five passes of 64 days.
+
+    python benchmarks/state_alone.py 10000
+    python benchmarks/state_alone.py 1000000 [--precise] [--known-at]
+
+pytest-benchmark keeps every timeline of a session alive, so its 1M medians
+include the garbage collector's passes over the others; this prints the median
+of each pass for one timeline only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from datasets import build
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("n", type=int)
+    p.add_argument("--precise", action="store_true", help="every date precise to the day")
+    p.add_argument("--known-at", action="store_true", help="ask as known at a random position")
+    p.add_argument("--backend", choices=["memory", "sqlite"], default="memory")
+    args = p.parse_args()
+    target = None if args.backend == "memory" else Path(sys.argv[0]).parent / "_alone.db"
+    if target is not None:
+        target.unlink(missing_ok=True)
+    tl = build(target, args.n, precise=args.precise)
+    tl.state_at("2000-01-01")
+    rng = random.Random(1)
+    head = tl.position
+    asks = []
+    for _ in range(64):
+        day = f"{rng.randint(1991, 2021)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        asks.append((day, rng.randint(head // 2, head) if args.known_at else None))
+    for day, known in asks:  # warm: every event the answers show is decoded once
+        tl.state_at(day, known_at=known)
+    medians = []
+    for _ in range(5):
+        times = []
+        for day, known in asks:
+            t0 = time.perf_counter()
+            tl.state_at(day, known_at=known)
+            times.append(time.perf_counter() - t0)
+        medians.append(statistics.median(times) * 1000)
+    print(f"N={args.n:,} precise={args.precise} known_at={args.known_at} backend={args.backend}: "
+          f"median ms per pass {[round(m, 2) for m in medians]}")  # fmt: skip
+    if target is not None:
+        tl.close()
+        for f in target.parent.glob(target.name + "*"):
+            f.unlink()
+
+
+if __name__ == "__main__":
+    main()
