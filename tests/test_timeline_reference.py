@@ -44,9 +44,9 @@ def dates(draw: st.DrawFn) -> str:
 
 
 @st.composite
-def timelines(draw: st.DrawFn):
+def timelines(draw: st.DrawFn, sizes: tuple[int, int] = (1, 14), tracks: list[str] = TRACKS):
     """A list of operations: ('event', Event) | ('correct', idx, changes) | ('retract', idx)."""
-    n = draw(st.integers(1, 14))
+    n = draw(st.integers(*sizes))
     ops: list[tuple] = []
     events: list[bl.Event] = []
     for i in range(n):
@@ -60,7 +60,7 @@ def timelines(draw: st.DrawFn):
             id=f"e{i}",
             type="test.happened",
             on=draw(dates()),
-            track=draw(st.sampled_from(TRACKS)) if kind == "status" or planned else None,
+            track=draw(st.sampled_from(tracks)) if kind == "status" or planned else None,
             status=draw(st.sampled_from(STATUSES)) if kind == "status" or planned else None,
             data={"metric": "deaths", "value": i, "unit": "people"} if kind == "metric" else None,
             planned=planned,
@@ -77,7 +77,7 @@ def timelines(draw: st.DrawFn):
             elif field == "status" and target.track is not None:
                 change = {"status": draw(st.sampled_from(STATUSES))}
             elif field == "track" and target.track is not None:
-                change = {"track": draw(st.sampled_from(TRACKS))}
+                change = {"track": draw(st.sampled_from(tracks))}
             else:
                 change = {"summary": "corrected"}
             ops.append(("correct", target.id, change))
@@ -125,6 +125,22 @@ def test_fast_state_agrees_with_naive_reference(ops, backend, queries):
         when = bl.When.parse(at)
         fast = tl.state_at(at, known_at=known)
         assert as_plain(fast) == naive_state(records, when, min(known, tl.position))
+    tl.close()
+
+
+@settings(max_examples=int(os.environ.get("BILATLOG_EXAMPLES", "60")) // 3, deadline=None)
+@given(
+    ops=timelines(sizes=(40, 160), tracks=TRACKS[:1]),
+    backend=st.sampled_from(["memory", "sqlite"]),
+    queries=st.lists(st.tuples(dates(), st.integers(0, 250)), min_size=4, max_size=12),
+)
+def test_long_tracks_agree_with_naive_reference(ops, backend, queries):
+    """Tracks longer than the index's blocks of 32, asked as known at any point of their log."""
+    tl = build(backend, ops)
+    records = list(tl.backend.read())
+    for at, known in queries:
+        fast = tl.state_at(at, known_at=known)
+        assert as_plain(fast) == naive_state(records, bl.When.parse(at), min(known, tl.position))
     tl.close()
 
 

@@ -103,8 +103,7 @@ class SortedVersions:
         if mins is None:
             items = self.items
             mins = self._mins = [
-                min(v.pos_from for v in items[b : b + _BLOCK])
-                for b in range(0, len(items), _BLOCK)
+                min(v.pos_from for v in items[b : b + _BLOCK]) for b in range(0, len(items), _BLOCK)
             ]
         return mins
 
@@ -155,9 +154,11 @@ class SortedVersions:
         "Active since 2008" stays true when a later event re-states "active".
         `at` is `v`'s index in `items`, when the caller knows it.
         """
-        i = (bisect.bisect_left(self.keys, v.key) if at is None else at) - 1
-        status = v.status
         items = self.items
+        if at is None:
+            at = self.index_of(v)
+        i = at - 1
+        status = v.status
         while i >= 0:
             w = items[i]
             if not (w.pos_from <= known < w.pos_to):
@@ -171,32 +172,57 @@ class SortedVersions:
             i -= 1
         return v
 
+    def index_of(self, v: StatusVersion) -> int:
+        """Where `v` (one of these versions) sits in `items`.
+
+        Bisects the start days (cheap to compare) and steps over the few
+        versions starting the same day, rather than bisecting the sort keys.
+        """
+        items = self.items
+        i, n = bisect.bisect_left(self.los, v.s_lo), len(items)
+        while i < n and items[i] is not v:
+            i += 1
+        return i if i < n else bisect.bisect_left(self.keys, v.key)
+
     def visible(self, known: int) -> list[StatusVersion]:
         return [v for v in self.items if v.visible(known)]
 
-    def window(self, dlo: dt.date, dhi: dt.date, known: int) -> list[StatusVersion]:
+    def window(
+        self, dlo: dt.date, dhi: dt.date, known: int, idx: int | None = None
+    ) -> list[StatusVersion]:
         """The visible versions that can decide the status during [dlo, dhi].
 
         Walks back from the last version that may have started by `dhi` until
         a version whose segment certainly ended before `dlo` (and is not an
         interval, whose end could bring back an older status): every segment
         before it ended before `dlo` too. Adds the first visible version after,
-        which may end the last segment.
+        which may end the last segment. `idx` is `bisect_right(los, dhi)`, when
+        the caller has it.
         """
         items = self.items
-        idx = bisect.bisect_right(self.los, dhi)
-        k = self.next_visible(idx, known)
-        nxt = items[k] if k < len(items) else None
+        n = len(items)
+        if idx is None:
+            idx = bisect.bisect_right(self.los, dhi)
+        k = idx
+        if k < n and not (items[k].pos_from <= known < items[k].pos_to):
+            k = self.next_visible(k, known)
+        nxt = items[k] if k < n else None
         out: list[StatusVersion] = []
         m = nxt.s_hi if nxt is not None else MAX  # least latest-start after the current one
-        j = self.prev_visible(idx - 1, known)
+        j = idx - 1
         while j >= 0:
             v = items[j]
+            if not (v.pos_from <= known < v.pos_to):
+                j = self.prev_visible(j, known)
+                if j < 0:
+                    break
+                v = items[j]
             out.append(v)
             if m <= dlo and v.end is None:
                 break
-            m = min(m, v.s_hi)
-            j = self.prev_visible(j - 1, known)
+            if v.s_hi < m:  # noqa: PLR1730 - no call: this loop is hot
+                m = v.s_hi
+            j -= 1
         out.reverse()
         if nxt is not None:
             out.append(nxt)
@@ -365,12 +391,14 @@ class KnowledgeIndex:
             self._all_sorted = True
         return (v for v in self.all if v.visible(known))
 
-    def track_segments(self, track: str, dlo: dt.date, dhi: dt.date, known: int) -> list[Segment]:
+    def track_segments(
+        self, track: str, dlo: dt.date, dhi: dt.date, known: int, idx: int | None = None
+    ) -> list[Segment]:
         """The segments that can matter on `track` during [dlo, dhi], as known at `known`."""
         versions = self.tracks.get(track)
         if versions is None:
             return []
-        return build_segments(versions.window(dlo, dhi, known))
+        return build_segments(versions.window(dlo, dhi, known, idx))
 
     def track_history(self, track: str, known: int) -> list[Segment]:
         """All segments of `track`, as known at `known`."""

@@ -324,10 +324,8 @@ def track_state(
         # one status in every possible world where something holds: is something certain to?
         if first.start_hi <= dlo and dhi < last.end_lo and all(s.contiguous for s, _ in held[:-1]):
             truth = Truth.CERTAIN
-    events: list[Event] = []
-    for s, _ in held:  # unique, in order (by identity: hashing whole events is slow)
-        if not any(e is s.version.event for e in events):
-            events.append(s.version.event)
+    # the events behind them, unique and in order (versions hash by identity: cheap)
+    events = [v.event for v in dict.fromkeys(s.version for s, _ in held)]
     return TrackState(
         track=track,
         status=chosen.status,
@@ -365,7 +363,8 @@ def compute_state(index: KnowledgeIndex, at: When, known: int) -> State:
         # after it starts after dhi, everything before it ended by its start: it holds,
         # certainly, alone (the general path below gives the same answer, only slower).
         items = versions.items
-        j = bisect.bisect_right(los, dhi) - 1
+        idx = bisect.bisect_right(los, dhi)
+        j = idx - 1
         if j >= 0 and not (items[j].pos_from <= known < items[j].pos_to):
             j = versions.prev_visible(j, known)
         if j >= 0:
@@ -386,7 +385,7 @@ def compute_state(index: KnowledgeIndex, at: When, known: int) -> State:
                 continue
         ts = track_state(
             track,
-            index.track_segments(track, dlo, dhi, known),
+            index.track_segments(track, dlo, dhi, known, idx),
             dlo,
             dhi,
             functools.partial(_segment_since, versions, known),
