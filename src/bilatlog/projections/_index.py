@@ -18,6 +18,7 @@ import bisect
 import contextlib
 import datetime as dt
 import gc
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Final
 
@@ -234,8 +235,8 @@ class KnowledgeIndex:
 
     def __init__(self) -> None:
         self.position = 0
-        # each event's original record, or its stored (text, hash) until someone asks for it
-        self.records: dict[str, RecordedEvent | tuple[str, str]] = {}
+        # each event's original record, or its stored canonical text until someone asks for it
+        self.records: dict[str, RecordedEvent | str] = {}
         self.versions: dict[str, list[StatusVersion]] = {}
         self.corrections: dict[str, list[RecordedEvent]] = {}
         self.retractions: dict[str, RecordedEvent] = {}
@@ -306,7 +307,10 @@ class KnowledgeIndex:
         items: Iterable[tuple[dict[str, Any], str]],
         open_envelope: Callable[[dict[str, Any]], RecordedEvent],
     ) -> None:
-        """Index stored envelopes (`(envelope, text)`, hash-checked, following on from `position`).
+        """Index stored envelopes (`(envelope, text)`, following on from `position`).
+
+        Each text must be the canonical envelope whose SHA-256 was checked
+        against the stored hash (as the SQL backends' `read_envelopes` give).
 
         An event of the current schema is indexed from the few fields the
         index needs, keeping its text to decode the event when it is asked
@@ -329,7 +333,7 @@ class KnowledgeIndex:
                     except (KeyError, TypeError, ValueError, AttributeError):
                         ok = False  # decode in full below, which says what is wrong
                     if ok:
-                        self.records[event_id] = (text, env["hash"])
+                        self.records[event_id] = text
                         self._place(
                             v,
                             event_id,
@@ -377,8 +381,9 @@ class KnowledgeIndex:
         if isinstance(rec, RecordedEvent):
             return rec
         assert self._open is not None  # noqa: S101 - texts come through extend_envelopes
-        text, hash_ = rec
-        decoded = self._open({**loads(text), "hash": hash_})
+        # the text is the canonical envelope its hash was checked against: its SHA-256 is the hash
+        hash_ = hashlib.sha256(rec.encode("utf-8")).hexdigest()
+        decoded = self._open({**loads(rec), "hash": hash_})
         self.records[event_id] = decoded
         return decoded
 

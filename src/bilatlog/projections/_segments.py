@@ -137,7 +137,7 @@ def stored_version(on_text: str, status: str | None, position: int, text: str) -
     """
     on, s_lo, s_hi, end = _placed(on_text)
     return StatusVersion(
-        status, on, position, position, 2**62, s_lo, s_hi, end, (on.lo, on.hi, on_text, position),
+        status, on, position, position, 2**62, s_lo, s_hi, end, (on.lo, on.hi, on.edtf, position),
         None, text,
     )  # fmt: skip
 
