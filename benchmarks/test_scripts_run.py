@@ -35,3 +35,9 @@ def test_state_alone_prints_five_passes():
 def test_sqlite_schema_cost_prints_every_variant():
     out = _run("sqlite_schema_cost.py", "2000")
     assert out.count("\n| ") == 7  # the header and six schemas
+
+
+def test_open_large_prints_time_and_memory():
+    out = _run("open_large.py", "2000")
+    assert "records/s" in out
+    assert "after 64 more questions: resident" in out
