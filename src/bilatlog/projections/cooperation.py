@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import functools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -288,10 +287,6 @@ class Explanation:
 # -- computations --------------------------------------------------------------------
 
 
-def _segment_since(versions: SortedVersions, known: int, seg: Segment) -> When:
-    return _since(seg) if seg.revert else _since_run(versions, seg.version, known)
-
-
 def _since_run(versions: SortedVersions, v: StatusVersion, known: int) -> When:
     if v.end is not None:
         return v.event.on.start or v.event.on
@@ -306,33 +301,51 @@ def _since(seg: Segment) -> When:
     return on.start or on
 
 
-def track_state(
+def track_state(  # noqa: PLR0917 - internal and hot: positional
     track: str,
     segs: Sequence[Segment],
     dlo: dt.date,
     dhi: dt.date,
-    since: Callable[[Segment], When],
+    versions: SortedVersions,
+    known: int,
 ) -> TrackState | None:
-    """Summarise the segments that may hold during [dlo, dhi] into a `TrackState`."""
-    held = [(s, t) for s in segs if (t := truth_of(s, dlo, dhi)) is not Truth.NO]
+    """Summarise the segments that may hold during [dlo, dhi] into a `TrackState`.
+
+    (Hot: runs for every uncertain track of every answer, hence the plain loops.)
+    """
+    held: list[Segment] = []
+    chosen: Segment | None = None
+    for seg in segs:
+        t = truth_of(seg, dlo, dhi)
+        if t is Truth.NO:
+            continue
+        held.append(seg)
+        if chosen is None and t is Truth.CERTAIN:
+            chosen = seg
     if not held:
         return None
-    chosen, truth = next(((s, t) for s, t in held if t is Truth.CERTAIN), held[-1])
-    statuses = tuple(dict.fromkeys(s.status for s, _ in held))
+    truth = Truth.CERTAIN
+    if chosen is None:  # nothing certain: the latest that may hold
+        chosen, truth = held[-1], Truth.POSSIBLE
+    if len(held) == 1:
+        statuses: tuple[str, ...] = (chosen.status,)
+        events: tuple[Event, ...] = (chosen.version.event,)
+    else:
+        statuses = tuple(dict.fromkeys([seg.status for seg in held]))
+        # the events behind them, unique and in order (versions hash by identity: cheap)
+        events = tuple([v.event for v in dict.fromkeys([seg.version for seg in held])])
     if truth is Truth.POSSIBLE and len(statuses) == 1:
-        first, last = held[0][0], held[-1][0]
+        first, last = held[0], held[-1]
         # one status in every possible world where something holds: is something certain to?
-        if first.start_hi <= dlo and dhi < last.end_lo and all(s.contiguous for s, _ in held[:-1]):
+        if first.start_hi <= dlo and dhi < last.end_lo and all(x.contiguous for x in held[:-1]):
             truth = Truth.CERTAIN
-    # the events behind them, unique and in order (versions hash by identity: cheap)
-    events = [v.event for v in dict.fromkeys(s.version for s, _ in held)]
     return TrackState(
         track=track,
         status=chosen.status,
-        since=since(chosen),
+        since=_since(chosen) if chosen.revert else _since_run(versions, chosen.version, known),
         truth=truth,
         possible=statuses,
-        events=tuple(events),
+        events=events,
     )
 
 
@@ -388,7 +401,8 @@ def compute_state(index: KnowledgeIndex, at: When, known: int) -> State:
             index.track_segments(track, dlo, dhi, known, idx),
             dlo,
             dhi,
-            functools.partial(_segment_since, versions, known),
+            versions,
+            known,
         )
         if ts is not None:
             tracks[track] = ts
