@@ -2,6 +2,7 @@
 
     python benchmarks/state_alone.py 10000
     python benchmarks/state_alone.py 1000000 [--precise] [--known-at]
+    scripts/with-postgres python benchmarks/state_alone.py 1000000 --backend postgres
 
 pytest-benchmark keeps every timeline of a session alive, so its 1M medians
 include the garbage collector's passes over the others; this prints the median
@@ -11,9 +12,11 @@ of each pass for one timeline only.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,13 +30,17 @@ def main() -> None:
     p.add_argument("n", type=int)
     p.add_argument("--precise", action="store_true", help="every date precise to the day")
     p.add_argument("--known-at", action="store_true", help="ask as known at a random position")
-    p.add_argument("--backend", choices=["memory", "sqlite"], default="memory")
+    p.add_argument("--backend", choices=["memory", "sqlite", "postgres"], default="memory")
     args = p.parse_args()
-    target = None if args.backend == "memory" else Path(sys.argv[0]).parent / "_alone.db"
-    if target is not None:
-        target.unlink(missing_ok=True)
+    target: object = None
+    if args.backend == "sqlite":
+        target = Path(tempfile.mkdtemp()) / "alone.db"
+    elif args.backend == "postgres":  # a schema of its own on the server scripts/with-postgres runs
+        target = f"{os.environ['BILATLOG_TEST_POSTGRES_URL']}?schema=alone_{os.getpid()}"
     tl = build(target, args.n, precise=args.precise)
+    t0 = time.perf_counter()
     tl.state_at("2000-01-01")
+    print(f"first question (builds the index): {time.perf_counter() - t0:.1f} s")
     rng = random.Random(1)
     head = tl.position
     asks = []
@@ -52,10 +59,7 @@ def main() -> None:
         medians.append(statistics.median(times) * 1000)
     print(f"N={args.n:,} precise={args.precise} known_at={args.known_at} backend={args.backend}: "
           f"median ms per pass {[round(m, 2) for m in medians]}")  # fmt: skip
-    if target is not None:
-        tl.close()
-        for f in target.parent.glob(target.name + "*"):
-            f.unlink()
+    tl.close()
 
 
 if __name__ == "__main__":

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -11,8 +14,7 @@ from bilatlog.projections._segments import make_version
 
 versions = st.lists(
     st.tuples(
-        st.dates(min_value=__import__("datetime").date(2000, 1, 1),
-                 max_value=__import__("datetime").date(2000, 12, 31)),
+        st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2000, 12, 31)),
         st.integers(1, 60),  # pos_from (few values: equal to `known` often)
         st.integers(0, 60),  # lifetime (0: never superseded)
     ),
@@ -43,14 +45,17 @@ def test_prev_and_next_visible_match_a_scan(specs, known, data):
         assert sv.next_visible(j, known) == want
 
 
-def test_skipping_stops_at_a_block_holding_exactly_the_known_position():
-    """Recorded in valid-time order (the common case): each block starts where `known` may."""
+@pytest.mark.parametrize("backfilled", [False, True])
+def test_skipping_stops_at_a_block_holding_exactly_the_known_position(backfilled):
+    """Recorded in valid-time order (the common case), or each one dated before all the others
+    (backfills): either way each block begins or ends where `known` may."""
     sv = SortedVersions()
     for i in range(100):
-        ev = bl.Event(id=f"e{i}", type="x.y", on=f"2000-01-{1 + i % 28:02d}", track="t",
-                      status="active")  # fmt: skip
+        day = (dt.date(2000, 1, 1) + dt.timedelta(days=(-i if backfilled else i))).isoformat()
+        ev = bl.Event(id=f"e{i}", type="x.y", on=day, track="t", status="active")
         sv.insert(make_version(ev, i + 1, i + 1))
     keys = [v.pos_from for v in sv.items]
+    assert keys == (sorted(keys, reverse=True) if backfilled else sorted(keys))
     for known in range(102):
         for j in range(-1, 100):
             want = max((i for i in range(j + 1) if keys[i] <= known), default=-1)

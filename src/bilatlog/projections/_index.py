@@ -111,12 +111,11 @@ class SortedVersions:
     def prev_visible(self, j: int, known: int) -> int:
         """The index of the last version at or before `j` current at `known`, or -1."""
         items = self.items
-        mins: list[int] | None = None
+        mins = self._block_mins()
         while j >= 0:
-            if j & (_BLOCK - 1) == _BLOCK - 1:  # at the end of a block: skip invisible blocks
-                if mins is None:
-                    mins = self._block_mins()
-                b = j >> _SHIFT
+            b = j >> _SHIFT
+            if mins[b] > known:  # nothing in this block was known yet: skip it and its like
+                b -= 1
                 while b >= 0 and mins[b] > known:
                     b -= 1
                 if b < 0:
@@ -132,12 +131,12 @@ class SortedVersions:
         """The index of the first version at or after `j` current at `known`, or len(items)."""
         items = self.items
         n = len(items)
-        mins: list[int] | None = None
+        mins = self._block_mins()
+        nb = len(mins)
         while j < n:
-            if j & (_BLOCK - 1) == 0:  # at the start of a block: skip invisible blocks
-                if mins is None:
-                    mins = self._block_mins()
-                b, nb = j >> _SHIFT, len(mins)
+            b = j >> _SHIFT
+            if mins[b] > known:  # nothing in this block was known yet: skip it and its like
+                b += 1
                 while b < nb and mins[b] > known:
                     b += 1
                 if b >= nb:
