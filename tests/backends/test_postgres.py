@@ -44,6 +44,16 @@ def _admin(url: str) -> psycopg.Connection:
             "INSERT INTO {s}.events(position, id, kind, recorded_at, prev_hash, hash, body) "
             "VALUES (10, 'gap', 'event', '2021', '', '', '{{}}')"
         ),
+        (  # a gap inside one statement's rows, the first of which follows on
+            "INSERT INTO {s}.events(position, id, kind, recorded_at, prev_hash, hash, body) "
+            "VALUES (4, 'a', 'event', '2021', '', '', '{{}}'), "
+            "(6, 'b', 'event', '2021', '', '', '{{}}')"
+        ),
+        (  # rows without a gap between them, but not following on from the head
+            "INSERT INTO {s}.events(position, id, kind, recorded_at, prev_hash, hash, body) "
+            "VALUES (5, 'a', 'event', '2021', '', '', '{{}}'), "
+            "(6, 'b', 'event', '2021', '', '', '{{}}')"
+        ),
     ],
 )
 def test_nobody_rewrites_history_through_plain_sql(url, sql):
