@@ -16,7 +16,7 @@ import sys
 import time
 import uuid
 
-from datasets import records
+from datasets import floor_batches, records
 
 import bilatlog as bl
 
@@ -35,20 +35,13 @@ def run(n: int) -> float:
 def floor(n: int) -> float:
     import psycopg  # noqa: PLC0415 - the postgres extra
 
-    from bilatlog._codec import Codec  # noqa: PLC0415
-
-    codec, recs = Codec(), records(n)
+    recs = records(n)
     table = f"floor_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(os.environ["BILATLOG_TEST_POSTGRES_URL"]) as conn:
         conn.execute(f"CREATE TABLE {table} (position bigint PRIMARY KEY, body text NOT NULL)")
         conn.commit()
         t0 = time.perf_counter()
-        pos = 0
-        for i in range(0, len(recs), 1000):
-            rows = []
-            for r in recs[i : i + 1000]:
-                pos += 1
-                rows.append((pos, json.dumps(codec.record_to_dict(r))))
+        for rows in floor_batches(recs):
             with conn.cursor() as cur, cur.copy(f"COPY {table}(position, body) FROM STDIN") as cp:
                 for row in rows:
                     cp.write_row(row)

@@ -24,10 +24,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from datasets import records  # noqa: E402
+from datasets import floor_batches, pass_medians, records  # noqa: E402
 
 import bilatlog as bl  # noqa: E402
-from bilatlog._codec import Codec  # noqa: E402
 
 
 def median_of(rounds: int, fn) -> float:
@@ -45,19 +44,13 @@ def bilatlog_append(recs: list, n: int) -> float:
 
 def floor_append(recs: list, n: int) -> float:
     """Plain json + sqlite3.executemany of the same rows: no validation, hashing or indexes."""
-    codec = Codec()
     path = Path(tempfile.mkdtemp()) / "floor.db"
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")
     db.execute("CREATE TABLE e (position INTEGER PRIMARY KEY, body TEXT NOT NULL)")
     t0 = time.perf_counter()
-    pos = 0
-    for i in range(0, len(recs), 1000):
-        rows = []
-        for r in recs[i : i + 1000]:
-            pos += 1
-            rows.append((pos, json.dumps(codec.record_to_dict(r))))
+    for rows in floor_batches(recs):
         db.execute("BEGIN")
         db.executemany("INSERT INTO e VALUES (?, ?)", rows)
         db.execute("COMMIT")
@@ -88,17 +81,7 @@ def state_at_ms(tl: bl.Timeline, known: bool) -> float:
     days = [f"{1991 + i % 30}-{1 + i % 12:02d}-15" for i in range(50)]
     head = tl.position
     asks = [(d, (head // 2 + i * 97) % head if known else None) for i, d in enumerate(days)]
-    for d, k in asks:
-        tl.state_at(d, known_at=k)
-    medians = []
-    for _ in range(5):
-        times = []
-        for d, k in asks:
-            t0 = time.perf_counter()
-            tl.state_at(d, known_at=k)
-            times.append(time.perf_counter() - t0)
-        medians.append(statistics.median(times))
-    return statistics.median(medians) * 1000
+    return statistics.median(pass_medians(tl, asks)) * 1000
 
 
 def cold_start() -> float:

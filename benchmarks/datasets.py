@@ -5,9 +5,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
+import statistics
+import time
+from collections.abc import Iterator
 
 import bilatlog as bl
+from bilatlog._codec import Codec
 from bilatlog.events import Correction
 
 STATUSES = ("active", "suspended", "ended", "restored", "curtailed")
@@ -73,3 +78,31 @@ def build(
     for i in range(0, len(recs), batch):
         tl.append(recs[i : i + batch])
     return tl
+
+
+def pass_medians(
+    tl: bl.Timeline, asks: list[tuple[str, int | None]], passes: int = 5
+) -> list[float]:
+    """Ask every `(day, known_at)` once to warm up, then time `passes` passes.
+
+    Returns each pass's median, in seconds.
+    """
+    for day, known in asks:
+        tl.state_at(day, known_at=known)
+    medians = []
+    for _ in range(passes):
+        times = []
+        for day, known in asks:
+            t0 = time.perf_counter()
+            tl.state_at(day, known_at=known)
+            times.append(time.perf_counter() - t0)
+        medians.append(statistics.median(times))
+    return medians
+
+
+def floor_batches(recs: list, batch: int = 1000) -> Iterator[list[tuple[int, str]]]:
+    """The raw floor's rows, batch by batch: (position, plain `json.dumps` of the record)."""
+    codec = Codec()
+    for i in range(0, len(recs), batch):
+        yield [(i + k + 1, json.dumps(codec.record_to_dict(r)))
+               for k, r in enumerate(recs[i : i + batch])]  # fmt: skip

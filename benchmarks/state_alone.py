@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from datasets import build
+from datasets import build, pass_medians
 
 
 def main() -> None:
@@ -47,16 +46,7 @@ def main() -> None:
     for _ in range(64):
         day = f"{rng.randint(1991, 2021)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         asks.append((day, rng.randint(head // 2, head) if args.known_at else None))
-    for day, known in asks:  # warm: every event the answers show is decoded once
-        tl.state_at(day, known_at=known)
-    medians = []
-    for _ in range(5):
-        times = []
-        for day, known in asks:
-            t0 = time.perf_counter()
-            tl.state_at(day, known_at=known)
-            times.append(time.perf_counter() - t0)
-        medians.append(statistics.median(times) * 1000)
+    medians = [m * 1000 for m in pass_medians(tl, asks)]  # the warm-up decodes shown events
     print(f"N={args.n:,} precise={args.precise} known_at={args.known_at} backend={args.backend}: "
           f"median ms per pass {[round(m, 2) for m in medians]}")  # fmt: skip
     tl.close()

@@ -273,29 +273,12 @@ class KnowledgeIndex:
             r = rec.record
             if isinstance(r, Event):
                 self.records[r.id] = rec
-                md = r.data.get("metric") if r.data else None
-                self._place(
-                    make_version(r, rec.position, rec.position),
-                    r.id,
-                    r.track,
-                    r.planned,
-                    md if isinstance(md, str) else None,
-                    r.fulfils,
-                )
+                self._place_event(r, r.id, rec.position, rec.position)
             elif isinstance(r, Correction):
                 self.corrections.setdefault(r.target, []).append(rec)
                 current = self.versions[r.target][-1]
                 current.pos_to = rec.position
-                e = r.apply(current.event)
-                md = e.data.get("metric") if e.data else None
-                self._place(
-                    make_version(e, current.position, rec.position),
-                    r.target,
-                    e.track,
-                    e.planned,
-                    md if isinstance(md, str) else None,
-                    e.fulfils,
-                )
+                self._place_event(r.apply(current.event), r.target, current.position, rec.position)
             elif isinstance(r, Retraction):
                 self.retractions[r.target] = rec
                 self.versions[r.target][-1].pos_to = rec.position
@@ -344,6 +327,17 @@ class KnowledgeIndex:
                         self.position = position
                         continue
                 self.extend((open_envelope(env),))
+
+    def _place_event(self, e: Event, event_id: str, position: int, pos_from: int) -> None:
+        metric = e.data.get("metric") if e.data else None
+        self._place(
+            make_version(e, position, pos_from),
+            event_id,
+            e.track,
+            e.planned,
+            metric if isinstance(metric, str) else None,
+            e.fulfils,
+        )
 
     def _place(  # noqa: PLR0917 - internal, positional for speed
         self,
