@@ -19,6 +19,7 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Final
 
@@ -55,6 +56,7 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+_sort_key: Final = operator.attrgetter("key")
 _BLOCK: Final = 32  # versions per block in SortedVersions' skip list (a power of two)
 _SHIFT: Final = _BLOCK.bit_length() - 1
 
@@ -98,6 +100,19 @@ class SortedVersions:
         self.los.insert(i, v.s_lo)
         self.items.insert(i, v)
         self._mins = None  # a backfill shifts the blocks after it
+
+    def extend(self, new: list[StatusVersion]) -> None:
+        """Add many versions at once, in any order: one sort rather than a bisect each."""
+        if len(new) < _BLOCK:
+            for v in new:
+                self.insert(v)
+            return
+        items = self.items
+        items.extend(new)
+        items.sort(key=_sort_key)  # runs already in order cost one pass (timsort)
+        self.keys = [v.key for v in items]
+        self.los = [v.s_lo for v in items]
+        self._mins = None
 
     def _block_mins(self) -> list[int]:
         mins = self._mins
@@ -300,6 +315,8 @@ class KnowledgeIndex:
         decoded in full by `open_envelope`.
         """
         self._open = open_envelope
+        # plain status versions wait here, per track, to be sorted in once at the end
+        pending: dict[str, list[StatusVersion]] = {}
         with _gc_paused():
             for env, text in items:
                 d = env.get("record")
@@ -316,17 +333,35 @@ class KnowledgeIndex:
                         ok = False  # decode in full below, which says what is wrong
                     if ok:
                         self.records[event_id] = text
-                        self._place(
-                            v,
-                            event_id,
-                            d.get("track"),
-                            d.get("planned", False),
-                            metric if type(metric) is str else None,
-                            d.get("fulfils"),
-                        )
+                        track, planned, fulfils = d.get("track"), d.get("planned"), d.get("fulfils")
+                        if type(metric) is not str:
+                            metric = None
+                        if (
+                            track is None
+                            or v.status is None
+                            or planned
+                            or metric is not None
+                            or fulfils is not None
+                        ):
+                            self._place(v, event_id, track, bool(planned), metric, fulfils)
+                        else:  # the common case: a status change on a track
+                            self.versions[event_id] = [v]  # (ids are unique in a log)
+                            self.all.append(v)
+                            waiting = pending.get(track)
+                            if waiting is None:
+                                pending[track] = [v]
+                            else:
+                                waiting.append(v)
                         self.position = position
                         continue
                 self.extend((open_envelope(env),))
+            if pending:
+                self._all_sorted = False
+                for track, new in pending.items():
+                    versions = self.tracks.get(track)
+                    if versions is None:
+                        versions = self.tracks[track] = SortedVersions()
+                    versions.extend(new)
 
     def _place_event(self, e: Event, event_id: str, position: int, pos_from: int) -> None:
         metric = e.data.get("metric") if e.data else None
