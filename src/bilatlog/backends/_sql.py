@@ -26,7 +26,7 @@ __all__ = [
     "actor_levels",
     "check_row",
     "checked_envelopes",
-    "contiguous",
+    "decode_log",
     "decode_rows",
     "rows_of",
 ]
@@ -96,18 +96,26 @@ def _checked(position: int, hash_: str, body: str) -> dict[str, Any]:
     return env
 
 
-def decode_rows(codec: Codec, rows: Iterable[tuple[Any, ...]]) -> Iterator[RecordedEvent]:
-    """Decode `(position, hash, body)` rows, checking each body against its hash first.
+def _open(codec: Codec, env: dict[str, Any]) -> RecordedEvent:
+    """Rebuild a hash-checked envelope (what a writer validated: no validators re-run)."""
+    try:
+        return codec.open_envelope(env, trusted=True)
+    except IntegrityError as e:
+        raise IntegrityError(e.reason, position=env["position"]) from e
 
-    A row that matches its hash is what a writer validated, so it is rebuilt
-    without re-running every validator.
-    """
+
+def decode_rows(codec: Codec, rows: Iterable[tuple[Any, ...]]) -> Iterator[RecordedEvent]:
+    """Decode `(position, hash, body)` rows (any positions), checking each body against its hash."""
     for position, hash_, body in rows:
-        env = _checked(position, hash_, body)
-        try:
-            yield codec.open_envelope(env, trusted=True)
-        except IntegrityError as e:
-            raise IntegrityError(e.reason, position=position) from e
+        yield _open(codec, _checked(position, hash_, body))
+
+
+def decode_log(
+    codec: Codec, rows: Iterable[tuple[Any, ...]], start: int
+) -> Iterator[RecordedEvent]:
+    """Decode rows read in position order from `start`, checked as `checked_envelopes` checks."""
+    for env, _ in checked_envelopes(rows, start):
+        yield _open(codec, env)
 
 
 def checked_envelopes(
@@ -115,8 +123,10 @@ def checked_envelopes(
 ) -> Iterator[tuple[dict[str, Any], str]]:
     """`(envelope, text)` for `(position, hash, body)` rows read in position order from `start`.
 
-    Each body is checked against its hash, and the rows against each other as
-    `contiguous` checks records: no gap, each chaining to the one before.
+    Each body is checked against its hash, and the rows against each other: no
+    gap, each chaining to the one before. A row deleted or slipped in behind the
+    store's back is an IntegrityError on read, at the first position where the
+    log no longer follows on.
     """
     expected, prev = max(start, 1), None
     for position, hash_, body in rows:
@@ -130,27 +140,6 @@ def checked_envelopes(
             raise IntegrityError("the record does not chain to the one before", position=position)
         yield env, body
         expected, prev = expected + 1, hash_
-
-
-def contiguous(records: Iterable[RecordedEvent], start: int) -> Iterator[RecordedEvent]:
-    """Pass records through, checking they run on from `start` without a gap and chain.
-
-    A row deleted or slipped in behind the store's back is an IntegrityError on
-    read, at the first position where the log no longer follows on.
-    """
-    expected, prev = max(start, 1), None
-    for rec in records:
-        if rec.position != expected:
-            raise IntegrityError(
-                f"position {expected} is missing (a row deleted outside bilatlog?)",
-                position=expected,
-            )
-        if prev is not None and rec.prev_hash != prev:
-            raise IntegrityError(
-                "the record does not chain to the one before", position=rec.position
-            )
-        yield rec
-        expected, prev = expected + 1, rec.hash
 
 
 def check_row(

@@ -58,7 +58,7 @@ from bilatlog.backends._sql import (
     VERIFY_COLUMNS,
     check_row,
     checked_envelopes,
-    contiguous,
+    decode_log,
     decode_rows,
     rows_of,
 )
@@ -428,6 +428,10 @@ class PostgresBackend(Appender):
     ) -> Iterator[RecordedEvent]:
         return self._decode(self._rows(sql, params, pos_index, chunk))
 
+    def read(self, start: int = 1, stop: int | None = None) -> Iterator[RecordedEvent]:
+        """Stream records by position range, in chunks, hash- and chain-checked."""
+        return decode_log(self.codec, self._log_rows(start, stop), start)
+
     def read_envelopes(
         self, start: int = 1, stop: int | None = None
     ) -> Iterator[tuple[dict[str, Any], str]]:
@@ -435,23 +439,16 @@ class PostgresBackend(Appender):
 
         For indexing without decoding every record (see `KnowledgeIndex.catch_up`).
         """
-        rows = self._rows(
-            f"SELECT position, hash, body FROM {self.schema}.events "
-            "WHERE position >= %s AND position <= %s ORDER BY position LIMIT %s",
-            [start, stop if stop is not None else 2**62],
-            0,
-        )
-        return checked_envelopes(rows, start)
+        return checked_envelopes(self._log_rows(start, stop), start)
 
-    def read(self, start: int = 1, stop: int | None = None) -> Iterator[RecordedEvent]:
-        """Stream records by position range, in chunks."""
-        rows = self._stream(
+    def _log_rows(self, start: int, stop: int | None) -> Iterator[tuple[Any, ...]]:
+        """`(position, hash, body)` rows from `start` to `stop`, in position order."""
+        return self._rows(
             f"SELECT position, hash, body FROM {self.schema}.events "
             "WHERE position >= %s AND position <= %s ORDER BY position LIMIT %s",
             [start, stop if stop is not None else 2**62],
             0,
         )
-        return contiguous(rows, start)
 
     def query(self, query: Query) -> Iterator[RecordedEvent]:
         """Stream records passing `query`, filtered in SQL through the indexes."""

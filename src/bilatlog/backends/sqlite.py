@@ -50,7 +50,7 @@ from bilatlog.backends._sql import (
     VERIFY_COLUMNS,
     check_row,
     checked_envelopes,
-    contiguous,
+    decode_log,
     decode_rows,
     rows_of,
 )
@@ -279,14 +279,8 @@ class SqliteBackend(Appender):
             return int(row[0] or 0)
 
     def read(self, start: int = 1, stop: int | None = None) -> Iterator[RecordedEvent]:
-        """Stream records by position range, in chunks (constant memory)."""
-        stop_ = stop if stop is not None else 2**62
-        rows = self._stream(
-            "SELECT position, hash, body FROM bilatlog_events "
-            "WHERE position >= ? AND position <= ? ORDER BY position LIMIT ?",
-            [start, stop_],
-        )
-        return contiguous(rows, start)
+        """Stream records by position range, in chunks (constant memory), fully checked."""
+        return decode_log(self.codec, self._log_rows(start, stop), start)
 
     def read_envelopes(
         self, start: int = 1, stop: int | None = None
@@ -295,12 +289,15 @@ class SqliteBackend(Appender):
 
         For indexing without decoding every record (see `KnowledgeIndex.catch_up`).
         """
-        rows = self._rows(
+        return checked_envelopes(self._log_rows(start, stop), start)
+
+    def _log_rows(self, start: int, stop: int | None) -> Iterator[tuple[Any, ...]]:
+        """`(position, hash, body)` rows from `start` to `stop`, in position order."""
+        return self._rows(
             "SELECT position, hash, body FROM bilatlog_events "
             "WHERE position >= ? AND position <= ? ORDER BY position LIMIT ?",
             [start, stop if stop is not None else 2**62],
         )
-        return checked_envelopes(rows, start)
 
     def _rows(
         self, sql: str, params: list[Any], pos_index: int = 0, chunk: int = 2000
