@@ -333,30 +333,19 @@ class KnowledgeIndex:
                         ok = False  # decode in full below, which says what is wrong
                     if ok:
                         self.records[event_id] = text
-                        track, planned, fulfils = d.get("track"), d.get("planned"), d.get("fulfils")
-                        if type(metric) is not str:
-                            metric = None
-                        if (
-                            track is None
-                            or v.status is None
-                            or planned
-                            or metric is not None
-                            or fulfils is not None
-                        ):
-                            self._place(v, event_id, track, bool(planned), metric, fulfils)
-                        else:  # the common case: a status change on a track
-                            self.versions[event_id] = [v]  # (ids are unique in a log)
-                            self.all.append(v)
-                            waiting = pending.get(track)
-                            if waiting is None:
-                                pending[track] = [v]
-                            else:
-                                waiting.append(v)
+                        self._place(
+                            v,
+                            event_id,
+                            d.get("track"),
+                            bool(d.get("planned")),
+                            metric if type(metric) is str else None,
+                            d.get("fulfils"),
+                            pending,
+                        )
                         self.position = position
                         continue
                 self.extend((open_envelope(env),))
             if pending:
-                self._all_sorted = False
                 for track, new in pending.items():
                     versions = self.tracks.get(track)
                     if versions is None:
@@ -382,7 +371,13 @@ class KnowledgeIndex:
         planned: bool,
         metric: str | None,
         fulfils: str | None,
+        pending: dict[str, list[StatusVersion]] | None = None,
     ) -> None:
+        """File a version under its event, track, metric, plan and fulfilment.
+
+        With `pending`, a track's versions wait there to be sorted in together
+        (`SortedVersions.extend`) rather than inserted one by one.
+        """
         self.versions.setdefault(event_id, []).append(v)
         all_ = self.all
         if all_ and v.key < all_[-1].key:
@@ -391,10 +386,17 @@ class KnowledgeIndex:
         if planned:
             self.plans.append(v)
         elif track is not None and v.status is not None:
-            versions = self.tracks.get(track)
-            if versions is None:
-                versions = self.tracks[track] = SortedVersions()
-            versions.insert(v)
+            if pending is not None:
+                waiting = pending.get(track)
+                if waiting is None:
+                    pending[track] = [v]
+                else:
+                    waiting.append(v)
+            else:
+                versions = self.tracks.get(track)
+                if versions is None:
+                    versions = self.tracks[track] = SortedVersions()
+                versions.insert(v)
         if not planned and metric is not None:
             versions = self.metrics.get(metric)
             if versions is None:
