@@ -7,6 +7,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -81,3 +82,17 @@ def test_importers_only_raise_bilatlog_errors(kind, lines, strict):
             return
         assert report.imported + len(report.bad) + report.filtered + report.skipped <= report.read
         assert json.dumps(report.summary())
+
+
+@pytest.mark.parametrize(
+    "data", [b"[", b"[{", b'[{"event": "ACCUSE"}', b"[" * 100_000, b"  [\xff", b"[1] [2]"]
+)
+def test_plover_truncated_or_deep_array_is_a_validation_error(tmp_path, data):
+    """A PLOVER file that starts an array it never finishes names the file, and writes nothing."""
+    path = tmp_path / "plover.json"
+    path.write_bytes(data)
+    tl = bl.open(clock=FakeClock())
+    with pytest.raises(bl.ValidationError, match="JSON array") as caught:
+        import_plover(tl, path, progress=False)
+    assert caught.value.field == "file"
+    assert tl.position == 0

@@ -552,21 +552,34 @@ def _first_country(actors: object) -> str | None:
 def _json_records(path: str | Path) -> Iterator[tuple[int, Any]]:
     """Records of a JSON array file or a JSONL file, with their line numbers."""
     p = Path(path)
-    with p.open(encoding="utf-8") as f:
+    with p.open(encoding="utf-8", errors="replace") as f:
         head = f.read(1)
         while head and head.isspace():
             head = f.read(1)
     if head == "[":
         # a JSON array must be read whole (the gold-standard files are small)
-        data = json.loads(p.read_text(encoding="utf-8"))
+        text = p.read_text(encoding="utf-8", errors="replace")
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError) as e:
+            # a truncated array ("[") or one nested past the parser's depth is not a file
+            # of records at all: nothing can be imported from it, so no row is "bad"
+            problem = "nested too deeply" if isinstance(e, RecursionError) else str(e)
+            raise ValidationError(
+                "file",
+                str(path),
+                f"starts a JSON array but is not valid JSON ({problem}).",
+                "give a complete JSON array of PLOVER records, or one record per line (JSONL).",
+            ) from None
         yield from enumerate(data, start=1)
         return
     for line, text in enumerate(open_text(p), start=1):
         if text.strip():
             try:
                 yield line, json.loads(text)
-            except ValueError as e:
-                yield line, _Unparsable(str(e))
+            except (ValueError, RecursionError) as e:
+                problem = "nested too deeply" if isinstance(e, RecursionError) else str(e)
+                yield line, _Unparsable(problem)
 
 
 class _Unparsable(str):
