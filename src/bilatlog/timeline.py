@@ -30,12 +30,12 @@ from bilatlog.projections import (
     Explanation,
     Figure,
     History,
-    KnowledgeIndex,
     Projection,
     State,
 )
 from bilatlog.projections._base import run_projection
-from bilatlog.projections.cooperation import compute_state, figure_of, history_of
+from bilatlog.projections._query import Engine, Mirror
+from bilatlog.projections.cooperation import figure_of
 from bilatlog.time import Truth, When, as_day
 
 if TYPE_CHECKING:
@@ -110,7 +110,8 @@ class Timeline:
         """Open the backend that `target` names."""
         self.backend: Backend = open_backend(target, clock=clock)
         self.clock = clock
-        self._knowledge = KnowledgeIndex()
+        self._native: Engine | None = None
+        self._mirror: Mirror | None = None
 
     # -- context and display ------------------------------------------------------
 
@@ -193,6 +194,10 @@ class Timeline:
 
     def close(self) -> None:
         """Release the backend's resources; the log stays as it is."""
+        if self._mirror is not None:
+            self._mirror.close()
+            self._mirror = None
+        self._native = None
         self.backend.close()
 
     @property
@@ -492,10 +497,35 @@ class Timeline:
 
     # -- questions -------------------------------------------------------------------
 
-    def _index(self) -> KnowledgeIndex:
-        """The knowledge index, brought up to the head of the log."""
-        self._knowledge.catch_up(self.backend)
-        return self._knowledge
+    def _engine(self) -> Engine:
+        """The query engine: the store's own index, or a mirror for a log without one."""
+        if self._native is not None:
+            return self._native
+        index_db = getattr(self.backend, "index_db", None)
+        if index_db is not None:
+            db, lock = index_db()
+            self._native = Engine(db, lock)
+            return self._native
+        if self._mirror is None:
+            self._mirror = Mirror(self.backend)
+        return self._mirror.engine()
+
+    def reindex(self, *, progress: bool | None = None) -> None:
+        """Rebuild the derived bitemporal index from the log (a progress bar when watched).
+
+        The index is derived data: the log is the truth, and `verify()` reports
+        any index row that differs from it. `progress=None` shows a bar in a
+        terminal or notebook; True always; False never.
+        """
+        rebuild = getattr(self.backend, "reindex", None)
+        self._native = None
+        if rebuild is not None:
+            rebuild(progress=progress)
+            return
+        if self._mirror is not None:
+            self._mirror.close()
+        self._mirror = Mirror(self.backend, progress=progress)
+        self._mirror.engine()
 
     def _when(self, field: str, value: str | dt.date | When) -> When:
         try:
@@ -513,13 +543,13 @@ class Timeline:
         """
         when = self._when("at", at)
         known = self.resolve_known_at(known_at)
-        return compute_state(self._index(), when, known)
+        return self._engine().state(when, known)
 
     def history(self, track: str, *, known_at: KnownAt = None) -> History:
         """Every status period of `track`, in valid-time order, each with its truth."""
         _check_track(track)
         known = self.resolve_known_at(known_at)
-        return history_of(self._index(), track, known)
+        return self._engine().history(track, known)
 
     def diff(
         self, a: str | dt.date | When, b: str | dt.date | When, *, known_at: KnownAt = None
@@ -530,18 +560,16 @@ class Timeline:
         """
         wa, wb = self._when("a", a), self._when("b", b)
         known = self.resolve_known_at(known_at)
-        index = self._index()
-        before, after = compute_state(index, wa, known), compute_state(index, wb, known)
+        engine = self._engine()
+        before, after = engine.state(wa, known), engine.state(wb, known)
         changes = Diff()
         for track in sorted(set(before) | set(after)):
             x, y = before.get(track), after.get(track)
             if (x and (x.status, x.truth, x.possible)) == (y and (y.status, y.truth, y.possible)):
                 continue
-            events = tuple(
-                v.event
-                for v in index.tracks[track].visible(known)
-                if v.event.on.hi > wa.lo and v.event.on.lo <= wb.hi
-            )
+            versions = engine.track_versions(track, known, (wa.lo, wb.hi))
+            engine.load(versions)
+            events = tuple(v.event for v in versions)
             changes.append(Change(track=track, before=x, after=y, events=events))
         return changes
 
@@ -557,25 +585,17 @@ class Timeline:
         _check_track(track)
         when = self._when("at", at)
         known = self.resolve_known_at(known_at)
-        index = self._index()
-        state = compute_state(index, when, known).get(track)
+        engine = self._engine()
+        state = engine.state(when, known).get(track)
         entries = []
-        ids = [
-            i
-            for i, vs in index.versions.items()
-            if any(v.event.track == track for v in vs if v.pos_from <= known)
-            and vs[0].position <= known
-        ]
-        for event_id in ids:
-            original = index.original(event_id)
-            corrections = tuple(
-                c for c in index.corrections.get(event_id, ()) if c.position <= known
-            )
-            retraction = index.retractions.get(event_id)
-            if retraction is not None and retraction.position > known:
-                retraction = None
-            versions = [v for v in index.versions[event_id] if v.pos_from <= known]
-            event = versions[-1].event
+        for original, corrections, retraction in engine.revisions(
+            engine.track_events(track, known), known
+        ):
+            event = original.record
+            assert isinstance(event, Event)  # noqa: S101 - versions are of events
+            for c in corrections:
+                assert isinstance(c.record, Correction)  # noqa: S101 - selected by kind
+                event = c.record.apply(event)
             truth = event.on.happened_by(when.hi)
             if truth is Truth.NO:
                 continue
@@ -583,7 +603,7 @@ class Timeline:
                 ExplainedEvent(
                     event=event,
                     original=original,
-                    corrections=corrections,
+                    corrections=tuple(corrections),
                     retraction=retraction,
                     truth=truth,
                 )
@@ -613,7 +633,7 @@ class Timeline:
         first, last = self._when("start", start).lo, self._when("end", end).hi
         step = _step(every)
         known = self.resolve_known_at(known_at)
-        index = self._index()
+        engine = self._engine()
         days = []
         day = first
         while day <= last:
@@ -622,7 +642,7 @@ class Timeline:
         from bilatlog.notebook import progress as bar  # noqa: PLC0415 - display helper
 
         for day in bar(days, total=len(days), desc="replay", enabled=progress):
-            yield day, compute_state(index, When.parse(day), known)
+            yield day, engine.state(When.parse(day), known)
 
     def project(
         self,
@@ -641,15 +661,12 @@ class Timeline:
             )
         when = None if at is None else self._when("at", at)
         known = self.resolve_known_at(known_at)
-        return run_projection(projection, self._index(), at=when, known=known)
+        return run_projection(projection, self._engine().in_order(known), at=when)
 
     def series(self, metric: str, *, known_at: KnownAt = None) -> list[Figure]:
         """Every figure reported for `metric`, in valid-time order, as known at `known_at`."""
         known = self.resolve_known_at(known_at)
-        versions = self._index().metrics.get(metric)
-        if versions is None:
-            return []
-        return [figure_of(v, dt.date.max) for v in versions.visible(known)]
+        return [figure_of(v, dt.date.max) for v in self._engine().in_order(known, metric)]
 
     def known_events(self, *, known_at: KnownAt = None) -> list[Event]:
         """Every event as known at `known_at`: corrections applied, retractions left out.
@@ -657,12 +674,12 @@ class Timeline:
         In valid-time order (ties by position); plans included.
         """
         known = self.resolve_known_at(known_at)
-        return [v.event for v in self._index().in_order(known)]
+        return [v.event for v in self._engine().in_order(known)]
 
     def tracks(self, *, known_at: KnownAt = None) -> list[str]:
         """Every track with a status event, as known at `known_at`, sorted."""
         known = self.resolve_known_at(known_at)
-        return sorted(t for t, vs in self._index().tracks.items() if vs.visible(known))
+        return self._engine().tracks(known)
 
 
 def open(  # noqa: A001 - the public name the contract promises

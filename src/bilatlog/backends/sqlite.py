@@ -54,6 +54,14 @@ from bilatlog.backends._sql import (
     decode_rows,
     rows_of,
 )
+from bilatlog.backends._versions import (
+    VersionWriter,
+    create_index,
+    has_index,
+    positions,
+    rebuild,
+    verify_index,
+)
 from bilatlog.events import RecordedEvent
 from bilatlog.exceptions import StorageError
 
@@ -170,6 +178,10 @@ class SqliteBackend(Appender):
                     (str(SCHEMA_VERSION),),
                 )
             db.execute(_META_VERSION_GUARD)
+            if not has_index(db):
+                # a new store, or one written before the index existed: index it once
+                create_index(db)
+                rebuild(db, self._decode_rows, SCHEMA_VERSION, progress=None)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -236,6 +248,7 @@ class SqliteBackend(Appender):
             self._db.executemany(
                 "INSERT INTO bilatlog_actors(actor, position) VALUES (?, ?)", actor_rows
             )
+            VersionWriter(self._db, self._decode_rows).add(positions([s.record for s in sealed]))
         except sqlite3.Error as e:
             raise StorageError(f"could not append to {self.path}: {e}") from e
 
@@ -405,7 +418,31 @@ class SqliteBackend(Appender):
                     return report
                 prev_hash, prev_at = row[11], row[9]
                 expected += 1
-        return VerifyReport(ok=True, checked=expected - 1)
+            index_report = verify_index(
+                self._db, self._decode_rows, SCHEMA_VERSION, expected - 1
+            )
+        return index_report or VerifyReport(ok=True, checked=expected - 1)
+
+    def reindex(self, *, progress: bool | None = None) -> None:
+        """Rebuild the derived bitemporal index from the log, in one transaction."""
+        if self._writable_reason:
+            raise StorageError(self._writable_reason)
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                rebuild(db, self._decode_rows, SCHEMA_VERSION, progress=progress)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def index_db(self) -> tuple[sqlite3.Connection, threading.RLock]:
+        """The connection holding the log and its bitemporal index, with the lock guarding it.
+
+        For the query engine (`bilatlog.projections._query.Engine`), which reads only.
+        """
+        return self._db, self._lock
 
     def close(self) -> None:
         """Close the connection."""

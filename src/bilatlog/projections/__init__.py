@@ -6,7 +6,6 @@ The built-in cooperation projection (`State`, `TrackState`, `Period`, `Change`,
 """
 
 from bilatlog.projections._base import Projection, run_projection
-from bilatlog.projections._index import KnowledgeIndex
 from bilatlog.projections.cooperation import (
     Change,
     Diff,
@@ -26,7 +25,6 @@ __all__ = [
     "Explanation",
     "Figure",
     "History",
-    "KnowledgeIndex",
     "Period",
     "Projection",
     "State",

@@ -1,0 +1,524 @@
+"""The query engine: every question answered from the store's bitemporal index.
+
+This module owns the visibility rule: a version is *current at K* when
+`sys_from <= K < sys_to` (`VISIBLE`, the one place it is written). The
+certainty rules live in `_segments` and `cooperation`, which this module
+calls; `Timeline`, `diff`, `explain`, replays and custom projections all
+come through here, and none of them reads the log whole.
+
+A state at a period [dlo, dhi], as known at K, needs per track only:
+
+- the *anchor*: the last current version (valid-time order) that may have
+  started by dhi;
+- when the anchor certainly started by dlo and is a point event (the common
+  case), nothing else: it holds, certainly, alone; only its `since` (the
+  first of its run of same-status point events) is looked up;
+- otherwise the *window*: back from the anchor to the last point version
+  before the last one certain to have started by dlo (every segment before it
+  ended before dlo, and it gives an interval after it the status it resumes),
+  plus the first current version after dhi (which may end the last segment).
+
+Each of these is one SQL statement for all tracks at once (correlated
+subqueries over the track index), so a state costs a few statements and
+reads a few rows per track, whatever the length of the log. Events are
+decoded only for the versions an answer shows, through a bounded cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+from bilatlog._codec import Codec
+from bilatlog.backends._sql import decode_rows
+from bilatlog.events import Correction, Event, RecordedEvent, Retraction
+from bilatlog.projections._segments import MAX, StatusVersion, build_segments, stored_version
+from bilatlog.projections.cooperation import (
+    Figure,
+    History,
+    State,
+    TrackState,
+    figure_of,
+    periods_of,
+    summarise,
+)
+from bilatlog.time import Truth, When
+
+if TYPE_CHECKING:
+    from bilatlog.backends import Backend
+
+__all__ = ["VISIBLE", "Engine", "Mirror"]
+
+#: The visibility rule, for a versions row aliased `v` and a knowledge position `:k`.
+VISIBLE: Final = "v.sys_from <= :k AND v.sys_to > :k"
+#: Valid-time order of versions (ties by the event's position).
+_KEY: Final = "(v.valid_from, v.valid_to, v.edtf, v.event_pos)"
+_DESC: Final = "v.valid_from DESC, v.valid_to DESC, v.edtf DESC, v.event_pos DESC"
+_ASC: Final = "v.valid_from, v.valid_to, v.edtf, v.event_pos"
+#: What a question reads of a version: the rest follows from the date's text.
+_COLS: Final = "v.sys_from, v.sys_to, v.event_pos, v.status, v.edtf"
+_STATUS: Final = "v.kind = 1"
+
+_TRACKS: Final = """
+WITH RECURSIVE t(track) AS (
+    SELECT MIN(track) FROM bilatlog_versions
+    UNION ALL
+    SELECT (SELECT MIN(track) FROM bilatlog_versions WHERE track > t.track)
+    FROM t WHERE t.track IS NOT NULL
+)"""
+
+# per track: the anchor (last current status version that may have started by dhi), and
+# the last one certain to have started by dlo
+_ANCHORS: Final = f"""{_TRACKS},
+a AS (
+    SELECT t.track AS track,
+        (SELECT v.sys_from FROM bilatlog_versions v
+         WHERE v.track = t.track AND {_STATUS} AND v.valid_from <= :dhi AND {VISIBLE}
+         ORDER BY {_DESC} LIMIT 1) AS a,
+        (SELECT v.sys_from FROM bilatlog_versions v
+         WHERE v.track = t.track AND {_STATUS} AND v.valid_from <= :dhi AND {VISIBLE}
+           AND v.start_hi <= :dlo
+         ORDER BY {_DESC} LIMIT 1) AS c
+    FROM t WHERE t.track IS NOT NULL
+)
+SELECT a.track, a.c, v.end_lo, {_COLS}
+FROM a JOIN bilatlog_versions v ON v.sys_from = a.a
+"""
+
+# per uncertain track [track, c, anchor]: the window's versions, in valid-time order
+_WINDOWS: Final = f"""
+WITH j AS (
+    SELECT value ->> 0 AS track, value ->> 1 AS c, value ->> 2 AS a FROM json_each(:w)
+),
+b AS (
+    SELECT j.track AS track, j.a AS a,
+        (SELECT v.sys_from FROM bilatlog_versions v JOIN bilatlog_versions cv
+            ON cv.sys_from = j.c
+         WHERE v.track = j.track AND {_STATUS} AND v.end_lo IS NULL AND {VISIBLE}
+           AND {_KEY} < (cv.valid_from, cv.valid_to, cv.edtf, cv.event_pos)
+         ORDER BY {_DESC} LIMIT 1) AS p
+    FROM j
+)
+SELECT b.track, {_COLS}
+FROM b JOIN bilatlog_versions av ON av.sys_from = b.a
+LEFT JOIN bilatlog_versions pv ON pv.sys_from = b.p
+JOIN bilatlog_versions v ON v.track = b.track AND {_STATUS} AND {VISIBLE}
+    AND {_KEY} <= (av.valid_from, av.valid_to, av.edtf, av.event_pos)
+    AND {_KEY} >= (COALESCE(pv.valid_from, -1), COALESCE(pv.valid_to, -1),
+                   COALESCE(pv.edtf, ''), COALESCE(pv.event_pos, -1))
+ORDER BY b.track, {_ASC}
+"""
+
+# per uncertain track: the first current status version that starts after dhi
+_NEXT: Final = f"""
+SELECT j.value, {_COLS} FROM json_each(:w) j JOIN bilatlog_versions v ON v.sys_from = (
+    SELECT v.sys_from FROM bilatlog_versions v
+    WHERE v.track = j.value AND {_STATUS} AND v.valid_from > :dhi AND {VISIBLE}
+    ORDER BY {_ASC} LIMIT 1)
+"""
+
+# per version [track, status, sys_from]: the date of the first version of its run of
+# same-status point events (the last breaker before it, then the first current one after)
+_RUNS: Final = f"""
+WITH j AS (
+    SELECT value ->> 0 AS track, value ->> 1 AS status, value ->> 2 AS s FROM json_each(:w)
+),
+r AS (
+    SELECT j.track AS track, j.s AS s,
+        (SELECT v.sys_from FROM bilatlog_versions v JOIN bilatlog_versions sv
+            ON sv.sys_from = j.s
+         WHERE v.track = j.track AND {_STATUS} AND {VISIBLE}
+           AND {_KEY} < (sv.valid_from, sv.valid_to, sv.edtf, sv.event_pos)
+           AND (v.status IS NOT j.status OR v.end_lo IS NOT NULL)
+         ORDER BY {_DESC} LIMIT 1) AS r
+    FROM j
+)
+SELECT r.s, (
+    SELECT v.edtf FROM bilatlog_versions v
+    WHERE v.track = r.track AND {_STATUS} AND {VISIBLE}
+      AND {_KEY} > (COALESCE(rv.valid_from, -1), COALESCE(rv.valid_to, -1),
+                    COALESCE(rv.edtf, ''), COALESCE(rv.event_pos, -1))
+    ORDER BY {_ASC} LIMIT 1)
+FROM r LEFT JOIN bilatlog_versions rv ON rv.sys_from = r.r
+"""
+
+_METRICS: Final = f"""
+WITH RECURSIVE m(metric) AS (
+    SELECT MIN(metric) FROM bilatlog_versions WHERE metric IS NOT NULL
+    UNION ALL
+    SELECT (SELECT MIN(metric) FROM bilatlog_versions
+            WHERE metric IS NOT NULL AND metric > m.metric)
+    FROM m WHERE m.metric IS NOT NULL
+)
+SELECT m.metric, {_COLS} FROM m JOIN bilatlog_versions v ON v.sys_from = (
+    SELECT v.sys_from FROM bilatlog_versions v
+    WHERE v.metric IS NOT NULL AND v.metric = m.metric AND v.valid_from <= :dhi AND {VISIBLE}
+    ORDER BY {_DESC} LIMIT 1)
+WHERE m.metric IS NOT NULL
+"""
+
+_PLANS: Final = f"""
+SELECT {_COLS} FROM bilatlog_versions v
+WHERE v.kind = 2 AND v.valid_to >= :dlo AND {VISIBLE}
+  AND NOT EXISTS (
+    SELECT 1 FROM bilatlog_versions f
+    WHERE f.fulfils IS NOT NULL AND f.fulfils = v.event_pos AND f.valid_to <= :dhi
+      AND f.sys_from <= :k AND f.sys_to > :k)
+ORDER BY {_ASC}
+"""
+
+_CACHE: Final = 20_000  # decoded events kept (by version), least recently used dropped first
+_PAGE: Final = 1000
+
+
+class Engine:
+    """Answers questions from a database holding `bilatlog_events` and `bilatlog_versions`.
+
+    Args:
+        db: the connection (the engine only reads).
+        lock: the lock guarding the connection.
+        cache: how many decoded events to keep (the only state kept between questions).
+    """
+
+    def __init__(
+        self, db: sqlite3.Connection, lock: threading.RLock, *, cache: int = _CACHE
+    ) -> None:
+        """Read from `db` under `lock`."""
+        self._db = db
+        self._lock = lock
+        self._codec = Codec()
+        self._cache: OrderedDict[int, Event] = OrderedDict()
+        self._cache_size = cache
+
+    # -- reading rows -----------------------------------------------------------------
+
+    def _rows(self, sql: str, params: dict[str, Any] | Sequence[Any]) -> list[Any]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def _version(self, row: Sequence[Any]) -> StatusVersion:
+        sys_from, sys_to, event_pos, status, edtf = row
+        return stored_version(status, edtf, event_pos, sys_from, sys_to, self._load)
+
+    def _versions(self, sql: str, params: dict[str, Any]) -> list[StatusVersion]:
+        return [self._version(row) for row in self._rows(sql, params)]
+
+    # -- events -------------------------------------------------------------------------
+
+    def _load(self, v: StatusVersion) -> Event:
+        self.load([v])
+        return v.event
+
+    def load(self, versions: Iterable[StatusVersion], *, keep: bool = True) -> None:
+        """Decode the events of these versions, in bulk (originals, then their corrections)."""
+        cache = self._cache
+        missing: dict[int, list[StatusVersion]] = {}
+        for v in versions:
+            if v.loaded:
+                continue
+            e = cache.get(v.pos_from)
+            if e is not None:
+                cache.move_to_end(v.pos_from)
+                v.set_event(e)
+            else:
+                missing.setdefault(v.position, []).append(v)
+        if not missing:
+            return
+        originals = {rec.position: rec for rec in self._records(list(missing))}
+        corrected = [vs for vs in missing.values() if any(v.pos_from != v.position for v in vs)]
+        fixes: dict[str, list[RecordedEvent]] = {}
+        if corrected:
+            ids = [originals[vs[0].position].id for vs in corrected]
+            for rec in self.targeting(ids, kinds=("correction",)):
+                assert isinstance(rec.record, Correction)  # noqa: S101 - selected by kind
+                fixes.setdefault(rec.record.target, []).append(rec)
+        for position, vs in missing.items():
+            orig = originals[position]
+            assert isinstance(orig.record, Event)  # noqa: S101 - versions are of events
+            for v in vs:
+                e = orig.record
+                for c in fixes.get(orig.id, ()):
+                    if c.position > v.pos_from:
+                        break
+                    assert isinstance(c.record, Correction)  # noqa: S101
+                    e = c.record.apply(e)
+                v.set_event(e)
+                if keep:
+                    cache[v.pos_from] = e
+        while len(cache) > self._cache_size:
+            cache.popitem(last=False)
+
+    def _records(self, positions: list[int]) -> Iterator[RecordedEvent]:
+        for i in range(0, len(positions), 500):
+            chunk = positions[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            yield from decode_rows(
+                self._codec,
+                self._rows(
+                    f"SELECT position, hash, body FROM bilatlog_events WHERE position IN ({marks})",  # noqa: S608 - placeholders only
+                    chunk,
+                ),
+            )
+
+    def targeting(
+        self, ids: Sequence[str], *, kinds: Sequence[str], stop: int | None = None
+    ) -> list[RecordedEvent]:
+        """The corrections or retractions of these events, by `stop`, in position order."""
+        out: list[RecordedEvent] = []
+        kind_marks = ",".join("?" * len(kinds))
+        for i in range(0, len(ids), 500):
+            chunk = list(ids[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            out.extend(
+                decode_rows(
+                    self._codec,
+                    self._rows(
+                        "SELECT position, hash, body FROM bilatlog_events "  # noqa: S608 - placeholders only
+                        f"WHERE target IN ({marks}) AND kind IN ({kind_marks}) AND position <= ?",
+                        [*chunk, *kinds, stop if stop is not None else 2**62],
+                    ),
+                )
+            )
+        out.sort(key=lambda r: r.position)
+        return out
+
+    # -- states ---------------------------------------------------------------------------
+
+    def state(self, at: When, known: int) -> State:
+        """The cooperation state at `at` (a day or an imprecise date) as known at `known`."""
+        dlo, dhi = at.lo, at.hi
+        params: dict[str, Any] = {"dlo": dlo.toordinal(), "dhi": dhi.toordinal(), "k": known}
+        chosen: dict[str, tuple[str, Truth, tuple[str, ...], list[StatusVersion]]] = {}
+        since: dict[str, When] = {}
+        runs: list[tuple[str, StatusVersion]] = []
+        uncertain: list[list[Any]] = []
+        anchors: dict[str, StatusVersion] = {}
+        for track, c, end_lo, *row in self._rows(_ANCHORS, params):
+            v = self._version(row)
+            if c == v.pos_from and end_lo is None and dhi < MAX:
+                # certainly started by dlo, and nothing after it may have started by dhi
+                status = v.status or ""
+                chosen[track] = (status, Truth.CERTAIN, (status,), [v])
+                runs.append((track, v))
+            else:
+                anchors[track] = v
+                uncertain.append([track, c, v.pos_from])
+        if uncertain:
+            windows: dict[str, list[StatusVersion]] = {}
+            for track, *row in self._rows(_WINDOWS, {**params, "w": json.dumps(uncertain)}):
+                windows.setdefault(track, []).append(self._version(row))
+            names = json.dumps([u[0] for u in uncertain])
+            for track, *row in self._rows(_NEXT, {**params, "w": names}):
+                windows.setdefault(track, []).append(self._version(row))
+            for track in anchors:
+                got = summarise(build_segments(windows.get(track, [])), dlo, dhi)
+                if got is None:
+                    continue
+                seg, truth, statuses, held = got
+                chosen[track] = (seg.status, truth, statuses, held)
+                v = seg.version
+                if seg.revert:
+                    since[track] = v.on.end or v.on
+                elif v.end is not None:
+                    since[track] = v.on.start or v.on
+                else:
+                    runs.append((track, v))
+        if runs:
+            for track, edtf in self._run_starts(runs, params):
+                on = When.parse(edtf)
+                since[track] = on.start or on
+        self.load(v for _, _, _, held in chosen.values() for v in held)
+        tracks = {
+            track: TrackState(
+                track=track,
+                status=status,
+                since=since[track],
+                truth=truth,
+                possible=statuses,
+                events=tuple(h.event for h in held),
+            )
+            for track, (status, truth, statuses, held) in chosen.items()
+        }
+        return State(
+            at=at,
+            known_at=known,
+            tracks=tracks,
+            planned=self._planned(at, params),
+            metrics=self._metrics(dhi, params),
+        )
+
+    def _run_starts(
+        self, runs: list[tuple[str, StatusVersion]], params: dict[str, Any]
+    ) -> Iterator[tuple[str, str]]:
+        by_version = {v.pos_from: track for track, v in runs}
+        w = json.dumps([[track, v.status, v.pos_from] for track, v in runs])
+        for s, edtf in self._rows(_RUNS, {**params, "w": w}):
+            yield by_version[s], edtf
+
+    def _metrics(self, dhi: dt.date, params: dict[str, Any]) -> dict[str, Figure]:
+        rows = self._rows(_METRICS, params)
+        versions = [(name, self._version(row)) for name, *row in rows]
+        self.load(v for _, v in versions)
+        return {name: figure_of(v, dhi) for name, v in versions}
+
+    def _planned(self, at: When, params: dict[str, Any]) -> tuple[Event, ...]:
+        plans = self._versions(_PLANS, params)
+        self.load(plans)
+        dhi = at.hi
+        return tuple(
+            v.event
+            for v in plans
+            if v.event.announced is None or v.event.announced.lo <= dhi
+        )
+
+    # -- tracks ----------------------------------------------------------------------------
+
+    def track_versions(
+        self, track: str, known: int, window: tuple[dt.date, dt.date] | None = None
+    ) -> list[StatusVersion]:
+        """The status versions of `track` current at `known`, in valid-time order.
+
+        With `window=(after, by)`, only those whose date may fall after `after` and by `by`.
+        """
+        where = ""
+        params: dict[str, Any] = {"track": track, "k": known}
+        if window is not None:
+            where = "AND v.valid_to > :after AND v.valid_from <= :by"
+            params |= {"after": window[0].toordinal(), "by": window[1].toordinal()}
+        return self._versions(
+            f"SELECT {_COLS} FROM bilatlog_versions v WHERE v.track = :track AND {_STATUS} "  # noqa: S608 - fixed SQL
+            f"AND {VISIBLE} {where} ORDER BY {_ASC}",
+            params,
+        )
+
+    def history(self, track: str, known: int) -> History:
+        """Every status period of `track`, as known at `known`."""
+        versions = self.track_versions(track, known)
+        self.load(versions)
+        return periods_of(track, build_segments(versions))
+
+    def tracks(self, known: int) -> list[str]:
+        """Every track with a status event current at `known`, sorted."""
+        rows = self._rows(
+            f"{_TRACKS} SELECT t.track FROM t WHERE t.track IS NOT NULL AND EXISTS ("  # noqa: S608 - fixed SQL
+            f"SELECT 1 FROM bilatlog_versions v WHERE v.track = t.track AND {_STATUS} "
+            f"AND {VISIBLE}) ORDER BY t.track",
+            {"k": known},
+        )
+        return [r[0] for r in rows]
+
+    def track_events(self, track: str, known: int) -> list[int]:
+        """The positions of events with a version on `track` recorded by `known`."""
+        rows = self._rows(
+            "SELECT DISTINCT event_pos FROM bilatlog_versions v "
+            "WHERE v.track = :track AND v.sys_from <= :k",
+            {"track": track, "k": known},
+        )
+        return sorted(r[0] for r in rows)
+
+    def revisions(
+        self, positions: list[int], known: int
+    ) -> list[tuple[RecordedEvent, list[RecordedEvent], RecordedEvent | None]]:
+        """For events at these positions: the original, its corrections and retraction by `known`."""
+        originals = sorted(self._records(positions), key=lambda r: r.position)
+        later = self.targeting(
+            [r.id for r in originals], kinds=("correction", "retraction"), stop=known
+        )
+        fixes: dict[str, list[RecordedEvent]] = {}
+        gone: dict[str, RecordedEvent] = {}
+        for rec in later:
+            r = rec.record
+            if isinstance(r, Correction):
+                fixes.setdefault(r.target, []).append(rec)
+            elif isinstance(r, Retraction):
+                gone[r.target] = rec
+        return [(o, fixes.get(o.id, []), gone.get(o.id)) for o in originals]
+
+    # -- everything, in valid-time order ---------------------------------------------------
+
+    def in_order(self, known: int, metric: str | None = None) -> Iterator[StatusVersion]:
+        """Every version current at `known` (of one metric, if given), in valid-time order.
+
+        Streams page by page from the index, with the events loaded; nothing is kept.
+        """
+        extra = "AND v.metric IS NOT NULL AND v.metric = :metric" if metric is not None else ""
+        sql = (
+            f"SELECT {_COLS} FROM bilatlog_versions v WHERE {VISIBLE} {extra} "  # noqa: S608 - fixed SQL
+            f"AND {_KEY} > (:lo, :hi, :edtf, :pos) ORDER BY {_ASC} LIMIT {_PAGE}"
+        )
+        params: dict[str, Any] = {"k": known, "metric": metric, "lo": -1, "hi": -1, "edtf": "",
+                                  "pos": -1}  # fmt: skip
+        while True:
+            page = self._versions(sql, params)
+            self.load(page, keep=False)
+            yield from page
+            if len(page) < _PAGE:
+                return
+            last = page[-1]
+            params |= {
+                "lo": last.key[0].toordinal(),
+                "hi": last.key[1].toordinal(),
+                "edtf": last.key[2],
+                "pos": last.key[3],
+            }
+
+
+def figures(engine: Engine, metric: str, known: int) -> list[Figure]:
+    """Every figure of `metric` current at `known`, in valid-time order."""
+    return [figure_of(v, MAX) for v in engine.in_order(known, metric)]
+
+
+
+class Mirror:
+    """The index for a log that keeps none of its own: a SQLite database beside it.
+
+    The log stays the only source of truth; the mirror copies its records
+    (hash-checked) into an in-memory SQLite store, whose append path files the
+    versions, and answers through the same `Engine`. It follows the log's
+    head, and is rebuilt when the log no longer continues what it copied.
+    """
+
+    def __init__(self, source: Backend, *, progress: bool | None = False) -> None:
+        """Mirror `source` (nothing is copied until the first question)."""
+        from bilatlog.backends.sqlite import SqliteBackend  # noqa: PLC0415 - one engine
+
+        self._source = source
+        self._store = SqliteBackend(":memory:")
+        db, lock = self._store.index_db()
+        self._engine = Engine(db, lock)
+        self._progress = progress
+
+    def engine(self) -> Engine:
+        """The engine, brought up to the log's head."""
+        head, mine = self._source.head, self._store.head
+        if head != mine and mine and not self._continues(mine):
+            self._store.close()
+            self.__init__(self._source, progress=self._progress)  # type: ignore[misc]
+            mine = 0
+        if head > mine:
+            from bilatlog.notebook import progress as bar  # noqa: PLC0415 - display helper
+
+            chunk: list[RecordedEvent] = []
+            for rec in bar(self._source.read(mine + 1, head), total=head - mine,
+                           desc="indexing", enabled=self._progress):  # fmt: skip
+                chunk.append(rec)
+                if len(chunk) >= 5000:
+                    self._store.copy_in(chunk)
+                    chunk = []
+            if chunk:
+                self._store.copy_in(chunk)
+        return self._engine
+
+    def _continues(self, mine: int) -> bool:
+        theirs = next(iter(self._source.read(mine, mine)), None)
+        ours = next(iter(self._store.read(mine, mine)), None)
+        return theirs is not None and ours is not None and theirs.hash == ours.hash
+
+    def close(self) -> None:
+        """Drop the mirror."""
+        self._store.close()
