@@ -91,16 +91,26 @@ CREATE TABLE IF NOT EXISTS {name} (
 #: without reading the table.
 INDEX_DDL: Final = [
     _TABLE.format(name="bilatlog_versions"),
-    "CREATE INDEX IF NOT EXISTS bilatlog_versions_track ON bilatlog_versions"
-    "(track, kind, valid_from, valid_to, edtf, event_pos, sys_to, start_hi, end_lo, status)",
-    "CREATE INDEX IF NOT EXISTS bilatlog_versions_valid ON bilatlog_versions"
-    "(valid_from, valid_to, edtf, event_pos, sys_to)",
-    "CREATE INDEX IF NOT EXISTS bilatlog_versions_metric ON bilatlog_versions"
-    "(metric, valid_from, valid_to, edtf, event_pos, sys_to) WHERE metric IS NOT NULL",
-    "CREATE INDEX IF NOT EXISTS bilatlog_versions_plan ON bilatlog_versions"
-    "(kind, valid_from, valid_to, edtf, event_pos) WHERE kind = 2",
-    "CREATE INDEX IF NOT EXISTS bilatlog_versions_fulfils ON bilatlog_versions"
-    "(fulfils, valid_to) WHERE fulfils IS NOT NULL",
+    (
+        "CREATE INDEX IF NOT EXISTS bilatlog_versions_track ON bilatlog_versions"
+        "(track, kind, valid_from, valid_to, edtf, event_pos, sys_to, start_hi, end_lo, status)"
+    ),
+    (
+        "CREATE INDEX IF NOT EXISTS bilatlog_versions_valid ON bilatlog_versions"
+        "(valid_from, valid_to, edtf, event_pos, sys_to)"
+    ),
+    (
+        "CREATE INDEX IF NOT EXISTS bilatlog_versions_metric ON bilatlog_versions"
+        "(metric, valid_from, valid_to, edtf, event_pos, sys_to) WHERE metric IS NOT NULL"
+    ),
+    (
+        "CREATE INDEX IF NOT EXISTS bilatlog_versions_plan ON bilatlog_versions"
+        "(kind, valid_from, valid_to, edtf, event_pos) WHERE kind = 2"
+    ),
+    (
+        "CREATE INDEX IF NOT EXISTS bilatlog_versions_fulfils ON bilatlog_versions"
+        "(fulfils, valid_to) WHERE fulfils IS NOT NULL"
+    ),
 ]
 
 _FIXED: Final = (
@@ -168,7 +178,7 @@ def _days_of(text: str) -> tuple[int, int, str, int, int | None, int | None]:
     return _days(When.parse(text))
 
 
-def _kind(track: object, status: object, planned: bool) -> int:  # noqa: FBT001
+def _kind(track: object, status: object, planned: bool) -> int:
     if planned:
         return KIND_PLAN
     return KIND_STATUS if track is not None and status is not None else KIND_OTHER
@@ -206,7 +216,9 @@ class VersionWriter:
     are inserted (a correction looks up its event's current version in the log).
     """
 
-    def __init__(self, db: sqlite3.Connection, decode: Decode, table: str = "bilatlog_versions"):
+    def __init__(
+        self, db: sqlite3.Connection, decode: Decode, table: str = "bilatlog_versions"
+    ) -> None:
         """Write into `table` of `db`; `decode` turns log rows into records."""
         self._db = db
         self._decode = decode
@@ -277,11 +289,11 @@ class VersionWriter:
                     self._current.pop(r.target, None)
         db, table = self._db, self._table
         db.executemany(
-            f"INSERT INTO {table}({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608 - fixed names
+            f"INSERT INTO {table}({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         db.executemany(
-            f"UPDATE {table} SET sys_to = ? WHERE sys_from = ? AND sys_to = {OPEN}",  # noqa: S608
+            f"UPDATE {table} SET sys_to = ? WHERE sys_from = ? AND sys_to = {OPEN}",
             closes,
         )
 
@@ -361,7 +373,7 @@ def verify_index(
         stored = f"SELECT {COLUMNS} FROM main.bilatlog_versions"
         wanted = f"SELECT {COLUMNS} FROM temp.bilatlog_expected"
         row = db.execute(
-            f"SELECT MIN(sys_from) FROM (SELECT sys_from FROM ({stored} EXCEPT {wanted}) "  # noqa: S608 - fixed names
+            f"SELECT MIN(sys_from) FROM (SELECT sys_from FROM ({stored} EXCEPT {wanted}) "
             f"UNION ALL SELECT sys_from FROM ({wanted} EXCEPT {stored}))"
         ).fetchone()
     finally:

@@ -418,10 +418,12 @@ class SqliteBackend(Appender):
                     return report
                 prev_hash, prev_at = row[11], row[9]
                 expected += 1
-            index_report = verify_index(
-                self._db, self._decode_rows, SCHEMA_VERSION, expected - 1
-            )
-        return index_report or VerifyReport(ok=True, checked=expected - 1)
+            index_report = verify_index(self._db, self._decode_rows, SCHEMA_VERSION, expected - 1)
+        return (
+            index_report
+            if index_report is not None
+            else VerifyReport(ok=True, checked=expected - 1)
+        )
 
     def reindex(self, *, progress: bool | None = None) -> None:
         """Rebuild the derived bitemporal index from the log, in one transaction."""

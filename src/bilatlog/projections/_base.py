@@ -55,7 +55,8 @@ def run_projection(
     projection: Projection[S], versions: Iterable[StatusVersion], *, at: When | None
 ) -> S:
     """Fold the versions current at the knowledge position (in valid-time order) that may
-    have happened by `at` through `projection`."""
+    have happened by `at` through `projection`.
+    """
     state = projection.initial()
     for v in versions:
         if at is None:

@@ -66,9 +66,9 @@ _STATUS: Final = "v.kind = 1"
 
 _TRACKS: Final = """
 WITH RECURSIVE t(track) AS (
-    SELECT MIN(track) FROM bilatlog_versions
+    SELECT (SELECT track FROM bilatlog_versions WHERE track IS NOT NULL ORDER BY track LIMIT 1)
     UNION ALL
-    SELECT (SELECT MIN(track) FROM bilatlog_versions WHERE track > t.track)
+    SELECT (SELECT track FROM bilatlog_versions WHERE track > t.track ORDER BY track LIMIT 1)
     FROM t WHERE t.track IS NOT NULL
 )"""
 
@@ -149,10 +149,11 @@ FROM r LEFT JOIN bilatlog_versions rv ON rv.sys_from = r.r
 
 _METRICS: Final = f"""
 WITH RECURSIVE m(metric) AS (
-    SELECT MIN(metric) FROM bilatlog_versions WHERE metric IS NOT NULL
+    SELECT (SELECT metric FROM bilatlog_versions WHERE metric IS NOT NULL
+            ORDER BY metric LIMIT 1)
     UNION ALL
-    SELECT (SELECT MIN(metric) FROM bilatlog_versions
-            WHERE metric IS NOT NULL AND metric > m.metric)
+    SELECT (SELECT metric FROM bilatlog_versions
+            WHERE metric IS NOT NULL AND metric > m.metric ORDER BY metric LIMIT 1)
     FROM m WHERE m.metric IS NOT NULL
 )
 SELECT m.metric, {_COLS} FROM m JOIN bilatlog_versions v ON v.sys_from = (
@@ -260,7 +261,7 @@ class Engine:
             yield from decode_rows(
                 self._codec,
                 self._rows(
-                    f"SELECT position, hash, body FROM bilatlog_events WHERE position IN ({marks})",  # noqa: S608 - placeholders only
+                    f"SELECT position, hash, body FROM bilatlog_events WHERE position IN ({marks})",
                     chunk,
                 ),
             )
@@ -278,7 +279,7 @@ class Engine:
                 decode_rows(
                     self._codec,
                     self._rows(
-                        "SELECT position, hash, body FROM bilatlog_events "  # noqa: S608 - placeholders only
+                        "SELECT position, hash, body FROM bilatlog_events "
                         f"WHERE target IN ({marks}) AND kind IN ({kind_marks}) AND position <= ?",
                         [*chunk, *kinds, stop if stop is not None else 2**62],
                     ),
@@ -371,9 +372,7 @@ class Engine:
         self.load(plans)
         dhi = at.hi
         return tuple(
-            v.event
-            for v in plans
-            if v.event.announced is None or v.event.announced.lo <= dhi
+            v.event for v in plans if v.event.announced is None or v.event.announced.lo <= dhi
         )
 
     # -- tracks ----------------------------------------------------------------------------
@@ -391,7 +390,7 @@ class Engine:
             where = "AND v.valid_to > :after AND v.valid_from <= :by"
             params |= {"after": window[0].toordinal(), "by": window[1].toordinal()}
         return self._versions(
-            f"SELECT {_COLS} FROM bilatlog_versions v WHERE v.track = :track AND {_STATUS} "  # noqa: S608 - fixed SQL
+            f"SELECT {_COLS} FROM bilatlog_versions v WHERE v.track = :track AND {_STATUS} "
             f"AND {VISIBLE} {where} ORDER BY {_ASC}",
             params,
         )
@@ -405,7 +404,7 @@ class Engine:
     def tracks(self, known: int) -> list[str]:
         """Every track with a status event current at `known`, sorted."""
         rows = self._rows(
-            f"{_TRACKS} SELECT t.track FROM t WHERE t.track IS NOT NULL AND EXISTS ("  # noqa: S608 - fixed SQL
+            f"{_TRACKS} SELECT t.track FROM t WHERE t.track IS NOT NULL AND EXISTS ("
             f"SELECT 1 FROM bilatlog_versions v WHERE v.track = t.track AND {_STATUS} "
             f"AND {VISIBLE}) ORDER BY t.track",
             {"k": known},
@@ -424,7 +423,7 @@ class Engine:
     def revisions(
         self, positions: list[int], known: int
     ) -> list[tuple[RecordedEvent, list[RecordedEvent], RecordedEvent | None]]:
-        """For events at these positions: the original, its corrections and retraction by `known`."""
+        """Each event at these positions: its original, corrections and retraction by `known`."""
         originals = sorted(self._records(positions), key=lambda r: r.position)
         later = self.targeting(
             [r.id for r in originals], kinds=("correction", "retraction"), stop=known
@@ -448,7 +447,7 @@ class Engine:
         """
         extra = "AND v.metric IS NOT NULL AND v.metric = :metric" if metric is not None else ""
         sql = (
-            f"SELECT {_COLS} FROM bilatlog_versions v WHERE {VISIBLE} {extra} "  # noqa: S608 - fixed SQL
+            f"SELECT {_COLS} FROM bilatlog_versions v WHERE {VISIBLE} {extra} "
             f"AND {_KEY} > (:lo, :hi, :edtf, :pos) ORDER BY {_ASC} LIMIT {_PAGE}"
         )
         params: dict[str, Any] = {"k": known, "metric": metric, "lo": -1, "hi": -1, "edtf": "",
@@ -471,7 +470,6 @@ class Engine:
 def figures(engine: Engine, metric: str, known: int) -> list[Figure]:
     """Every figure of `metric` current at `known`, in valid-time order."""
     return [figure_of(v, MAX) for v in engine.in_order(known, metric)]
-
 
 
 class Mirror:
