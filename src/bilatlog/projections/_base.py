@@ -54,8 +54,9 @@ class Projection(Protocol[S]):
 def run_projection(
     projection: Projection[S], versions: Iterable[StatusVersion], *, at: When | None
 ) -> S:
-    """Fold the versions current at the knowledge position (in valid-time order) that may
-    have happened by `at` through `projection`.
+    """Fold versions (those current at the knowledge position, in valid-time order).
+
+    Each event that may have happened by `at` goes through `projection`.
     """
     state = projection.initial()
     for v in versions:
