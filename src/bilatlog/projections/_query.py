@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Final
 from bilatlog._codec import Codec
 from bilatlog.backends._sql import decode_rows
 from bilatlog.events import Correction, Event, RecordedEvent, Retraction
+from bilatlog.exceptions import IntegrityError
 from bilatlog.projections._segments import MAX, StatusVersion, build_segments, stored_version
 from bilatlog.projections.cooperation import (
     Figure,
@@ -72,28 +73,37 @@ WITH RECURSIVE t(track) AS (
     FROM t WHERE t.track IS NOT NULL
 )"""
 
-# per track: the anchor (last current status version that may have started by dhi), and
-# the last one certain to have started by dlo
-_ANCHORS: Final = f"""{_TRACKS},
-a AS (
-    SELECT t.track AS track,
+# per track (json :tracks): the anchor (the last current status version that may have
+# started by dhi) and, if the version before it is a point event, that one's status (when it
+# differs from the anchor's, the anchor starts its own run: its `since` is its own date)
+_ANCHORS: Final = f"""
+WITH a AS (
+    SELECT j.value AS track,
         (SELECT v.sys_from FROM bilatlog_versions v
-         WHERE v.track = t.track AND {_STATUS} AND v.valid_from <= :dhi AND {VISIBLE}
-         ORDER BY {_DESC} LIMIT 1) AS a,
-        (SELECT v.sys_from FROM bilatlog_versions v
-         WHERE v.track = t.track AND {_STATUS} AND v.valid_from <= :dhi AND {VISIBLE}
-           AND v.start_hi <= :dlo
-         ORDER BY {_DESC} LIMIT 1) AS c
-    FROM t WHERE t.track IS NOT NULL
+         WHERE v.track = j.value AND {_STATUS} AND v.valid_from <= :dhi AND {VISIBLE}
+         ORDER BY {_DESC} LIMIT 1) AS a
+    FROM json_each(:tracks) j
 )
-SELECT a.track, a.c, v.end_lo, {_COLS}
+SELECT a.track, v.start_hi, v.end_lo, {_COLS}, (
+    SELECT CASE WHEN w.end_lo IS NULL THEN w.status END FROM bilatlog_versions w
+    WHERE w.track = a.track AND w.kind = 1 AND w.sys_from <= :k AND w.sys_to > :k
+      AND (w.valid_from, w.valid_to, w.edtf, w.event_pos) < {_KEY}
+    ORDER BY w.valid_from DESC, w.valid_to DESC, w.edtf DESC, w.event_pos DESC LIMIT 1)
 FROM a JOIN bilatlog_versions v ON v.sys_from = a.a
 """
 
-# per uncertain track [track, c, anchor]: the window's versions, in valid-time order
+# per uncertain track [track, anchor]: the window's versions, in valid-time order
 _WINDOWS: Final = f"""
-WITH j AS (
-    SELECT value ->> 0 AS track, value ->> 1 AS c, value ->> 2 AS a FROM json_each(:w)
+WITH i AS (
+    SELECT value ->> 0 AS track, value ->> 1 AS a FROM json_each(:w)
+),
+j AS (
+    SELECT i.track AS track, i.a AS a,
+        (SELECT v.sys_from FROM bilatlog_versions v
+         WHERE v.track = i.track AND {_STATUS} AND v.valid_from <= :dhi AND {VISIBLE}
+           AND v.start_hi <= :dlo
+         ORDER BY {_DESC} LIMIT 1) AS c
+    FROM i
 ),
 b AS (
     SELECT j.track AS track, j.a AS a,
@@ -195,6 +205,10 @@ class Engine:
         self._codec = Codec()
         self._cache: OrderedDict[int, Event] = OrderedDict()
         self._cache_size = cache
+        # the tracks seen, and the last record looked at: rows are never deleted, so new
+        # tracks can only come with new records (one name per track: bounded)
+        self._tracks: set[str] = set()
+        self._tracks_seen = 0
 
     # -- reading rows -----------------------------------------------------------------
 
@@ -208,6 +222,29 @@ class Engine:
 
     def _versions(self, sql: str, params: dict[str, Any]) -> list[StatusVersion]:
         return [self._version(row) for row in self._rows(sql, params)]
+
+    def _track_names(self) -> list[str]:
+        """Every track named by a version (as known now; a question then asks as known at K)."""
+        seen = self._tracks_seen
+        if seen == 0:
+            rows = self._rows(
+                f"{_TRACKS} SELECT t.track, (SELECT MAX(sys_from) FROM bilatlog_versions) "
+                "FROM t WHERE t.track IS NOT NULL",
+                {},
+            )
+        else:
+            rows = self._rows(
+                "SELECT DISTINCT track, (SELECT MAX(sys_from) FROM bilatlog_versions) "
+                "FROM bilatlog_versions WHERE sys_from > ? AND track IS NOT NULL",
+                [seen],
+            )
+        for track, last in rows:
+            self._tracks.add(track)
+            self._tracks_seen = max(self._tracks_seen, last)
+        if not rows:
+            (last,) = self._rows("SELECT COALESCE(MAX(sys_from), 0) FROM bilatlog_versions", [])[0]
+            self._tracks_seen = max(self._tracks_seen, last)
+        return sorted(self._tracks)
 
     # -- events -------------------------------------------------------------------------
 
@@ -231,6 +268,13 @@ class Engine:
         if not missing:
             return
         originals = {rec.position: rec for rec in self._records(list(missing))}
+        for position in missing:
+            if position not in originals:
+                raise IntegrityError(
+                    f"position {position} is missing (a row deleted outside bilatlog?); "
+                    "run verify()",
+                    position=position,
+                )
         corrected = [vs for vs in missing.values() if any(v.pos_from != v.position for v in vs)]
         fixes: dict[str, list[RecordedEvent]] = {}
         if corrected:
@@ -295,20 +339,27 @@ class Engine:
         dlo, dhi = at.lo, at.hi
         params: dict[str, Any] = {"dlo": dlo.toordinal(), "dhi": dhi.toordinal(), "k": known}
         chosen: dict[str, tuple[str, Truth, tuple[str, ...], list[StatusVersion]]] = {}
+        # (a version's `since` is the first date of its run of same-status point events)
         since: dict[str, When] = {}
         runs: list[tuple[str, StatusVersion]] = []
         uncertain: list[list[Any]] = []
         anchors: dict[str, StatusVersion] = {}
-        for track, c, end_lo, *row in self._rows(_ANCHORS, params):
+        tracks = json.dumps(self._track_names())
+        for track, start_hi, end_lo, *row, before in self._rows(
+            _ANCHORS, {**params, "tracks": tracks}
+        ):
             v = self._version(row)
-            if c == v.pos_from and end_lo is None and dhi < MAX:
+            if start_hi <= params["dlo"] and end_lo is None and dhi < MAX:
                 # certainly started by dlo, and nothing after it may have started by dhi
                 status = v.status or ""
                 chosen[track] = (status, Truth.CERTAIN, (status,), [v])
-                runs.append((track, v))
+                if before == status:
+                    runs.append((track, v))
+                else:
+                    since[track] = v.on.start or v.on
             else:
                 anchors[track] = v
-                uncertain.append([track, c, v.pos_from])
+                uncertain.append([track, v.pos_from])
         if uncertain:
             windows: dict[str, list[StatusVersion]] = {}
             for track, *row in self._rows(_WINDOWS, {**params, "w": json.dumps(uncertain)}):
