@@ -119,12 +119,13 @@ _FIXED: Final = (
 )
 
 #: The database itself keeps the index append-only: rows are inserted open, for
-#: a record of the log, once; the only update closes an open range, by a
-#: correction or retraction of that very event; nothing is deleted.
+#: a record of the log, in position order (so never twice, and never replacing
+#: one); the only update closes an open range, by a correction or retraction of
+#: that very event; nothing is deleted.
 TRIGGERS_DDL: Final = [
     f"""CREATE TRIGGER IF NOT EXISTS bilatlog_versions_insert BEFORE INSERT ON bilatlog_versions
     WHEN NEW.sys_to IS NOT {OPEN}
-      OR EXISTS (SELECT 1 FROM bilatlog_versions WHERE sys_from = NEW.sys_from)
+      OR NEW.sys_from <= (SELECT COALESCE(MAX(sys_from), 0) FROM bilatlog_versions)
       OR NOT EXISTS (SELECT 1 FROM bilatlog_events WHERE position = NEW.sys_from)
     BEGIN SELECT RAISE(ABORT, 'bilatlog: the index is append-only (one open version per record)');
     END""",
