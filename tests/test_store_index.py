@@ -110,7 +110,8 @@ def test_a_store_written_before_the_index_is_indexed_on_first_open(tmp_path):
     with sqlite3.connect(path) as db:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "bilatlog_versions" not in tables
-    jsonl = bl.open(FIXTURES / "us_mexico_security.jsonl")
+    shutil.copy(FIXTURES / "us_mexico_security.jsonl", tmp_path / "same.jsonl")
+    jsonl = bl.open(tmp_path / "same.jsonl")
     with bl.open(path) as tl:
         assert tl.verify().ok
         records = list(tl.backend.read())
@@ -236,3 +237,26 @@ def test_bilatlog_reindex_rebuilds_the_index(tmp_path, capsys):
     with bl.open(tmp_path / "t.db") as tl:
         assert tl.verify().ok
         assert tl.state_at("2020-06-01")["t"].since == bl.When.parse("2020-01-15")
+
+
+def test_a_jsonl_log_keeps_a_sidecar_index_rebuilt_when_the_log_changes(tmp_path):
+    """`name.jsonl.index.db` is derived: reused while the log continues it, refused and
+    rebuilt when the log changed under it (here: replaced by another log of the same length)."""
+    path = tmp_path / "t.jsonl"
+    with bl.open(path, clock=FakeClock()) as tl:
+        tl.record("x.y", on="2020", track="t", status="active")
+        tl.record("x.y", on="2021", track="t", status="ended")
+        assert tl.state_at("2021-06-01")["t"].status == "ended"
+    sidecar = tmp_path / "t.jsonl.index.db"
+    assert sidecar.exists()
+    with bl.open(path) as tl:  # a new process would do the same: follow the head
+        tl.record("x.y", on="2022", track="t", status="restored")
+        assert tl.state_at("2022-06-01")["t"].status == "restored"
+    path.unlink()
+    with bl.open(path, clock=FakeClock()) as tl:  # another log, as long as the first
+        for status in ("suspended", "active", "ended"):
+            tl.record("x.y", on="2019", track="u", status=status)
+    with bl.open(path) as tl:
+        assert set(tl.state_at("2022-06-01")) == {"u"}
+        assert tl.state_at("2022-06-01")["u"].status == "ended"
+        assert tl.history("t") == []

@@ -16,6 +16,7 @@ import datetime as dt
 import os
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from dateutil.relativedelta import relativedelta
@@ -507,8 +508,15 @@ class Timeline:
             self._native = Engine(db, lock)
             return self._native
         if self._mirror is None:
-            self._mirror = Mirror(self.backend)
+            self._mirror = Mirror(self.backend, path=self._sidecar())
         return self._mirror.engine()
+
+    def _sidecar(self) -> Path | None:
+        """Where a JSONL log keeps its index (`name.jsonl.index.db`), if its folder is writable."""
+        path = getattr(self.backend, "path", None)
+        if not isinstance(path, Path) or path.suffix.lower() != ".jsonl":
+            return None
+        return path.with_name(path.name + ".index.db") if os.access(path.parent, os.W_OK) else None
 
     def reindex(self, *, progress: bool | None = None) -> None:
         """Rebuild the derived bitemporal index from the log (a progress bar when watched).
@@ -524,7 +532,11 @@ class Timeline:
             return
         if self._mirror is not None:
             self._mirror.close()
-        self._mirror = Mirror(self.backend, progress=progress)
+        sidecar = self._sidecar()
+        if sidecar is not None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{sidecar}{suffix}").unlink(missing_ok=True)
+        self._mirror = Mirror(self.backend, path=sidecar, progress=progress)
         self._mirror.engine()
 
     def _when(self, field: str, value: str | dt.date | When) -> When:

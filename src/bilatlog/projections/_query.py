@@ -32,6 +32,7 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from bilatlog._codec import Codec
@@ -344,9 +345,9 @@ class Engine:
         runs: list[tuple[str, StatusVersion]] = []
         uncertain: list[list[Any]] = []
         anchors: dict[str, StatusVersion] = {}
-        tracks = json.dumps(self._track_names())
+        all_tracks = json.dumps(self._track_names())
         for track, start_hi, end_lo, *row, before in self._rows(
-            _ANCHORS, {**params, "tracks": tracks}
+            _ANCHORS, {**params, "tracks": all_tracks}
         ):
             v = self._version(row)
             if start_hi <= params["dlo"] and end_lo is None and dhi < MAX:
@@ -527,47 +528,78 @@ class Mirror:
     """The index for a log that keeps none of its own: a SQLite database beside it.
 
     The log stays the only source of truth; the mirror copies its records
-    (hash-checked) into an in-memory SQLite store, whose append path files the
-    versions, and answers through the same `Engine`. It follows the log's
-    head, and is rebuilt when the log no longer continues what it copied.
+    (hash-checked) into a SQLite store, whose append path files the versions,
+    and answers through the same `Engine`. It is keyed by the log's head: it
+    follows the head, and is refused and rebuilt when the log no longer
+    continues what it copied (its last record's position and hash).
+
+    Args:
+        source: the log.
+        path: a sidecar file to keep the mirror in (reused by the next process),
+            or None for memory.
+        progress: show a progress bar while copying (None: when watched).
     """
 
-    def __init__(self, source: Backend, *, progress: bool | None = False) -> None:
+    def __init__(
+        self, source: Backend, *, path: Path | None = None, progress: bool | None = False
+    ) -> None:
         """Mirror `source` (nothing is copied until the first question)."""
+        self._source = source
+        self._path = path
+        self._progress = progress
+        self._checked = False
+        self._open()
+
+    def _open(self) -> None:
         from bilatlog.backends.sqlite import SqliteBackend  # noqa: PLC0415 - one engine
 
-        self._source = source
-        self._store = SqliteBackend(":memory:")
+        self._store = SqliteBackend(":memory:" if self._path is None else self._path)
         db, lock = self._store.index_db()
         self._engine = Engine(db, lock)
-        self._progress = progress
+
+    def _rebuild(self) -> None:
+        self._store.close()
+        if self._path is not None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self._path}{suffix}").unlink(missing_ok=True)
+        self._open()
 
     def engine(self) -> Engine:
         """The engine, brought up to the log's head."""
         head, mine = self._source.head, self._store.head
-        if head != mine and mine and not self._continues(mine):
-            self._store.close()
-            self.__init__(self._source, progress=self._progress)  # type: ignore[misc]
-            mine = 0
-        if head > mine:
+        if mine and (head != mine or not self._checked) and not self._continues(mine):
+            self._rebuild()
+        self._checked = True
+        if head > self._store.head:
             from bilatlog.notebook import progress as bar  # noqa: PLC0415 - display helper
 
+            start = self._store.head
             chunk: list[RecordedEvent] = []
-            for rec in bar(self._source.read(mine + 1, head), total=head - mine,
+            for rec in bar(self._source.read(start + 1, head), total=head - start,
                            desc="indexing", enabled=self._progress):  # fmt: skip
                 chunk.append(rec)
                 if len(chunk) >= 5000:
-                    self._store.copy_in(chunk)
+                    self._copy(chunk)
                     chunk = []
             if chunk:
-                self._store.copy_in(chunk)
+                self._copy(chunk)
         return self._engine
+
+    def _copy(self, chunk: list[RecordedEvent]) -> None:
+        """Copy records in, skipping what another process already copied into the sidecar."""
+        mine = self._store.head
+        fresh = [rec for rec in chunk if rec.position > mine]
+        if fresh:
+            self._store.copy_in(fresh)
 
     def _continues(self, mine: int) -> bool:
         theirs = next(iter(self._source.read(mine, mine)), None)
-        ours = next(iter(self._store.read(mine, mine)), None)
+        try:
+            ours = next(iter(self._store.read(mine, mine)), None)
+        except IntegrityError:
+            return False
         return theirs is not None and ours is not None and theirs.hash == ours.hash
 
     def close(self) -> None:
-        """Drop the mirror."""
+        """Let go of the mirror (a sidecar file stays for the next process)."""
         self._store.close()
