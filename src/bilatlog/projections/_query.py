@@ -227,24 +227,18 @@ class Engine:
     def _track_names(self) -> list[str]:
         """Every track named by a version (as known now; a question then asks as known at K)."""
         seen = self._tracks_seen
-        if seen == 0:
-            rows = self._rows(
-                f"{_TRACKS} SELECT t.track, (SELECT MAX(sys_from) FROM bilatlog_versions) "
-                "FROM t WHERE t.track IS NOT NULL",
-                {},
-            )
-        else:
-            rows = self._rows(
-                "SELECT DISTINCT track, (SELECT MAX(sys_from) FROM bilatlog_versions) "
-                "FROM bilatlog_versions WHERE sys_from > ? AND track IS NOT NULL",
-                [seen],
-            )
-        for track, last in rows:
-            self._tracks.add(track)
-            self._tracks_seen = max(self._tracks_seen, last)
-        if not rows:
-            (last,) = self._rows("SELECT COALESCE(MAX(sys_from), 0) FROM bilatlog_versions", [])[0]
-            self._tracks_seen = max(self._tracks_seen, last)
+        (last,) = self._rows("SELECT COALESCE(MAX(sys_from), 0) FROM bilatlog_versions", [])[0]
+        if last > seen:
+            if seen == 0:
+                rows = self._rows(f"{_TRACKS} SELECT t.track FROM t WHERE t.track IS NOT NULL", [])
+            else:  # the new rows only, by their primary key
+                rows = self._rows(
+                    "SELECT DISTINCT track FROM bilatlog_versions NOT INDEXED "
+                    "WHERE sys_from > ? AND sys_from <= ? AND track IS NOT NULL",
+                    [seen, last],
+                )
+            self._tracks.update(r[0] for r in rows)
+            self._tracks_seen = last
         return sorted(self._tracks)
 
     # -- events -------------------------------------------------------------------------
