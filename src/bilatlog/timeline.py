@@ -503,9 +503,9 @@ class Timeline:
         if self._native is not None:
             return self._native
         index_db = getattr(self.backend, "index_db", None)
-        if index_db is not None:
-            db, lock = index_db()
-            self._native = Engine(db, lock)
+        native = index_db() if index_db is not None else None
+        if native is not None:
+            self._native = Engine(*native)
             return self._native
         if self._mirror is None:
             self._mirror = Mirror(self.backend, path=self._sidecar())

@@ -439,12 +439,14 @@ class SqliteBackend(Appender):
                 db.execute("ROLLBACK")
                 raise
 
-    def index_db(self) -> tuple[sqlite3.Connection, threading.RLock]:
+    def index_db(self) -> tuple[sqlite3.Connection, threading.RLock] | None:
         """The connection holding the log and its bitemporal index, with the lock guarding it.
 
         For the query engine (`bilatlog.projections._query.Engine`), which reads only.
+        None when the database has no index (written before it, and not writable here).
         """
-        return self._db, self._lock
+        with self._lock:
+            return (self._db, self._lock) if has_index(self._db) else None
 
     def close(self) -> None:
         """Close the connection."""

@@ -548,8 +548,13 @@ class Mirror:
         from bilatlog.backends.sqlite import SqliteBackend  # noqa: PLC0415 - one engine
 
         self._store = SqliteBackend(":memory:" if self._path is None else self._path)
-        db, lock = self._store.index_db()
-        self._engine = Engine(db, lock)
+        native = self._store.index_db()
+        if native is None:  # a sidecar this process may not write to
+            self._store.close()
+            self._store = SqliteBackend(":memory:")
+            native = self._store.index_db()
+            assert native is not None  # noqa: S101 - a new database is indexed
+        self._engine = Engine(*native)
 
     def _rebuild(self) -> None:
         self._store.close()
