@@ -76,17 +76,28 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
+#: free-text columns: cut first, before names and dates
+_FREE: Final = frozenset({"summary", "sources", "revised", "detail", "why", "ids", "events"})
+
+
 def _fit(widths: list[int], headers: Sequence[str], width: int) -> list[int]:
-    """Shrink the widest columns, one character at a time, until the row fits."""
+    """Shrink the widest columns, one character at a time, until the row fits.
+
+    Free-text columns (summary, sources, ...) give way first, down to 12
+    characters; then every column, down to its header (at least 6).
+    """
     widths = list(widths)
-    floor = [min(w, max(len(h), _MIN_WIDTH)) for w, h in zip(widths, headers, strict=True)]
     total = sum(widths) + 2 * (len(widths) - 1)
-    while total > width:
-        i = max(range(len(widths)), key=lambda k: (widths[k] - floor[k], k))
-        if widths[i] <= floor[i]:
-            break
-        widths[i] -= 1
-        total -= 1
+    floor = [min(w, max(len(h), _MIN_WIDTH)) for w, h in zip(widths, headers, strict=True)]
+    free = [min(w, max(f, 12)) if h.lower() in _FREE else w for w, f, h in
+            zip(widths, floor, headers, strict=True)]  # fmt: skip
+    for limit in (free, floor):
+        while total > width:
+            i = max(range(len(widths)), key=lambda k: (widths[k] - limit[k], widths[k]))
+            if widths[i] <= limit[i]:
+                break
+            widths[i] -= 1
+            total -= 1
     return widths
 
 
