@@ -82,13 +82,18 @@ def _csv_cell(value: object) -> str:
     return str(value)
 
 
+def _is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
 def _width(a: argparse.Namespace) -> int | None:
-    """The terminal's width, when a table goes to one (or COLUMNS says); None with --wide."""
-    if getattr(a, "wide", False) or getattr(a, "wide_first", False):
+    """The terminal's width (COLUMNS, else the terminal's), when a table goes to one.
+
+    None (tables in full) with --wide, or when the output is a file or a pipe.
+    """
+    if getattr(a, "wide", False) or getattr(a, "wide_first", False) or not _is_terminal():
         return None
-    if "COLUMNS" in os.environ or sys.stdout.isatty():
-        return shutil.get_terminal_size((100, 24)).columns
-    return None
+    return shutil.get_terminal_size((100, 24)).columns
 
 
 # -- commands ----------------------------------------------------------------------------

@@ -617,64 +617,63 @@ class _EventFields:
 
     __slots__ = ()
 
-    @property
-    def event(self) -> Event:
-        raise NotImplementedError
+    def _event_for(self, field: str) -> Event:  # noqa: ARG002 - names the field in errors
+        return self.event  # type: ignore[attr-defined, no-any-return]
 
     @property
     def type(self) -> str:
         """The event's type."""
-        return self.event.type
+        return self._event_for("type").type
 
     @property
     def on(self) -> When:
         """When the event happened."""
-        return self.event.on
+        return self._event_for("on").on
 
     @property
     def track(self) -> str | None:
         """The event's track."""
-        return self.event.track
+        return self._event_for("track").track
 
     @property
     def status(self) -> str | None:
         """The status the event puts its track in."""
-        return self.event.status
+        return self._event_for("status").status
 
     @property
     def actors(self) -> tuple[str, ...]:
         """The event's actors."""
-        return self.event.actors
+        return self._event_for("actors").actors
 
     @property
     def summary(self) -> str:
         """The event's one-line summary."""
-        return self.event.summary
+        return self._event_for("summary").summary
 
     @property
     def data(self) -> FrozenDict:
         """The event's data (figures and the like)."""
-        return self.event.data
+        return self._event_for("data").data
 
     @property
     def sources(self) -> tuple[Source, ...]:
         """The event's sources."""
-        return self.event.sources
+        return self._event_for("sources").sources
 
     @property
     def planned(self) -> bool:
         """Whether the event is a plan."""
-        return self.event.planned
+        return self._event_for("planned").planned
 
     @property
     def announced(self) -> When | None:
         """When a plan was announced, if known."""
-        return self.event.announced
+        return self._event_for("announced").announced
 
     @property
     def fulfils(self) -> str | None:
         """The id of the plan this event carries out, or None."""
-        return self.event.fulfils
+        return self._event_for("fulfils").fulfils
 
 
 _KINDS: Final[dict[type, str]] = {
@@ -733,6 +732,12 @@ class RecordedEvent(_EventFields):
     def is_event(self) -> bool:
         """True when this holds an `Event` (not a correction or retraction)."""
         return isinstance(self.record, Event)
+
+    def _event_for(self, field: str) -> Event:
+        r = self.record
+        if not isinstance(r, Event):
+            raise RecordKindError(field, self.kind, self.position, _HAS[type(r)])
+        return r
 
     def _revision(self, field: str) -> Correction | Retraction:
         r = self.record
