@@ -72,7 +72,9 @@ def check_name(field: str, value: object) -> str | None:
         _compile_type_pattern(value)  # raises a ValidationError of its own
         return value
     if not ok:
-        what = {"track": "a track slug", "actor": "an actor code"}[field]
+        what = {"track": "a track slug", "actor": "an actor code", "type": "a type pattern"}[
+            field
+        ]
         raise ValidationError(field, value, f"expected {what}.", f"pass e.g. {example}.")
     return value if isinstance(value, str) else None
 
@@ -135,8 +137,7 @@ def check_held(backend: Backend, index: KnowledgeIndex, field: str, name: str | 
     if name is None or _held_somewhere(backend, index, field, name):
         return
     candidates = _held_names(backend, field)
-    if not _is_glob(name):
-        candidates = [c for c in candidates if not _is_glob(c)]
-    close = tuple(difflib.get_close_matches(name, candidates, n=2, cutoff=0.6))
+    candidates = [c for c in candidates if _is_glob(c) == _is_glob(name)]
+    close = tuple(difflib.get_close_matches(name, candidates, n=1, cutoff=0.6))
     what = "type matching" if field == "type" and _is_glob(name) else field
     raise UnknownNameError(what, name, close)
