@@ -72,9 +72,7 @@ def check_name(field: str, value: object) -> str | None:
         _compile_type_pattern(value)  # raises a ValidationError of its own
         return value
     if not ok:
-        what = {"track": "a track slug", "actor": "an actor code", "type": "a type pattern"}[
-            field
-        ]
+        what = {"track": "a track slug", "actor": "an actor code", "type": "a type pattern"}[field]
         raise ValidationError(field, value, f"expected {what}.", f"pass e.g. {example}.")
     return value if isinstance(value, str) else None
 

@@ -84,14 +84,16 @@ def _fit(widths: list[int], headers: Sequence[str], width: int) -> list[int]:
     """Shrink the widest columns, one character at a time, until the row fits.
 
     Free-text columns (summary, sources, ...) give way first, down to 12
-    characters; then every column, down to its header (at least 6).
+    characters; then every column, down to its header (at least 6); then,
+    on a very narrow terminal, headers too, down to 3.
     """
     widths = list(widths)
     total = sum(widths) + 2 * (len(widths) - 1)
     floor = [min(w, max(len(h), _MIN_WIDTH)) for w, h in zip(widths, headers, strict=True)]
     free = [min(w, max(f, 12)) if h.lower() in _FREE else w for w, f, h in
             zip(widths, floor, headers, strict=True)]  # fmt: skip
-    for limit in (free, floor):
+    last = [min(w, 3) for w in widths]
+    for limit in (free, floor, last):
         while total > width:
             i = max(range(len(widths)), key=lambda k: (widths[k] - limit[k], widths[k]))
             if widths[i] <= limit[i]:

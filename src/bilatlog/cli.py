@@ -12,6 +12,7 @@ import csv
 import json
 import os
 import re
+import shlex
 import shutil
 import sys
 from collections.abc import Callable, Sequence
@@ -625,7 +626,7 @@ def _cli_message(e: BilatlogError, a: argparse.Namespace) -> str:
         fix,
     )
     fix = fix.replace("tl.position", "the store's position")
-    shown = "(none)" if e.value is None else escape(str(e.value))
+    shown = "(none)" if e.value is None else shlex.quote(escape(str(e.value)))
     return f"{flag} {shown}: {e.problem}" + (f" Fix: {fix}" if fix else "")
 
 
