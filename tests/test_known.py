@@ -255,3 +255,19 @@ def test_events_compare_and_index_like_a_list(tl):
     assert [e.id for e in known[:2]] == ["start", "susp"]
     assert known == list(tl.events())
     assert known.ids() == ["start", "susp", "visas"]
+
+
+def test_events_have_html_and_frame_views(tl):
+    """In a notebook the events show as a table; to_frame gives one row per event."""
+    tl.record("talks.held", on="2021-03", summary="<script>x</script>", sources=[SRC], id="t2")
+    known = tl.events()
+    page = known._repr_html_()
+    assert "4 events as known" in page
+    assert "&lt;script&gt;" in page
+    assert "<script>" not in page
+    assert "1 correction<" in page
+    frame = known.to_frame()
+    assert frame["id"].tolist() == ["start", "susp", "visas", "t2"]
+    assert frame["corrections"].tolist() == [0, 0, 1, 0]
+    assert frame["position"].tolist() == [1, 2, 3, 7]
+    assert frame.loc[2, "track"] == "dea-visas"

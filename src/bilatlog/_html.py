@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from bilatlog._tables import plural
 from bilatlog.notebook import _e, _sources, _table, _when
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def events_html(events: Sequence[KnownEvent], *, limit: int = 200) -> str:
             _e(k.event.track or ""),
             _e(k.event.status or ""),
             _e(k.event.summary),
-            _e(f"{len(k.corrections)} correction(s)") if k.corrections else "",
+            _e(plural(len(k.corrections), "correction")) if k.corrections else "",
             _sources(k.event.sources),
         )
         for k in events[:limit]
