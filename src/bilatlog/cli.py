@@ -232,6 +232,8 @@ def _fitting_step(start: str, end: str) -> str:
 
 def _cmd_replay(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     rows: list[Row] = []
+    for track in a.track or ():
+        tl.history(track, known_at=a.known_at)  # a track never held is an error, not no rows
     every = a.every or _fitting_step(a.start, a.end)
     for day, state in tl.replay(a.start, a.end, every=every, known_at=a.known_at):
         for row in state_rows(state):
@@ -356,7 +358,7 @@ def _cmd_import(tl: Timeline, a: argparse.Namespace) -> list[Row]:
         progress=False if a.quiet else None,
     )
     for bad in report.bad[:10]:
-        print(f"bilatlog: bad row: line {bad.line}: {bad.reason}", file=sys.stderr)
+        print(f"bilatlog: bad row: line {bad.line}: {escape(bad.reason)}", file=sys.stderr)
     if len(report.bad) > 10:
         print(f"bilatlog: ... and {len(report.bad) - 10} more bad rows", file=sys.stderr)
     print(f"bilatlog: {report.summary()}", file=sys.stderr)
