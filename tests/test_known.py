@@ -271,3 +271,14 @@ def test_events_have_html_and_frame_views(tl):
     assert frame["corrections"].tolist() == [0, 0, 1, 0]
     assert frame["position"].tolist() == [1, 2, 3, 7]
     assert frame.loc[2, "track"] == "dea-visas"
+
+
+def test_a_known_event_is_read_only(tl):
+    """Like every record, a known event cannot be changed in place."""
+    import attrs  # noqa: PLC0415
+
+    e = tl.events()[0]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        e.position = 9
+    assert e == tl.events()[0]
+    assert hash(e) == hash(tl.events()[0])

@@ -10,6 +10,7 @@ an empty answer.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Final
@@ -112,10 +113,14 @@ def _translate(pattern: str) -> str:
     return regex.pattern
 
 
+#: how many stored events to read, at most, looking for a name to suggest
+SUGGEST_SCAN: Final = 100_000
+
+
 def _held_names(backend: Backend, field: str) -> list[str]:
-    """Every name of this kind the log holds (the slow path: only to suggest one)."""
+    """Names of this kind in the log (the error path only: to suggest one; best effort)."""
     names: set[str] = set()
-    for rec in backend.query(Query(kinds=frozenset({"event"}))):
+    for rec in itertools.islice(backend.query(Query(kinds=frozenset({"event"}))), SUGGEST_SCAN):
         e = rec.record
         assert isinstance(e, Event)  # noqa: S101 - the query asked for events
         if field == "track" and e.track:
@@ -134,8 +139,12 @@ def check_held(backend: Backend, index: KnowledgeIndex, field: str, name: str | 
     """Raise `UnknownNameError` when the store has never held `name` (a track, type or actor)."""
     if name is None or _held_somewhere(backend, index, field, name):
         return
-    candidates = _held_names(backend, field)
-    candidates = [c for c in candidates if _is_glob(c) == _is_glob(name)]
-    close = tuple(difflib.get_close_matches(name, candidates, n=1, cutoff=0.6))
+    close: tuple[str, ...] = ()
+    if field == "track":  # the tracks with a status are in memory already
+        close = tuple(difflib.get_close_matches(name, list(index.tracks), n=1, cutoff=0.6))
+    if not close:
+        candidates = _held_names(backend, field)
+        candidates = [c for c in candidates if _is_glob(c) == _is_glob(name)]
+        close = tuple(difflib.get_close_matches(name, candidates, n=1, cutoff=0.6))
     what = "type matching" if field == "type" and _is_glob(name) else field
     raise UnknownNameError(what, name, close)

@@ -117,7 +117,7 @@ def audit(tl: Timeline, *, known_at: KnownAt = None) -> Audit:
     known = tl.resolve_known_at(known_at)
     report = Audit()
     report.known_at = known
-    statuses: dict[tuple[str, str], list[Event]] = {}
+    statuses: dict[tuple[str, str], list[tuple[int, Event]]] = {}
     for k in tl.events(known_at=known):
         e = k.event
         if not e.sources:
@@ -140,18 +140,17 @@ def audit(tl: Timeline, *, known_at: KnownAt = None) -> Audit:
                 )
             )
         if e.status is not None and e.track is not None and not e.planned:
-            statuses.setdefault((e.track, e.on.edtf), []).append(e)
-    positions = {k.id: k.position for k in tl.events(known_at=known)}
-    for (track, on), events in statuses.items():
-        distinct = sorted({e.status for e in events if e.status})
+            statuses.setdefault((e.track, e.on.edtf), []).append((k.position, e))
+    for (track, on), placed in statuses.items():
+        distinct = sorted({e.status for _, e in placed if e.status})
         if len(distinct) > 1:
-            first = events[0]
-            others = ", ".join(f"{e.id} ({e.status})" for e in events)
+            position, first = placed[0]
+            others = ", ".join(f"{e.id} ({e.status})" for _, e in placed)
             report.append(
                 Finding(
                     check="conflicting-status",
                     record_id=first.id,
-                    position=positions.get(first.id),
+                    position=position,
                     message=f"track {track!r} is put in {' and '.join(distinct)} for {on} "
                     f"by different events: {others}.",
                 )

@@ -10,6 +10,7 @@ position), with a readable repr.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
@@ -26,31 +27,80 @@ if TYPE_CHECKING:
 __all__ = ["EventFilter", "Events", "KnownEvent", "known_events"]
 
 
-@attrs.frozen(kw_only=True, repr=False)
 class KnownEvent(_EventFields):
     """One event as known: its fields (corrected), its first record, what revised it.
 
     Every field of `Event` reads through (`e.on`, `e.track`, `e.sources`, ...).
+    Read-only, like every record.
 
     Attributes:
         event: the event as known, corrections applied.
-        original: the event as first recorded (with `position`, `recorded_at`, `hash`).
+        position: the position of the event's first record.
         corrections: the corrections applied, as recorded, in position order.
+        original: the event as first recorded (with `position`, `recorded_at`,
+            `hash`); read from the store the first time it is asked for.
     """
 
+    __slots__ = ("_load", "_original", "corrections", "event", "position")
+
     event: Event
-    original: RecordedEvent
-    corrections: tuple[RecordedEvent, ...] = ()
+    position: int
+    corrections: tuple[RecordedEvent, ...]
+    _original: RecordedEvent | None
+    _load: Callable[[], RecordedEvent] | None
+
+    def __init__(
+        self,
+        *,
+        event: Event,
+        position: int,
+        corrections: tuple[RecordedEvent, ...] = (),
+        original: RecordedEvent | None = None,
+        load: Callable[[], RecordedEvent] | None = None,
+    ) -> None:
+        """Build one (bilatlog does this for you): `original`, or how to `load` it."""
+        if original is None and load is None:
+            msg = "KnownEvent needs its original record, or a way to load it"
+            raise TypeError(msg)
+        init = object.__setattr__
+        init(self, "event", event)
+        init(self, "position", position)
+        init(self, "corrections", corrections)
+        init(self, "_original", original)
+        init(self, "_load", load)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        """Refuse: a known event is read-only."""
+        raise attrs.exceptions.FrozenInstanceError
+
+    @property
+    def original(self) -> RecordedEvent:
+        """The event as first recorded, with its position, `recorded_at` and hash."""
+        rec = self._original
+        if rec is None:
+            assert self._load is not None  # noqa: S101 - one of the two is always set
+            rec = self._load()
+            object.__setattr__(self, "_original", rec)
+        return rec
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when the event as known, its position and its corrections are."""
+        if not isinstance(other, KnownEvent):
+            return NotImplemented
+        return (self.position, self.event, self.corrections) == (
+            other.position,
+            other.event,
+            other.corrections,
+        )
+
+    def __hash__(self) -> int:
+        """Hash by position and event."""
+        return hash((self.position, self.event))
 
     @property
     def id(self) -> str:
         """The event's id."""
         return self.event.id
-
-    @property
-    def position(self) -> int:
-        """The position of the event's first record."""
-        return self.original.position
 
     @property
     def recorded_at(self) -> dt.datetime:
@@ -109,11 +159,18 @@ class EventFilter:
 def known_events(index: KnowledgeIndex, known: int, keep: EventFilter) -> Iterator[KnownEvent]:
     """The events current at `known` that pass `keep`, in valid-time order (ties by position)."""
     versions = [v for v in index.in_order(known) if keep(v)]  # a snapshot: later appends wait
+    corrected = index.corrections
     for v in versions:
         event = v.event
         event_id = event.id
-        corrections = tuple(c for c in index.corrections.get(event_id, ()) if c.position <= known)
-        yield KnownEvent(event=event, original=index.original(event_id), corrections=corrections)
+        revisions = corrected.get(event_id)
+        corrections = tuple(c for c in revisions if c.position <= known) if revisions else ()
+        yield KnownEvent(
+            event=event,
+            position=v.position,
+            corrections=corrections,
+            load=functools.partial(index.original, event_id),
+        )
 
 
 class Events(Sequence[KnownEvent]):
