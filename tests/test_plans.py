@@ -85,6 +85,8 @@ def test_history_and_explain_tell_each_plans_fate(tl):
     assert "overdue since 2020-12-31" in text
     why = tl.explain("dea-visas", "2021-06-01")
     assert fates(list(why.plans))["broken"] == "overdue"
+    # a plan never changes a status: it is not one of the events behind the state
+    assert [e.event.id for e in why.entries] == ["blocked", "issued"]
 
 
 def test_html_views_show_the_fate(tl):

@@ -129,14 +129,6 @@ def render(rows: Sequence[Row], *, width: int | None = None) -> str:
 # -- the rows of each table ---------------------------------------------------------------
 
 
-def _fate_text(fate: Any) -> str:  # noqa: ANN401 - a PlanFate (imported lazily)
-    if fate.fulfilled_by is not None:
-        return f"fulfilled by {fate.fulfilled_by.id} ({fate.fulfilled_by.on.edtf})"
-    if fate.overdue_since is not None:
-        return f"overdue since {fate.overdue_since.isoformat()}"
-    return "expected"
-
-
 def state_rows(state: State, *, metrics: bool = False) -> list[Row]:
     """The rows of `bilatlog state`: tracks, then plans (expected, overdue), then figures."""
     rows: list[Row] = [
@@ -198,10 +190,10 @@ def history_rows(periods: Iterable[Period], plans: Iterable[Any] = ()) -> list[R
     rows += [
         {
             "status": f"(planned) {f.plan.status or f.plan.type}",
-            "truth": _fate_text(f),
+            "truth": f.fate,
             "start": f.plan.on.edtf,
             "end": None,
-            "events": [f.plan.id],
+            "events": f"{f.plan.id}: {f.describe()}",
         }
         for f in plans
     ]

@@ -292,7 +292,14 @@ class ExplainedEvent:
 
 @attrs.frozen(kw_only=True, repr=False)
 class Explanation:
-    """Why a track is in its state at a date (from `Timeline.explain`)."""
+    """Why a track is in its state at a date (from `Timeline.explain`).
+
+    Attributes:
+        track, at, known_at: the question.
+        state: the track's state then, or None if no status may hold.
+        entries: the events behind it (`ExplainedEvent`), plans excluded.
+        plans: the track's plans announced by then, each with its fate then.
+    """
 
     track: str
     at: When
@@ -540,12 +547,16 @@ def explain_of(index: KnowledgeIndex, track: str, when: When, known: int) -> Exp
         if any(v.event.track == track for v in vs if v.pos_from <= known)
         and vs[0].position <= known
     ]
+    # plans never change a status: they are told with their fate in `plans`, not as events
+    planned = {v.event.id for v in index.plans if v.visible(known)}
     for event_id in ids:
         original = index.original(event_id)
         corrections = tuple(c for c in index.corrections.get(event_id, ()) if c.position <= known)
         retraction = index.retractions.get(event_id)
         if retraction is not None and retraction.position > known:
             retraction = None
+        if event_id in planned:
+            continue
         versions = [v for v in index.versions[event_id] if v.pos_from <= known]
         event = versions[-1].event
         truth = event.on.happened_by(when.hi)
