@@ -106,7 +106,9 @@ out), filtered on their corrected fields; each keeps its position and the
 corrections behind it. `tl.log()` is every record as stored, corrections and
 retractions included."""),
     code("""tl.events(track="dea-visas")"""),
-    code("""[(r.position, r.kind, r.reason) for r in tl.log(kinds=["correction", "retraction"])]"""),
+    code(
+        """[(r.position, r.kind, r.reason) for r in tl.log(kinds=["correction", "retraction"])]"""
+    ),
     md("""## Before you cite it: `audit`
 
 `tl.audit()` lists what a careful reader would question — events or revisions
