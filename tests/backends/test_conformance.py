@@ -315,3 +315,25 @@ def test_a_source_published_after_the_record_is_refused(backend, kind, tmp_path,
     backend.append([ev(4, sources=[same_day, this_month])])
     clock.advance(days=1)
     assert backend.append([ev(3, sources=[future])])[0].position == 3
+
+
+def test_events_as_known_and_the_log_read_the_same_on_every_backend(backend, clock):
+    """tl.events(): corrections applied, retractions out, originals with their envelopes."""
+    tl = bl.Timeline(backend, clock=clock)
+    tl.append([ev(1, status="active"), ev(2, status="suspended"), ev(3, status="blocked")])
+    clock.advance(days=1)
+    tl.correct("e3", reason="its own track", track="dea-visas", id="c3")
+    tl.retract("e2", reason="duplicate", id="r2")
+    known = tl.events()
+    assert [e.id for e in known] == ["e1", "e3"]
+    moved = tl.events(track="dea-visas")[0]
+    assert (moved.id, moved.position, [c.id for c in moved.corrections]) == ("e3", 3, ["c3"])
+    assert moved.original == backend.get("e3")
+    assert moved.recorded_at == clock.now - dt.timedelta(days=1)
+    assert [e.id for e in tl.events(track="dea-operations")] == ["e1"]
+    assert [e.id for e in tl.events(known_at=3)] == ["e1", "e2", "e3"]
+    assert [(r.position, r.kind) for r in tl.log()] == [
+        (1, "event"), (2, "event"), (3, "event"), (4, "correction"), (5, "retraction"),
+    ]  # fmt: skip
+    with pytest.raises(bl.UnknownNameError):
+        tl.events(track="dea-operation")
