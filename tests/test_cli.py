@@ -151,8 +151,8 @@ def test_every_command_is_documented():
         assert f"## `bilatlog {name}`" in page
 
 
-def test_str_of_state_and_history_are_the_cli_tables(capsys):
-    """str(state) and str(history) are exactly what the CLI prints (to a file or pipe)."""
+def test_str_of_answers_are_the_cli_tables(capsys):
+    """str() of a state, history, diff or explanation is what the CLI prints (to a pipe)."""
     import bilatlog as bl  # noqa: PLC0415
 
     tl = bl.examples.us_mexico()
@@ -161,6 +161,10 @@ def test_str_of_state_and_history_are_the_cli_tables(capsys):
     assert out == str(tl.state_at("2021-06-01"))
     code, out, _ = run(capsys, "history", "dea-operations")
     assert out == str(tl.history("dea-operations"))
+    code, out, _ = run(capsys, "diff", "2018-01-01", "2021-12-31")
+    assert out == str(tl.diff("2018-01-01", "2021-12-31"))
+    code, out, _ = run(capsys, "explain", "dea-operations", "--at", "2021-06-01")
+    assert out == str(tl.explain("dea-operations", "2021-06-01"))
 
 
 def test_diff_shows_a_change_of_truth(capsys):

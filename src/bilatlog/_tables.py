@@ -16,13 +16,15 @@ from bilatlog.time import Truth
 
 if TYPE_CHECKING:
     from bilatlog.events import RecordedEvent
-    from bilatlog.projections import Period, State
+    from bilatlog.projections import Change, Explanation, Period, State, TrackState
     from bilatlog.projections.known import KnownEvent
 
 __all__ = [
     "cell",
+    "diff_rows",
     "escape",
     "event_rows",
+    "explain_rows",
     "history_rows",
     "log_rows",
     "plural",
@@ -196,6 +198,57 @@ def history_rows(periods: Iterable[Period], plans: Iterable[Any] = ()) -> list[R
             "events": f"{f.plan.id}: {f.describe()}",
         }
         for f in plans
+    ]
+    return rows
+
+
+def _side(s: TrackState | None) -> str | None:
+    return f"{s.status} ({truth_text(s.truth)})" if s is not None else None
+
+
+def diff_rows(changes: Iterable[Change]) -> list[Row]:
+    """The rows of `bilatlog diff`: before and after with their truth, what changed, events."""
+    return [
+        {
+            "track": c.track,
+            "before": _side(c.before),
+            "after": _side(c.after),
+            "change": "truth"
+            if c.before and c.after and c.before.status == c.after.status
+            else "status",
+            "events": plural(len(c.events), "event"),
+            "ids": [e.id for e in c.events],
+        }
+        for c in changes
+    ]
+
+
+def explain_rows(ex: Explanation) -> list[Row]:
+    """The rows of `bilatlog explain`: each event with its revisions, then plans and fate."""
+    rows: list[Row] = [
+        {
+            "on": entry.event.on.edtf,
+            "id": entry.event.id,
+            "status": entry.event.status or entry.event.type,
+            "truth": truth_text(entry.truth),
+            "summary": entry.event.summary,
+            "revised": [f"{c.recorded_at.date()}: {c.reason}" for c in entry.corrections]
+            + ([f"RETRACTED {entry.retraction.recorded_at.date()}"] if entry.retraction else []),
+            "sources": _sources(entry.sources),
+        }
+        for entry in ex.entries
+    ]
+    rows += [
+        {
+            "on": f.plan.on.edtf,
+            "id": f.plan.id,
+            "status": f"(planned) {f.plan.status or f.plan.type}",
+            "truth": f.fate,
+            "summary": f.plan.summary,
+            "revised": [f.describe()],
+            "sources": _sources(f.plan.sources),
+        }
+        for f in ex.plans
     ]
     return rows
 

@@ -22,18 +22,18 @@ from typing import Any, NoReturn, TextIO
 import bilatlog
 from bilatlog import examples
 from bilatlog._tables import (
+    diff_rows,
     escape,
     event_rows,
+    explain_rows,
     history_rows,
     log_rows,
     plural,
     render,
     state_rows,
-    truth_text,
 )
 from bilatlog.events import Source
 from bilatlog.exceptions import BilatlogError, ValidationError
-from bilatlog.projections import TrackState
 from bilatlog.time import When
 from bilatlog.timeline import Timeline
 
@@ -109,57 +109,12 @@ def _cmd_history(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     return history_rows(periods, periods.plans)
 
 
-def _side(s: TrackState | None) -> str | None:
-    return f"{s.status} ({truth_text(s.truth)})" if s is not None else None
-
-
 def _cmd_diff(tl: Timeline, a: argparse.Namespace) -> list[Row]:
-    return [
-        {
-            "track": c.track,
-            "before": _side(c.before),
-            "after": _side(c.after),
-            "change": "truth"
-            if c.before and c.after and c.before.status == c.after.status
-            else "status",
-            "events": plural(len(c.events), "event"),
-            "ids": [e.id for e in c.events],
-        }
-        for c in tl.diff(a.a, a.b, known_at=a.known_at)
-    ]
+    return diff_rows(tl.diff(a.a, a.b, known_at=a.known_at))
 
 
 def _cmd_explain(tl: Timeline, a: argparse.Namespace) -> list[Row]:
-    ex = tl.explain(a.track, a.at, known_at=a.known_at)
-    rows: list[Row] = [
-        {
-            "on": entry.event.on.edtf,
-            "id": entry.event.id,
-            "status": entry.event.status or entry.event.type,
-            "truth": truth_text(entry.truth),
-            "summary": entry.event.summary,
-            "revised": [
-                f"{c.recorded_at.date()}: {getattr(c.record, 'reason', '')}"
-                for c in entry.corrections
-            ]
-            + ([f"RETRACTED {entry.retraction.recorded_at.date()}"] if entry.retraction else []),
-            "sources": [s.url or s.outlet for s in entry.sources],
-        }
-        for entry in ex.entries
-    ]
-    rows += [
-        {
-            "on": f.plan.on.edtf,
-            "id": f.plan.id,
-            "status": f"(planned) {f.plan.status or f.plan.type}",
-            "truth": f.fate,
-            "summary": f.plan.summary,
-            "revised": [f.describe()],
-            "sources": [s.url or s.outlet for s in f.plan.sources],
-        }
-        for f in ex.plans
-    ]
-    return rows
+    return explain_rows(tl.explain(a.track, a.at, known_at=a.known_at))
 
 
 def _between(text: str | None, flag: str = "--between") -> tuple[str, str] | None:

@@ -229,6 +229,12 @@ class History(list[Period]):
 class Diff(list["Change"]):
     """What changed between two dates (a list of `Change`), with a table in notebooks."""
 
+    def __str__(self) -> str:
+        """The table `bilatlog diff` prints."""
+        from bilatlog._tables import diff_rows, render  # noqa: PLC0415 - display only
+
+        return render(diff_rows(self))
+
     def _repr_html_(self) -> str:
         from bilatlog.notebook import diff_html  # noqa: PLC0415 - display only
 
@@ -307,6 +313,12 @@ class Explanation:
     state: TrackState | None
     entries: tuple[ExplainedEvent, ...]
     plans: tuple[PlanFate, ...] = ()
+
+    def __str__(self) -> str:
+        """The table `bilatlog explain` prints."""
+        from bilatlog._tables import explain_rows, render  # noqa: PLC0415 - display only
+
+        return render(explain_rows(self))
 
     def __repr__(self) -> str:
         """Say it in one line: track, date, state, how many events."""
