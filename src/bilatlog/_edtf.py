@@ -136,6 +136,18 @@ def _why_not(text: str, whole: str) -> NoReturn:
             "the 'Y' prefix is only for years of more than four digits.",
             f"write the year without it, e.g. '{int(text[1:]):04d}'",
         )
+    basic = re.fullmatch(
+        r"([0-9]{4})([0-9]{2})([0-9]{2})(?:T([0-9]{2})([0-9]{2})([0-9]{2}))?", text
+    )
+    if basic is not None:
+        y, mo, d, h, mi, sec = basic.groups()
+        fix = f"{y}-{mo}-{d}" + (f"T{h}:{mi}:{sec}" if h is not None else "")
+        fail(
+            whole,
+            "not an EDTF date: EDTF requires the extended format, with '-' between "
+            "the parts of a date and ':' between those of a time (no basic format).",
+            f"write '{fix}'",
+        )
     if re.fullmatch(r"\+?Y?[0-9]{5,}.*|Y[0-9]+E[0-9]+.*", text):
         fail(whole, "years beyond 9999 (or before 0001) are not supported.")
     if re.fullmatch(r"[0-9]{4}-?Q[1-4]", text):
@@ -312,14 +324,14 @@ def _parse_datetime(m: re.Match[str], text: str, whole: str, *, allow_time: bool
         )
     day = parse_date(m.group("date"), whole)
     h, mi, s = int(m.group("h")), int(m.group("mi")), int(m.group("s"))
-    if h > 23 or mi > 59 or s > 59:  # noqa: PLR2004 - the clock's limits
+    if h > 23 or mi > 59 or s > 59:
         fail(
             whole,
             f"{text[11:19]} is not a time of day.",
             "write a time from 00:00:00 to 23:59:59",
         )
     zh, zm = m.group("zh"), m.group("zm")
-    if zh is not None and (int(zh) > 23 or (zm is not None and int(zm) > 59)):  # noqa: PLR2004
+    if zh is not None and (int(zh) > 23 or (zm is not None and int(zm) > 59)):
         fail(whole, f"{m.group('zone')} is not a time shift.", "write one from -23:59 to +23:59")
     return day._replace(text=text, time=text[11:])
 
@@ -327,7 +339,7 @@ def _parse_datetime(m: re.Match[str], text: str, whole: str, *, allow_time: bool
 def _parse_significant(m: re.Match[str], text: str, whole: str) -> DateParts:
     n = int(m.group("digits"))
     year = int(m.group("year"))
-    if not 1 <= n <= 4:  # noqa: PLR2004 - four digits in a year
+    if not 1 <= n <= 4:
         fail(
             whole,
             f"a four-digit year has 1 to 4 significant digits, not {n}.",
@@ -356,7 +368,7 @@ def day_matcher(text: str) -> Callable[[dt.date], bool]:
     """For a date with gaps (`156X-12-25`), a test of whether a day is one it allows."""
     m = _DATE_RE.fullmatch(text)
     if m is None:  # no gaps in any other form
-        return lambda _day: True
+        return _any_day
     parts = [p for p in m.group("year", "month", "day") if p is not None]
     rx = re.compile("-".join(p.replace("X", "[0-9]") for p in parts))
     width = len("-".join(parts))
@@ -374,7 +386,8 @@ def refuse_all_of(whole: str, s: str) -> NoReturn:
         whole,
         "'{..}' means all of these dates (EDTF 'multiple dates'), but one event has one "
         "date: a record that happened on several dates is several events.",
-        "record one event per date" + (f" ({example})" if example else "")
+        "record one event per date"
+        + (f" ({example})" if example else "")
         + "; for one date that may be any of them, write '[..]' ('one of')",
     )
 
@@ -410,7 +423,7 @@ def parse_set(s: str, whole: str) -> SetParts:
             continue
         ranges += 1
         a_text, _, b_text = p.partition("..")
-        if not a_text and not b_text or ".." in b_text:
+        if (not a_text and not b_text) or ".." in b_text:
             fail(whole, f"'{p}' is not a range.", "write e.g. '1670..1672'")
         if not a_text and i != 0:
             fail(
@@ -459,6 +472,16 @@ def parse_set(s: str, whole: str) -> SetParts:
     )
 
 
+def _within(
+    lo: dt.date, hi: dt.date, match: Callable[[dt.date], bool]
+) -> Callable[[dt.date], bool]:
+    return lambda day: lo <= day <= hi and match(day)
+
+
+def _any_day(_day: dt.date) -> bool:
+    return True
+
+
 @functools.lru_cache(maxsize=4096)
 def set_matcher(s: str) -> Callable[[dt.date], bool]:
     """For a set, a test of whether a day is one of its members' days."""
@@ -467,10 +490,9 @@ def set_matcher(s: str) -> Callable[[dt.date], bool]:
         a_text, dots, b_text = p.partition("..")
         if not dots:
             d = parse_date(p, s, allow_time=False)
-            match = day_matcher(p) if d.gaps else (lambda _day: True)
-            tests.append(lambda day, d=d, match=match: d.lo <= day <= d.hi and match(day))
+            tests.append(_within(d.lo, d.hi, day_matcher(p) if d.gaps else _any_day))
             continue
         lo = parse_date(a_text, s, allow_time=False).lo if a_text else MIN
         hi = parse_date(b_text, s, allow_time=False).hi if b_text else MAX
-        tests.append(lambda day, lo=lo, hi=hi: lo <= day <= hi)
+        tests.append(_within(lo, hi, _any_day))
     return lambda day: any(t(day) for t in tests)

@@ -361,7 +361,7 @@ def _parse_text(text: str) -> When:
 
 def _parse_interval(s: str, whole: str) -> When:
     parts = s.split("/")
-    if len(parts) != 2:  # noqa: PLR2004 - start and end
+    if len(parts) != 2:
         _fail(whole, "an interval has exactly one '/'.")
     a_text, b_text = parts
     if a_text.startswith(("[", "{")) or b_text.startswith(("[", "{")):
@@ -390,6 +390,7 @@ def _parse_interval(s: str, whole: str) -> When:
         start_unknown=a_text == "",
         end_unknown=b_text == "",
     )
+
 
 # -- readable forms and suggestions -----------------------------------------------
 
