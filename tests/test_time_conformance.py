@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +87,31 @@ def test_sort_key_is_total_over_every_form():
     assert sorted(shuffled, key=lambda w: w.sort_key) == ordered
     distinct = {w.edtf: w.sort_key for w in whens}
     assert len(set(distinct.values())) == len(distinct)
+
+
+DOC = Path(__file__).parent.parent / "docs" / "time-model.md"
+ROW = re.compile(
+    r"\| ([012]) \| ([^|]+) \| `([^`]*)`(?: †)? \| [^|]+ \| ([^|]+) \| ([^|]+) \| ([^|]+) \|"
+)
+DOC_ROWS = ROW.findall(DOC.read_text(encoding="utf-8"))
+
+
+def test_the_documented_table_covers_every_feature():
+    """docs/time-model.md has a row for every feature of the specification's examples."""
+    features = {c[2] for c in LOC if c[2] not in ("extended format", "negative year")}
+    assert features <= {f.strip() for _, f, *_ in DOC_ROWS} | {"negative year"}
+    assert len(DOC_ROWS) >= 55
+
+
+@pytest.mark.parametrize("row", DOC_ROWS, ids=[r[2] for r in DOC_ROWS])
+def test_the_documented_table_is_what_the_code_does(row):
+    """Each row of the docs' conformance table: the bounds and precision, or a refusal."""
+    _, _, text, lo, hi, precision = (x.strip() for x in row)
+    if lo == "refused":
+        with pytest.raises(bl.ValidationError):
+            When.parse(text)
+        return
+    w = When.parse(text)
+    assert w.earliest == (None if lo == "None" else D(lo))
+    assert w.latest == (None if hi == "None" else D(hi))
+    assert w.precision is Precision(precision)
