@@ -255,9 +255,39 @@ def _first_day(
     return None
 
 
+_PLAIN_RE: Final = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([?~%]?)")
+_PLAIN_PRECISION: Final = ("year", "month", "day")
+
+
+def plain(text: str) -> DateParts | None:
+    """The common forms (`2021-10-08`, `2020-10~`, `2008?`), read directly; None otherwise."""
+    m = _PLAIN_RE.fullmatch(text)
+    if m is None:
+        return None
+    year, month, day, q = m.groups()
+    y = int(year)
+    if y < 1 or (month is not None and not 1 <= int(month) <= 12):
+        return None  # refused, or a sub-year grouping: the general path says which
+    if month is None:
+        lo, hi, k = dt.date(y, 1, 1), dt.date(y, 12, 31), 0
+    elif day is None:
+        mo = int(month)
+        lo, hi, k = dt.date(y, mo, 1), dt.date(y, mo, calendar.monthrange(y, mo)[1]), 1
+    else:
+        try:
+            lo = hi = dt.date(y, int(month), int(day))
+        except ValueError:
+            return None
+        k = 2
+    return DateParts(text, _PLAIN_PRECISION[k], lo, hi, q in ("?", "%"), q in ("~", "%"))
+
+
 @functools.lru_cache(maxsize=16384)
 def parse_date(text: str, whole: str, *, allow_time: bool = True) -> DateParts:
     """Parse one date (no interval, no set) into strict bounds, or refuse it."""
+    simple = plain(text)
+    if simple is not None:
+        return simple
     dtm = _DATETIME_RE.fullmatch(text)
     if dtm is not None:
         return _parse_datetime(dtm, text, whole, allow_time=allow_time)

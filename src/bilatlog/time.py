@@ -324,10 +324,13 @@ def as_day(value: dt.date | str) -> dt.date:
 # -- the parser: dates and sets come from `_edtf`, intervals are put together here --------
 
 
+_PRECISION: Final = {p.value: p for p in Precision}
+
+
 def _from_date(d: _edtf.DateParts) -> When:
     return When(
         edtf=d.text,
-        precision=Precision(d.precision),
+        precision=_PRECISION[d.precision],
         lo=d.lo,
         hi=d.hi,
         uncertain=d.uncertain,
@@ -347,7 +350,7 @@ def _parse_text(text: str) -> When:
         p = _edtf.parse_set(s, text)
         return When(
             edtf=p.text,
-            precision=Precision(p.precision),
+            precision=_PRECISION[p.precision],
             lo=p.lo,
             hi=p.hi,
             gaps=p.gaps,
@@ -356,7 +359,8 @@ def _parse_text(text: str) -> When:
         )
     if "/" in s:
         return _parse_interval(s, text)
-    return _from_date(_edtf.parse_date(s, text))
+    plain = _edtf.plain(s)  # the common forms, without the general grammar's cache
+    return _from_date(plain if plain is not None else _edtf.parse_date(s, text))
 
 
 def _parse_interval(s: str, whole: str) -> When:
