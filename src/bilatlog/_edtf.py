@@ -183,7 +183,7 @@ def _year_candidates(year: str, whole: str) -> list[int]:
         fail(
             whole,
             "years before 0001 are outside the calendar bilatlog uses (Python's date, "
-            "0001-9999), and this year may be one of them.",
+            + ("0001-9999), and this pattern includes 0000." if "X" in year else "0001-9999)."),
             "use a year from 0001 to 9999",
         )
     if "X" not in year:
