@@ -439,6 +439,12 @@ def parse_set(s: str, whole: str) -> SetParts:
             "'..b' (first) or 'a..' (last), separated by commas.",
             "write e.g. '[1667,1668,1670..1672]' or '[..1760-12-03]'",
         )
+    if re.search(r"\s", s[1:-1].replace(", ", ",")):
+        fail(
+            whole,
+            "a set has no spaces, but for one after a comma.",
+            "write e.g. '[1667,1668]' or '[1667, 1668]'",
+        )
     members = [p.strip() for p in s[1:-1].split(",")]
     if any(not p for p in members):
         fail(whole, "a set needs dates between its commas.", "write e.g. '[1667,1668]'")
