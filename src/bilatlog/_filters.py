@@ -139,6 +139,7 @@ def check_held(backend: Backend, index: KnowledgeIndex, field: str, name: str | 
     if name is None or _held_somewhere(backend, index, field, name):
         return
     import difflib  # noqa: PLC0415 - only on this error path
+
     close: tuple[str, ...] = ()
     if field == "track":  # the tracks with a status are in memory already
         close = tuple(difflib.get_close_matches(name, list(index.tracks), n=1, cutoff=0.6))
