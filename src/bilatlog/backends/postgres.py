@@ -437,7 +437,7 @@ class PostgresBackend(Appender):
     ) -> Iterator[tuple[dict[str, Any], str]]:
         """Stream `(envelope, stored text)` by position range, hash- and chain-checked.
 
-        For indexing without decoding every record (see `KnowledgeIndex.catch_up`).
+        For reading the log without decoding every record.
         """
         return checked_envelopes(self._log_rows(start, stop), start)
 

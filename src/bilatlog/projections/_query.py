@@ -49,6 +49,7 @@ from bilatlog.projections.cooperation import (
     periods_of,
     summarise,
 )
+from bilatlog.projections.plans import fate_of
 from bilatlog.time import Truth, When
 
 if TYPE_CHECKING:
@@ -175,13 +176,14 @@ WHERE m.metric IS NOT NULL
 """
 
 _PLANS: Final = f"""
-SELECT {_COLS} FROM bilatlog_versions v
-WHERE v.kind = 2 AND v.valid_to >= :dlo AND {VISIBLE}
-  AND NOT EXISTS (
-    SELECT 1 FROM bilatlog_versions f
-    WHERE f.fulfils IS NOT NULL AND f.fulfils = v.event_pos AND f.valid_to <= :dhi
-      AND f.sys_from <= :k AND f.sys_to > :k)
-ORDER BY {_ASC}
+SELECT {_COLS} FROM bilatlog_versions v WHERE v.kind = 2 AND {VISIBLE} ORDER BY {_ASC}
+"""
+
+# the versions current at K that fulfil these plans (json :w of [plan position])
+_FULFILMENTS: Final = f"""
+SELECT v.fulfils, {_COLS} FROM json_each(:w) j JOIN bilatlog_versions v
+    ON v.fulfils IS NOT NULL AND v.fulfils = CAST(j.value ->> 0 AS INTEGER) AND {VISIBLE}
+ORDER BY v.fulfils, {_ASC}
 """
 
 _CACHE: Final = 20_000  # decoded events kept (by version), least recently used dropped first
@@ -223,6 +225,10 @@ class Engine:
 
     def _versions(self, sql: str, params: dict[str, Any]) -> list[StatusVersion]:
         return [self._version(row) for row in self._rows(sql, params)]
+
+    def all_tracks(self) -> list[str]:
+        """Every track any version names (as known now), sorted."""
+        return self._track_names()
 
     def _track_names(self) -> list[str]:
         """Every track named by a version (as known now; a question then asks as known at K)."""
@@ -391,12 +397,14 @@ class Engine:
             )
             for track, (status, truth, statuses, held) in chosen.items()
         }
+        planned, overdue = self._plans_at(at, known)
         return State(
             at=at,
             known_at=known,
             tracks=tracks,
-            planned=self._planned(at, params),
+            planned=planned,
             metrics=self._metrics(dhi, params),
+            overdue=overdue,
         )
 
     def _run_starts(
@@ -413,13 +421,63 @@ class Engine:
         self.load(v for _, v in versions)
         return {name: figure_of(v, dhi) for name, v in versions}
 
-    def _planned(self, at: When, params: dict[str, Any]) -> tuple[Event, ...]:
-        plans = self._versions(_PLANS, params)
+    def _plans_at(self, at: When, known: int) -> tuple[tuple[Event, ...], tuple[Event, ...]]:
+        """The plans still expected at `at` (`State.planned`) and those overdue (`overdue`)."""
+        plans = self.plans(known)
+        fulfilments = self.fulfilments([v.position for v in plans], known)
+        dlo, dhi = at.lo, at.hi
+        planned: list[Event] = []
+        overdue: list[Event] = []
+        for v in plans:
+            e = v.event
+            if e.announced is not None and e.announced.lo > dhi:
+                continue
+            found = fulfilments.get(v.position, [])
+            if e.on.hi >= dlo:
+                if not any(f.event.on.hi <= dhi for f in found):
+                    planned.append(e)
+            elif fate_of(v, found, at).overdue:
+                overdue.append(e)
+        return tuple(planned), tuple(overdue)
+
+    def plans(self, known: int) -> list[StatusVersion]:
+        """Every plan current at `known`, in valid-time order, with its event loaded."""
+        plans = self._versions(_PLANS, {"k": known})
         self.load(plans)
-        dhi = at.hi
-        return tuple(
-            v.event for v in plans if v.event.announced is None or v.event.announced.lo <= dhi
-        )
+        return plans
+
+    def fulfilments(
+        self, plan_positions: Sequence[int], known: int
+    ) -> dict[int, list[StatusVersion]]:
+        """For each plan (by position), the versions current at `known` that fulfil it."""
+        out: dict[int, list[StatusVersion]] = {}
+        if not plan_positions:
+            return out
+        w = json.dumps([[p] for p in plan_positions])
+        for plan, *row in self._rows(_FULFILMENTS, {"k": known, "w": w}):
+            out.setdefault(plan, []).append(self._version(row))
+        self.load(v for vs in out.values() for v in vs)
+        return out
+
+    def original(self, position: int) -> RecordedEvent:
+        """The record at `position`, as stored (hash-checked)."""
+        [rec] = self._records([position])
+        return rec
+
+    def corrections(
+        self, versions: Sequence[StatusVersion], known: int
+    ) -> dict[int, tuple[RecordedEvent, ...]]:
+        """For corrected versions: the corrections applied, by the event's position."""
+        corrected = [v for v in versions if v.pos_from != v.position]
+        if not corrected:
+            return {}
+        self.load(corrected)
+        by_id = {v.event.id: v.position for v in corrected}
+        out: dict[int, list[RecordedEvent]] = {}
+        for rec in self.targeting(list(by_id), kinds=("correction",), stop=known):
+            assert isinstance(rec.record, Correction)  # noqa: S101 - selected by kind
+            out.setdefault(by_id[rec.record.target], []).append(rec)
+        return {p: tuple(rs) for p, rs in out.items()}
 
     # -- tracks ----------------------------------------------------------------------------
 
@@ -486,18 +544,38 @@ class Engine:
 
     # -- everything, in valid-time order ---------------------------------------------------
 
-    def in_order(self, known: int, metric: str | None = None) -> Iterator[StatusVersion]:
-        """Every version current at `known` (of one metric, if given), in valid-time order.
+    def in_order(
+        self,
+        known: int,
+        metric: str | None = None,
+        *,
+        track: str | None = None,
+        window: tuple[dt.date, dt.date] | None = None,
+        planned: bool | None = None,
+    ) -> Iterator[StatusVersion]:
+        """Every version current at `known`, in valid-time order, with its event loaded.
 
-        Streams page by page from the index, with the events loaded; nothing is kept.
+        Only those of one `metric`, of one `track` (as known: corrections
+        applied), whose date may overlap `window`, or that are (not) plans,
+        when given. Streams page by page from the index; nothing is kept.
         """
-        extra = "AND v.metric IS NOT NULL AND v.metric = :metric" if metric is not None else ""
+        extra = ""
+        params: dict[str, Any] = {"k": known, "lo": -1, "hi": -1, "edtf": "", "pos": -1}
+        if metric is not None:
+            extra += " AND v.metric IS NOT NULL AND v.metric = :metric"
+            params["metric"] = metric
+        if track is not None:
+            extra += " AND v.track = :track"
+            params["track"] = track
+        if window is not None:
+            extra += " AND v.valid_from <= :w_hi AND v.valid_to >= :w_lo"
+            params |= {"w_lo": window[0].toordinal(), "w_hi": window[1].toordinal()}
+        if planned is not None:
+            extra += " AND v.kind = 2" if planned else " AND v.kind <> 2"
         sql = (
-            f"SELECT {_COLS} FROM bilatlog_versions v WHERE {VISIBLE} {extra} "
+            f"SELECT {_COLS} FROM bilatlog_versions v WHERE {VISIBLE}{extra} "
             f"AND {_KEY} > (:lo, :hi, :edtf, :pos) ORDER BY {_ASC} LIMIT {_PAGE}"
         )
-        params: dict[str, Any] = {"k": known, "metric": metric, "lo": -1, "hi": -1, "edtf": "",
-                                  "pos": -1}  # fmt: skip
         while True:
             page = self._versions(sql, params)
             self.load(page, keep=False)

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from bilatlog.events import Event, RecordedEvent, Source
+from bilatlog.events import Correction, Event, RecordedEvent, Source
 from bilatlog.projections._segments import MAX, Segment, StatusVersion, truth_of
+from bilatlog.projections.plans import PlanFate, plan_fates
 from bilatlog.time import Truth, When
+
+if TYPE_CHECKING:
+    from bilatlog.projections._query import Engine
 
 __all__ = [
     "Change",
@@ -25,6 +29,7 @@ __all__ = [
     "Period",
     "State",
     "TrackState",
+    "explain_of",
     "figure_of",
     "periods_of",
     "summarise",
@@ -89,6 +94,9 @@ class State(Mapping[str, TrackState]):
             after the query date, they may have been announced by then (if
             they say when), and nothing has certainly fulfilled them.
         metrics: metric name -> the latest `Figure` possibly reported by then.
+        overdue: plans whose latest date passed before the query date with
+            nothing fulfilling them that may have happened by then (see
+            `Timeline.plans` for each plan's fate).
     """
 
     def __init__(
@@ -99,8 +107,10 @@ class State(Mapping[str, TrackState]):
         tracks: dict[str, TrackState],
         planned: tuple[Event, ...],
         metrics: dict[str, Figure],
+        overdue: tuple[Event, ...] = (),
     ) -> None:
         """Build a state (bilatlog does this for you)."""
+        self.overdue = overdue
         self.at = at
         self.known_at = known_at
         self._tracks = tracks
@@ -123,13 +133,9 @@ class State(Mapping[str, TrackState]):
         """Compare date, knowledge, tracks, plans and figures."""
         if not isinstance(other, State):
             return NotImplemented
-        return (self.at, self.known_at, self._tracks, self.planned, dict(self.metrics)) == (
-            other.at,
-            other.known_at,
-            other._tracks,
-            other.planned,
-            dict(other.metrics),
-        )
+        mine = (self.at, self.known_at, self._tracks, self.planned, self.overdue)
+        theirs = (other.at, other.known_at, other._tracks, other.planned, other.overdue)
+        return mine == theirs and dict(self.metrics) == dict(other.metrics)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -137,6 +143,12 @@ class State(Mapping[str, TrackState]):
         """Show the date, the knowledge position and each track's status."""
         rows = ", ".join(f"{t}: {s.status} ({s.truth.value})" for t, s in self.items())
         return f"<State at {self.at.edtf} known_at={self.known_at}: {rows}>"
+
+    def __str__(self) -> str:
+        """The table `bilatlog state` prints."""
+        from bilatlog._tables import render, state_rows  # noqa: PLC0415 - display only
+
+        return render(state_rows(self))
 
     def _repr_html_(self) -> str:
         from bilatlog.notebook import state_html  # noqa: PLC0415 - display only
@@ -189,7 +201,19 @@ class Period:
 
 
 class History(list[Period]):
-    """The status periods of a track (a list), with a table in notebooks and `to_frame()`."""
+    """The status periods of a track (a list), with a table in notebooks and `to_frame()`.
+
+    Attributes:
+        plans: the track's plans, each with its fate (`PlanFate`) as of now.
+    """
+
+    plans: tuple[PlanFate, ...] = ()
+
+    def __str__(self) -> str:
+        """The table `bilatlog history` prints."""
+        from bilatlog._tables import history_rows, render  # noqa: PLC0415 - display only
+
+        return render(history_rows(self, self.plans))
 
     def _repr_html_(self) -> str:
         from bilatlog.notebook import history_html  # noqa: PLC0415 - display only
@@ -206,10 +230,20 @@ class History(list[Period]):
 class Diff(list["Change"]):
     """What changed between two dates (a list of `Change`), with a table in notebooks."""
 
+    def __str__(self) -> str:
+        """The table `bilatlog diff` prints."""
+        from bilatlog._tables import diff_rows, render  # noqa: PLC0415 - display only
+
+        return render(diff_rows(self))
+
     def _repr_html_(self) -> str:
         from bilatlog.notebook import diff_html  # noqa: PLC0415 - display only
 
         return diff_html(self)
+
+
+def _side(s: TrackState | None) -> str:
+    return f"{s.status} ({s.truth.value})" if s is not None else "-"
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -222,10 +256,12 @@ class Change:
     events: tuple[Event, ...]
 
     def __repr__(self) -> str:
-        """Say it in one line: track, before, after."""
-        before = self.before.status if self.before else "-"
-        after = self.after.status if self.after else "-"
-        return f"<Change {self.track}: {before} -> {after} ({len(self.events)} events)>"
+        """Say it in one line: track, before, after (with truth), how many events."""
+        n = len(self.events)
+        return (
+            f"<Change {self.track}: {_side(self.before)} -> {_side(self.after)} "
+            f"({n} event{'' if n == 1 else 's'})>"
+        )
 
     def _repr_html_(self) -> str:
         from bilatlog.notebook import diff_html  # noqa: PLC0415 - display only
@@ -263,18 +299,34 @@ class ExplainedEvent:
 
 @attrs.frozen(kw_only=True, repr=False)
 class Explanation:
-    """Why a track is in its state at a date (from `Timeline.explain`)."""
+    """Why a track is in its state at a date (from `Timeline.explain`).
+
+    Attributes:
+        track, at, known_at: the question.
+        state: the track's state then, or None if no status may hold.
+        entries: the events behind it (`ExplainedEvent`), plans excluded.
+        plans: the track's plans announced by then, each with its fate then.
+    """
 
     track: str
     at: When
     known_at: int
     state: TrackState | None
     entries: tuple[ExplainedEvent, ...]
+    plans: tuple[PlanFate, ...] = ()
+
+    def __str__(self) -> str:
+        """The table `bilatlog explain` prints."""
+        from bilatlog._tables import explain_rows, render  # noqa: PLC0415 - display only
+
+        return render(explain_rows(self))
 
     def __repr__(self) -> str:
         """Say it in one line: track, date, state, how many events."""
         state = f"{self.state.status} ({self.state.truth.value})" if self.state else "no status"
-        return f"<Explanation {self.track} at {self.at.edtf}: {state}, {len(self.entries)} events>"
+        n = len(self.entries)
+        events = f"{n} event{'' if n == 1 else 's'}"
+        return f"<Explanation {self.track} at {self.at.edtf}: {state}, {events}>"
 
     def _repr_html_(self) -> str:
         from bilatlog.notebook import explanation_html  # noqa: PLC0415 - display only
@@ -392,3 +444,42 @@ def periods_of(track: str, segs: Sequence[Segment]) -> History:
 
 def _end_bounds(s: Segment) -> tuple[dt.date, dt.date] | None:
     return None if s.end_lo == MAX else (s.end_lo, s.end_hi)
+
+
+def explain_of(engine: Engine, track: str, when: When, known: int) -> Explanation:
+    """Why `track` is in its state at `when`, as known at `known` (see `Timeline.explain`)."""
+    state = engine.state(when, known).get(track)
+    entries = []
+    # plans never change a status: they are told with their fate in `plans`, not as events
+    planned = {v.position for v in engine.plans(known)}
+    for original, corrections, retraction in engine.revisions(
+        engine.track_events(track, known), known
+    ):
+        if original.position in planned:
+            continue
+        event = original.record
+        assert isinstance(event, Event)  # noqa: S101 - versions are of events
+        for c in corrections:
+            assert isinstance(c.record, Correction)  # noqa: S101 - selected by kind
+            event = c.record.apply(event)
+        truth = event.on.happened_by(when.hi)
+        if truth is Truth.NO:
+            continue
+        entries.append(
+            ExplainedEvent(
+                event=event,
+                original=original,
+                corrections=tuple(corrections),
+                retraction=retraction,
+                truth=truth,
+            )
+        )
+    entries.sort(key=lambda x: (x.event.on.sort_key, x.original.position))
+    plans = tuple(
+        f
+        for f in plan_fates(engine, when, known, track=track)
+        if f.plan.announced is None or f.plan.announced.lo <= when.hi
+    )
+    return Explanation(
+        track=track, at=when, known_at=known, state=state, entries=tuple(entries), plans=plans
+    )
