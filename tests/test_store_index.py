@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -261,3 +262,36 @@ def test_a_jsonl_log_keeps_a_sidecar_index_rebuilt_when_the_log_changes(tmp_path
         assert tl.state_at("2022-06-01")["u"].status == "ended"
         with pytest.raises(bl.UnknownNameError):  # the old log's track is gone with it
             tl.history("t")
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite", "jsonl"])
+def test_threads_share_one_timeline_while_it_grows(tmp_path, backend):
+    """Questions from several threads, while another appends: each answer is the reference's
+    for the position it was asked at (the engine's cache and the mirror's catch-up are shared)."""
+    target = {"memory": None, "sqlite": tmp_path / "t.db", "jsonl": tmp_path / "t.jsonl"}[backend]
+    tl = bl.open(target, clock=FakeClock())
+    tl.record("x.y", on="2020-01", track="t", status="active")
+    failures: list[BaseException] = []
+    answers: list[tuple[int, object]] = []
+
+    def ask() -> None:
+        try:
+            for _ in range(15):
+                known = tl.position
+                answers.append((known, as_plain(tl.state_at("2021-06-01", known_at=known))))
+        except BaseException as e:  # noqa: BLE001 - reported below
+            failures.append(e)
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for i in range(15):
+        tl.record("x.y", on=f"2021-0{1 + i % 5}", track=f"t{i % 3}", status="ended")
+    for t in threads:
+        t.join()
+    assert failures == []
+    records = list(tl.backend.read())
+    at = bl.When.parse("2021-06-01")
+    for known, plain in answers:
+        assert plain == naive_state(records, at, known)
+    tl.close()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -118,6 +119,7 @@ class Timeline:
         self.clock = clock
         self._native: Engine | None = None
         self._mirror: Mirror | None = None
+        self._engine_lock = threading.Lock()
 
     # -- context and display ------------------------------------------------------
 
@@ -583,14 +585,19 @@ class Timeline:
         """The query engine: the store's own index, or a mirror for a log without one."""
         if self._native is not None:
             return self._native
-        index_db = getattr(self.backend, "index_db", None)
-        native = index_db() if index_db is not None else None
-        if native is not None:
-            self._native = Engine(*native)
+        with self._engine_lock:  # threads sharing this timeline share one engine
+            if self._native is None and self._mirror is None:
+                index_db = getattr(self.backend, "index_db", None)
+                native = index_db() if index_db is not None else None
+                if native is not None:
+                    self._native = Engine(*native)
+                else:
+                    self._mirror = Mirror(self.backend, path=self._sidecar())
+            mirror = self._mirror
+        if self._native is not None:
             return self._native
-        if self._mirror is None:
-            self._mirror = Mirror(self.backend, path=self._sidecar())
-        return self._mirror.engine()
+        assert mirror is not None  # noqa: S101 - one of the two is set above
+        return mirror.engine()
 
     def _sidecar(self) -> Path | None:
         """Where a JSONL log keeps its index (`name.jsonl.index.db`), if its folder is writable."""
@@ -607,18 +614,20 @@ class Timeline:
         terminal or notebook; True always; False never.
         """
         rebuild = getattr(self.backend, "reindex", None)
-        self._native = None
-        if rebuild is not None:
-            rebuild(progress=progress)
-            return
-        if self._mirror is not None:
-            self._mirror.close()
-        sidecar = self._sidecar()
-        if sidecar is not None:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{sidecar}{suffix}").unlink(missing_ok=True)
-        self._mirror = Mirror(self.backend, path=sidecar, progress=progress)
-        self._mirror.engine()
+        with self._engine_lock:
+            self._native = None
+            if rebuild is not None:
+                rebuild(progress=progress)
+                return
+            if self._mirror is not None:
+                self._mirror.close()
+            sidecar = self._sidecar()
+            if sidecar is not None:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{sidecar}{suffix}").unlink(missing_ok=True)
+            self._mirror = Mirror(self.backend, path=sidecar, progress=progress)
+            mirror = self._mirror
+        mirror.engine()
 
     def _when(self, field: str, value: str | dt.date | When) -> When:
         try:

@@ -232,6 +232,10 @@ class Engine:
 
     def _track_names(self) -> list[str]:
         """Every track named by a version (as known now; a question then asks as known at K)."""
+        with self._lock:
+            return self._track_names_locked()
+
+    def _track_names_locked(self) -> list[str]:
         seen = self._tracks_seen
         (last,) = self._rows("SELECT COALESCE(MAX(sys_from), 0) FROM bilatlog_versions", [])[0]
         if last > seen:
@@ -255,6 +259,10 @@ class Engine:
 
     def load(self, versions: Iterable[StatusVersion], *, keep: bool = True) -> None:
         """Decode the events of these versions, in bulk (originals, then their corrections)."""
+        with self._lock:  # the cache is shared by the threads asking through this engine
+            self._load_locked(versions, keep=keep)
+
+    def _load_locked(self, versions: Iterable[StatusVersion], *, keep: bool) -> None:
         cache = self._cache
         missing: dict[int, list[StatusVersion]] = {}
         for v in versions:
@@ -620,6 +628,7 @@ class Mirror:
         self._path = path
         self._progress = progress
         self._checked = False
+        self._catching_up = threading.Lock()
         self._open()
 
     def _open(self) -> None:
@@ -642,7 +651,11 @@ class Mirror:
         self._open()
 
     def engine(self) -> Engine:
-        """The engine, brought up to the log's head."""
+        """The engine, brought up to the log's head (one thread copies at a time)."""
+        with self._catching_up:
+            return self._engine_locked()
+
+    def _engine_locked(self) -> Engine:
         head, mine = self._source.head, self._store.head
         if mine and (head != mine or not self._checked) and not self._continues(mine):
             self._rebuild()
@@ -664,10 +677,18 @@ class Mirror:
 
     def _copy(self, chunk: list[RecordedEvent]) -> None:
         """Copy records in, skipping what another process already copied into the sidecar."""
-        mine = self._store.head
-        fresh = [rec for rec in chunk if rec.position > mine]
-        if fresh:
-            self._store.copy_in(fresh)
+        while True:
+            mine = self._store.head
+            fresh = [rec for rec in chunk if rec.position > mine]
+            if not fresh:
+                return
+            try:
+                self._store.copy_in(fresh)
+            except IntegrityError:
+                if self._store.head == mine:  # not a race with another copier: a real fault
+                    raise
+                continue  # another process copied meanwhile: skip what it did
+            return
 
     def _continues(self, mine: int) -> bool:
         theirs = next(iter(self._source.read(mine, mine)), None)
