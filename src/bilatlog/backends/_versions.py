@@ -32,9 +32,8 @@ Columns (days are proleptic Gregorian ordinals, `date.toordinal()`):
 from __future__ import annotations
 
 import functools
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from bilatlog._codec import loads
 from bilatlog.backends._base import VerifyReport
@@ -147,7 +146,7 @@ TRIGGERS_DDL: Final = [
 ]
 
 
-def has_index(db: sqlite3.Connection) -> bool:
+def has_index(db: Session) -> bool:
     """Tell whether the database holds the versions table (stores before 0.x do not)."""
     row = db.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bilatlog_versions'"
@@ -155,7 +154,7 @@ def has_index(db: sqlite3.Connection) -> bool:
     return row is not None
 
 
-def create_index(db: sqlite3.Connection) -> None:
+def create_index(db: Session) -> None:
     """Create the versions table, its indexes and its guards (inside the caller's transaction)."""
     for statement in (*INDEX_DDL, *TRIGGERS_DDL):
         db.execute(statement)
@@ -210,6 +209,18 @@ def _dict_row(d: dict[str, Any], position: int, fulfils: int | None) -> tuple[An
 Decode = Callable[[Iterable[tuple[Any, ...]]], Iterator[RecordedEvent]]
 
 
+class Session(Protocol):
+    """A database connection as the writer uses it (`sqlite3.Connection`, `PgSession`)."""
+
+    def execute(self, sql: str, params: Any = ..., /) -> Any:  # noqa: ANN401 - a cursor
+        """Run one statement (SQLite spelling); return something with `fetchone`/`fetchall`."""
+        ...
+
+    def executemany(self, sql: str, rows: Any, /) -> Any:  # noqa: ANN401 - driver's own
+        """Run one statement per row."""
+        ...
+
+
 class VersionWriter:
     """Files the versions of new records into a versions table, in position order.
 
@@ -217,9 +228,7 @@ class VersionWriter:
     are inserted (a correction looks up its event's current version in the log).
     """
 
-    def __init__(
-        self, db: sqlite3.Connection, decode: Decode, table: str = "bilatlog_versions"
-    ) -> None:
+    def __init__(self, db: Session, decode: Decode, table: str = "bilatlog_versions") -> None:
         """Write into `table` of `db`; `decode` turns log rows into records."""
         self._db = db
         self._decode = decode
@@ -322,7 +331,7 @@ def _stored_items(
 
 
 def _fill(
-    db: sqlite3.Connection,
+    db: Session,
     table: str,
     decode: Decode,
     schema_version: int,
@@ -349,23 +358,31 @@ def _fill(
 
 
 def rebuild(
-    db: sqlite3.Connection, decode: Decode, schema_version: int, *, progress: bool | None = None
+    db: Session,
+    decode: Decode,
+    schema_version: int,
+    *,
+    progress: bool | None = None,
+    create: Callable[[Any], None] | None = None,
 ) -> None:
-    """Drop the versions table and file the whole log again (inside the caller's transaction)."""
+    """Drop the versions table and file the whole log again (inside the caller's transaction).
+
+    `create` makes the table, its indexes and guards (default: SQLite's).
+    """
     db.execute("DROP TABLE IF EXISTS bilatlog_versions")
-    create_index(db)
+    (create or create_index)(db)
     _fill(db, "bilatlog_versions", decode, schema_version, progress=progress, desc="indexing")
 
 
 def verify_index(
-    db: sqlite3.Connection, decode: Decode, schema_version: int, checked: int
+    db: Session, decode: Decode, schema_version: int, checked: int, *, indexed: bool | None = None
 ) -> VerifyReport | None:
     """Rebuild the derived tables from the log aside and report the first row that differs.
 
     Checks the versions table and the actors table. Runs after the log itself
     verified clean (`checked` records), inside the caller's read transaction.
     """
-    if not has_index(db):
+    if not (has_index(db) if indexed is None else indexed):
         return None
     db.execute("DROP TABLE IF EXISTS temp.bilatlog_expected")
     db.execute(_TABLE.format(name="temp.bilatlog_expected"))
@@ -374,8 +391,8 @@ def verify_index(
         stored = f"SELECT {COLUMNS} FROM main.bilatlog_versions"
         wanted = f"SELECT {COLUMNS} FROM temp.bilatlog_expected"
         row = db.execute(
-            f"SELECT MIN(sys_from) FROM (SELECT sys_from FROM ({stored} EXCEPT {wanted}) "
-            f"UNION ALL SELECT sys_from FROM ({wanted} EXCEPT {stored}))"
+            f"SELECT MIN(sys_from) FROM (SELECT sys_from FROM ({stored} EXCEPT {wanted}) d1 "
+            f"UNION ALL SELECT sys_from FROM ({wanted} EXCEPT {stored}) d2) d"
         ).fetchone()
     finally:
         db.execute("DROP TABLE IF EXISTS temp.bilatlog_expected")
@@ -393,7 +410,7 @@ def verify_index(
     return _verify_actors(db, decode, checked)
 
 
-def _verify_actors(db: sqlite3.Connection, decode: Decode, checked: int) -> VerifyReport | None:
+def _verify_actors(db: Session, decode: Decode, checked: int) -> VerifyReport | None:
     """Compare the actors table with the actors of each event (and their parent units)."""
     stored = db.execute(
         "SELECT position, actor FROM bilatlog_actors ORDER BY position, actor"

@@ -53,6 +53,7 @@ from bilatlog.backends._base import (
     VerifyReport,
     system_clock,
 )
+from bilatlog.backends._pg_index import PgReader, PgSession, create_pg_index, has_pg_index
 from bilatlog.backends._sql import (
     EVENT_COLUMNS,
     VERIFY_COLUMNS,
@@ -62,6 +63,7 @@ from bilatlog.backends._sql import (
     decode_rows,
     rows_of,
 )
+from bilatlog.backends._versions import VersionWriter, positions, rebuild, verify_index
 from bilatlog.events import RecordedEvent
 from bilatlog.exceptions import IntegrityError, StorageError, ValidationError
 
@@ -297,11 +299,30 @@ class PostgresBackend(Appender):
                 (f"{s}.events",),
             ).fetchone()
             if has_trigger:
-                return  # set up already (maybe by an owner role; we may only read or insert)
+                # set up already (maybe by an owner role; we may only read or insert)
+                self._ensure_index(conn)
+                return
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
             for statement in _schema_sql(s):
                 conn.execute(statement)
+        self._ensure_index(conn)
+
+    def _ensure_index(self, conn: psycopg.Connection[Any]) -> None:
+        """Create the bitemporal index if the schema lacks it, filing the log once."""
+        if has_pg_index(conn, self.schema):
+            return
+        import psycopg  # noqa: PLC0415
+
+        try:
+            with conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+                if not has_pg_index(conn, self.schema):
+                    session = PgSession(conn, self.schema)
+                    rebuild(session, self._decode, SCHEMA_VERSION, progress=None,
+                            create=create_pg_index)  # fmt: skip
+        except psycopg.errors.InsufficientPrivilege:
+            pass  # a role that may not create tables: questions answer through a mirror
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -369,6 +390,10 @@ class PostgresBackend(Appender):
                 with cur.copy(f"COPY {s}.actors(actor, position) FROM STDIN") as copy:
                     for actor_row in actor_rows:
                         copy.write_row(actor_row)
+        if has_pg_index(conn, s):
+            VersionWriter(PgSession(conn, s), self._decode).add(
+                positions([x.record for x in sealed])
+            )
 
     def _lookup(
         self, conn: psycopg.Connection[Any], ids: Sequence[str]
@@ -533,10 +558,32 @@ class PostgresBackend(Appender):
                         return report
                     prev_hash, prev_at = row[11], row[9]
                     expected += 1
+                index_report = verify_index(
+                    PgSession(conn, self.schema), self._decode, SCHEMA_VERSION, expected - 1,
+                    indexed=has_pg_index(conn, self.schema),
+                )  # fmt: skip
             finally:
                 conn.rollback()
                 conn.autocommit = True
+        if index_report is not None:
+            return index_report
         return VerifyReport(ok=True, checked=expected - 1)
+
+    def reindex(self, *, progress: bool | None = None) -> None:
+        """Rebuild the derived bitemporal index from the log, in one transaction."""
+        if self._writable_reason:
+            raise StorageError(self._writable_reason)
+        with self._lock, self._conn() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+            rebuild(PgSession(conn, self.schema), self._decode, SCHEMA_VERSION,
+                    progress=progress, create=create_pg_index)  # fmt: skip
+
+    def index_db(self) -> tuple[PgReader, threading.RLock] | None:
+        """The server-side bitemporal index, for the query engine (None if the schema lacks it)."""
+        with self._conn() as conn:
+            if not has_pg_index(conn, self.schema):
+                return None
+        return PgReader(self._conn, self.schema), self._lock
 
     def close(self) -> None:
         """Close the pool."""

@@ -66,6 +66,8 @@ _ASC: Final = "v.valid_from, v.valid_to, v.edtf, v.event_pos"
 #: What a question reads of a version: the rest follows from the date's text.
 _COLS: Final = "v.sys_from, v.sys_to, v.event_pos, v.status, v.edtf"
 _STATUS: Final = "v.kind = 1"
+#: Scan the new rows by primary key, not by an index (SQLite; see `Dialect` for others).
+_BY_KEY: Final = "NOT INDEXED"
 
 _TRACKS: Final = """
 WITH RECURSIVE t(track) AS (
@@ -80,9 +82,9 @@ WITH RECURSIVE t(track) AS (
 # differs from the anchor's, the anchor starts its own run: its `since` is its own date)
 _ANCHORS: Final = f"""
 WITH a AS (
-    SELECT j.value AS track,
+    SELECT j.value ->> 0 AS track,
         (SELECT v.sys_from FROM bilatlog_versions v
-         WHERE v.track = j.value AND {_STATUS} AND v.valid_from <= :dhi AND {VISIBLE}
+         WHERE v.track = j.value ->> 0 AND {_STATUS} AND v.valid_from <= :dhi AND {VISIBLE}
          ORDER BY {_DESC} LIMIT 1) AS a
     FROM json_each(:tracks) j
 )
@@ -97,7 +99,7 @@ FROM a JOIN bilatlog_versions v ON v.sys_from = a.a
 # per uncertain track [track, anchor]: the window's versions, in valid-time order
 _WINDOWS: Final = f"""
 WITH i AS (
-    SELECT value ->> 0 AS track, value ->> 1 AS a FROM json_each(:w)
+    SELECT j.value ->> 0 AS track, CAST(j.value ->> 1 AS BIGINT) AS a FROM json_each(:w) j
 ),
 j AS (
     SELECT i.track AS track, i.a AS a,
@@ -128,9 +130,9 @@ ORDER BY b.track, {_ASC}
 
 # per uncertain track: the first current status version that starts after dhi
 _NEXT: Final = f"""
-SELECT j.value, {_COLS} FROM json_each(:w) j JOIN bilatlog_versions v ON v.sys_from = (
+SELECT j.value ->> 0, {_COLS} FROM json_each(:w) j JOIN bilatlog_versions v ON v.sys_from = (
     SELECT v.sys_from FROM bilatlog_versions v
-    WHERE v.track = j.value AND {_STATUS} AND v.valid_from > :dhi AND {VISIBLE}
+    WHERE v.track = j.value ->> 0 AND {_STATUS} AND v.valid_from > :dhi AND {VISIBLE}
     ORDER BY {_ASC} LIMIT 1)
 """
 
@@ -138,7 +140,8 @@ SELECT j.value, {_COLS} FROM json_each(:w) j JOIN bilatlog_versions v ON v.sys_f
 # same-status point events (the last breaker before it, then the first current one after)
 _RUNS: Final = f"""
 WITH j AS (
-    SELECT value ->> 0 AS track, value ->> 1 AS status, value ->> 2 AS s FROM json_each(:w)
+    SELECT j.value ->> 0 AS track, j.value ->> 1 AS status, CAST(j.value ->> 2 AS BIGINT) AS s
+    FROM json_each(:w) j
 ),
 r AS (
     SELECT j.track AS track, j.s AS s,
@@ -146,7 +149,7 @@ r AS (
             ON sv.sys_from = j.s
          WHERE v.track = j.track AND {_STATUS} AND {VISIBLE}
            AND {_KEY} < (sv.valid_from, sv.valid_to, sv.edtf, sv.event_pos)
-           AND (v.status IS NOT j.status OR v.end_lo IS NOT NULL)
+           AND (v.status <> j.status OR v.end_lo IS NOT NULL)
          ORDER BY {_DESC} LIMIT 1) AS r
     FROM j
 )
@@ -182,7 +185,7 @@ SELECT {_COLS} FROM bilatlog_versions v WHERE v.kind = 2 AND {VISIBLE} ORDER BY 
 # the versions current at K that fulfil these plans (json :w of [plan position])
 _FULFILMENTS: Final = f"""
 SELECT v.fulfils, {_COLS} FROM json_each(:w) j JOIN bilatlog_versions v
-    ON v.fulfils IS NOT NULL AND v.fulfils = CAST(j.value ->> 0 AS INTEGER) AND {VISIBLE}
+    ON v.fulfils IS NOT NULL AND v.fulfils = CAST(j.value ->> 0 AS BIGINT) AND {VISIBLE}
 ORDER BY v.fulfils, {_ASC}
 """
 
@@ -237,15 +240,15 @@ class Engine:
 
     def _track_names_locked(self) -> list[str]:
         seen = self._tracks_seen
-        (last,) = self._rows("SELECT COALESCE(MAX(sys_from), 0) FROM bilatlog_versions", [])[0]
+        (last,) = self._rows("SELECT COALESCE(MAX(sys_from), 0) FROM bilatlog_versions", {})[0]
         if last > seen:
             if seen == 0:
-                rows = self._rows(f"{_TRACKS} SELECT t.track FROM t WHERE t.track IS NOT NULL", [])
+                rows = self._rows(f"{_TRACKS} SELECT t.track FROM t WHERE t.track IS NOT NULL", {})
             else:  # the new rows only, by their primary key
                 rows = self._rows(
-                    "SELECT DISTINCT track FROM bilatlog_versions NOT INDEXED "
-                    "WHERE sys_from > ? AND sys_from <= ? AND track IS NOT NULL",
-                    [seen, last],
+                    f"SELECT DISTINCT track FROM bilatlog_versions {_BY_KEY} "
+                    "WHERE sys_from > :seen AND sys_from <= :last AND track IS NOT NULL",
+                    {"seen": seen, "last": last},
                 )
             self._tracks.update(r[0] for r in rows)
             self._tracks_seen = last
@@ -310,12 +313,12 @@ class Engine:
     def _records(self, positions: list[int]) -> Iterator[RecordedEvent]:
         for i in range(0, len(positions), 500):
             chunk = positions[i : i + 500]
-            marks = ",".join("?" * len(chunk))
             yield from decode_rows(
                 self._codec,
                 self._rows(
-                    f"SELECT position, hash, body FROM bilatlog_events WHERE position IN ({marks})",
-                    chunk,
+                    "SELECT position, hash, body FROM bilatlog_events WHERE position IN "
+                    "(SELECT CAST(j.value ->> 0 AS BIGINT) FROM json_each(:w) j)",
+                    {"w": json.dumps([[p] for p in chunk])},
                 ),
             )
 
@@ -324,17 +327,20 @@ class Engine:
     ) -> list[RecordedEvent]:
         """The corrections or retractions of these events, by `stop`, in position order."""
         out: list[RecordedEvent] = []
-        kind_marks = ",".join("?" * len(kinds))
         for i in range(0, len(ids), 500):
             chunk = list(ids[i : i + 500])
-            marks = ",".join("?" * len(chunk))
             out.extend(
                 decode_rows(
                     self._codec,
                     self._rows(
-                        "SELECT position, hash, body FROM bilatlog_events "
-                        f"WHERE target IN ({marks}) AND kind IN ({kind_marks}) AND position <= ?",
-                        [*chunk, *kinds, stop if stop is not None else 2**62],
+                        "SELECT position, hash, body FROM bilatlog_events WHERE target IN "
+                        "(SELECT j.value ->> 0 FROM json_each(:w) j) AND kind IN "
+                        "(SELECT j.value ->> 0 FROM json_each(:kinds) j) AND position <= :stop",
+                        {
+                            "w": json.dumps([[x] for x in chunk]),
+                            "kinds": json.dumps([[k] for k in kinds]),
+                            "stop": stop if stop is not None else 2**62,
+                        },
                     ),
                 )
             )
@@ -353,7 +359,7 @@ class Engine:
         runs: list[tuple[str, StatusVersion]] = []
         uncertain: list[list[Any]] = []
         anchors: dict[str, StatusVersion] = {}
-        all_tracks = json.dumps(self._track_names())
+        all_tracks = json.dumps([[t] for t in self._track_names()])
         for track, start_hi, end_lo, *row, before in self._rows(
             _ANCHORS, {**params, "tracks": all_tracks}
         ):
@@ -373,7 +379,7 @@ class Engine:
             windows: dict[str, list[StatusVersion]] = {}
             for track, *row in self._rows(_WINDOWS, {**params, "w": json.dumps(uncertain)}):
                 windows.setdefault(track, []).append(self._version(row))
-            names = json.dumps([u[0] for u in uncertain])
+            names = json.dumps([[u[0]] for u in uncertain])
             for track, *row in self._rows(_NEXT, {**params, "w": names}):
                 windows.setdefault(track, []).append(self._version(row))
             for track in anchors:
