@@ -14,6 +14,7 @@ import sys
 import threading
 from pathlib import Path
 
+import psycopg
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 import bilatlog as bl
 from bilatlog.cli import main
 from bilatlog.testing import FakeClock
+from pgtest import postgres_url
 from reference import as_plain, naive_state
 from test_timeline_reference import build, dates, timelines
 
@@ -39,6 +41,7 @@ _CHILD = """
 import json, sys
 sys.path.insert(0, sys.argv[3])
 import bilatlog as bl
+from pgtest import postgres_url
 from reference import as_plain, naive_state
 tl = bl.open(sys.argv[1])
 records = list(tl.backend.read())
@@ -52,11 +55,11 @@ print(json.dumps(bad))
 
 
 @settings(max_examples=8, deadline=None)
-@given(ops=timelines(), backend=st.sampled_from(["sqlite", "jsonl"]), queries=QUERIES)
+@given(ops=timelines(), backend=st.sampled_from(["sqlite", "jsonl", "postgres"]), queries=QUERIES)
 def test_a_fresh_process_agrees_with_the_reference(ops, backend, queries):
     """Closed and reopened in another process, the store answers from what it persisted."""
     tl = build(backend, ops)
-    path = tl.backend.path
+    path = tl.test_target
     tl.close()
     out = subprocess.run(
         [sys.executable, "-c", _CHILD, str(path), json.dumps(queries), str(Path(__file__).parent)],
@@ -66,7 +69,11 @@ def test_a_fresh_process_agrees_with_the_reference(ops, backend, queries):
 
 
 @settings(max_examples=30, deadline=None)
-@given(ops=timelines(), backend=st.sampled_from(["memory", "sqlite", "jsonl"]), queries=QUERIES)
+@given(
+    ops=timelines(),
+    backend=st.sampled_from(["memory", "sqlite", "jsonl", "postgres"]),
+    queries=QUERIES,
+)
 def test_reindexed_stores_agree_with_the_reference(ops, backend, queries):
     """`reindex()` rebuilds the index from the log: same answers, and it verifies clean."""
     tl = build(backend, ops)
@@ -78,7 +85,7 @@ def test_reindexed_stores_agree_with_the_reference(ops, backend, queries):
 
 
 @settings(max_examples=30, deadline=None)
-@given(ops=timelines(sizes=(2, 20)), backend=st.sampled_from(["memory", "sqlite"]),
+@given(ops=timelines(sizes=(2, 20)), backend=st.sampled_from(["memory", "sqlite", "postgres"]),
        queries=QUERIES)  # fmt: skip
 def test_a_log_of_backfills_agrees_with_the_reference(ops, backend, queries):
     """Every event dated before every event recorded before it (a historical import)."""
@@ -295,3 +302,70 @@ def test_threads_share_one_timeline_while_it_grows(tmp_path, backend):
     for known, plain in answers:
         assert plain == naive_state(records, at, known)
     tl.close()
+
+
+def _pg_store(name: str) -> tuple[bl.Timeline, str]:
+    url = postgres_url(name)
+    tl = bl.open(url, clock=FakeClock())
+    a = tl.record("x.y", on="2020-01", track="t", status="active", actors=["US.DEA"])
+    tl.record("x.y", on="2021-03-02", track="t", status="ended", data={"metric": "m", "value": 1})
+    tl.correct(a.id, reason="exact day", on="2020-01-15")
+    b = tl.record("x.y", on="2019", track="u", status="active")
+    tl.retract(b.id, reason="duplicate")
+    return tl, url
+
+
+def test_postgres_answers_from_its_own_index(tmp_path):
+    """A PostgreSQL store keeps the same index on the server: a client reads it (no copy of
+    the log), and sees another client's append on its next question."""
+    tl, url = _pg_store(f"{tmp_path}/own")
+    assert type(tl._engine()._db).__name__ == "PgReader"
+    other = bl.open(url)
+    assert other.state_at("2020-06-01")["t"].since == bl.When.parse("2020-01-15")
+    tl.record("x.y", on="2022", track="t", status="restored")
+    assert other.state_at("2023-06-01")["t"].status == "restored"
+    records = list(tl.backend.read())
+    for k in range(len(records) + 1):
+        for at in ("2019-06-01", "2020-01", "2021-06-01", "2023"):
+            want = naive_state(records, bl.When.parse(at), k)
+            assert as_plain(other.state_at(at, known_at=k)) == want
+    other.close()
+    tl.close()
+
+
+_PG_REFUSED = [
+    "UPDATE {s}.versions SET status = 'forged' WHERE sys_from = 2",
+    "UPDATE {s}.versions SET sys_to = 3 WHERE sys_from = 2",
+    "UPDATE {s}.versions SET sys_to = 3 WHERE sys_from = 1",
+    "DELETE FROM {s}.versions WHERE sys_from = 2",
+    "TRUNCATE {s}.versions",
+    (
+        "INSERT INTO {s}.versions SELECT 99, sys_to, event_pos, track, status, kind, valid_from, "
+        "valid_to, edtf, start_hi, end_lo, end_hi, metric, fulfils FROM {s}.versions "
+        "WHERE sys_from = 2"
+    ),
+]
+
+
+def test_postgres_refuses_rewriting_its_index_and_verify_reports_tampering(tmp_path):
+    """The trigger refuses every change but the one close; past it (disabled by a
+    superuser), verify() reports the changed row and reindex() rebuilds it."""
+    tl, url = _pg_store(f"{tmp_path}/guard")
+    s = tl.backend.schema
+    tl.close()
+    base = url.split("?", maxsplit=1)[0]
+    with psycopg.connect(base, autocommit=True) as conn:
+        for sql in _PG_REFUSED:
+            with pytest.raises(psycopg.Error, match="bilatlog"):
+                conn.execute(sql.format(s=s))
+        conn.execute(f"ALTER TABLE {s}.versions DISABLE TRIGGER ALL")
+        conn.execute(f"UPDATE {s}.versions SET status = 'ended' WHERE sys_from = 3")
+        conn.execute(f"ALTER TABLE {s}.versions ENABLE TRIGGER ALL")
+    with bl.open(url) as tl:
+        report = tl.verify()
+        assert not report.ok
+        assert report.position == 3
+        assert "derived" in report.reason
+        tl.reindex(progress=False)
+        assert tl.verify().ok
+        assert tl.state_at("2020-06-01")["t"].status == "active"
