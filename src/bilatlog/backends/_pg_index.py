@@ -154,7 +154,15 @@ class PgReader:
         self._schema = schema
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> _Rows:
-        """Run one query on the server; return its rows."""
-        with self._connect() as conn:
+        """Run one query on the server; return its rows.
+
+        Every question is a walk of index lookups from a short list (tracks,
+        positions): joins go by nested loops over the indexes, never by
+        hashing or merging a whole table (which the planner may pick for the
+        small lists it cannot see into).
+        """
+        with self._connect() as conn, conn.transaction():
+            conn.execute("SET LOCAL enable_hashjoin = off")
+            conn.execute("SET LOCAL enable_mergejoin = off")
             cur = conn.execute(pg_sql(sql, self._schema), params or None)
             return _Rows(cur.fetchall())

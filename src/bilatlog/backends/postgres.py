@@ -321,6 +321,8 @@ class PostgresBackend(Appender):
                     session = PgSession(conn, self.schema)
                     rebuild(session, self._decode, SCHEMA_VERSION, progress=None,
                             create=create_pg_index)  # fmt: skip
+            # the planner needs the new table's statistics to walk its indexes
+            conn.execute(f"ANALYZE {self.schema}.versions")
         except psycopg.errors.InsufficientPrivilege:
             pass  # a role that may not create tables: questions answer through a mirror
 
@@ -577,6 +579,7 @@ class PostgresBackend(Appender):
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
             rebuild(PgSession(conn, self.schema), self._decode, SCHEMA_VERSION,
                     progress=progress, create=create_pg_index)  # fmt: skip
+            conn.execute(f"ANALYZE {self.schema}.versions")
 
     def index_db(self) -> tuple[PgReader, threading.RLock] | None:
         """The server-side bitemporal index, for the query engine (None if the schema lacks it)."""
