@@ -199,9 +199,11 @@ def export_plover(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -
     Returns `(written, skipped)`: events whose type is not `plover.<event>` (or
     carry no `data["plover"]`) have no PLOVER equivalent and are skipped.
     """
-    from bilatlog.io._common import _countries  # noqa: PLC0415 - shared table
+    from bilatlog.io._common import country_info  # noqa: PLC0415 - shared table
 
-    alpha3 = {v: k for k, v in _countries().items() if len(k) == 3 and k.isupper()}
+    def alpha3(actor: str) -> str:
+        info = country_info(actor.split(".", maxsplit=1)[0])
+        return info.iso3 if info is not None and info.iso3 else actor
     written = skipped = 0
     with Path(path).open("w", encoding="utf-8") as f:
         for e in _events(tl, known_at):
@@ -212,7 +214,7 @@ def export_plover(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -
             if not e.type.startswith("plover.") or event not in PLOVER_TYPES:
                 skipped += 1
                 continue
-            actors = [{"code": alpha3.get(a.split(".")[0], a)} for a in e.actors]
+            actors = [{"code": alpha3(a)} for a in e.actors]
             record = {
                 "id": e.id,
                 "date": e.on.lo.isoformat(),
