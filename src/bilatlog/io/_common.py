@@ -122,9 +122,7 @@ def _table() -> _Table:
     for r in csv.DictReader(_data("countries.csv").splitlines()):
         code, kind = r["code"], r["kind"]
         if kind == "ambiguous":
-            ambiguous[code if code.isupper() else country_key(code)] = tuple(
-                r["names"].split("|")
-            )
+            ambiguous[code if code.isupper() else country_key(code)] = tuple(r["names"].split("|"))
             continue
         if kind == "refused":
             refused[r["cow_number"]] = r["note"]
