@@ -139,8 +139,8 @@ def test_every_row_of_the_table_answers_to_its_own_names_and_codes():
 
 
 def _icews_row(source: str, target: str, event_id: str) -> str:
-    fields = [event_id, "2018-06-01", "A", "Government", source, "Consult", "040", "1",
-              "B", "Government", target, "1", "1", "Reuters", "NA", "NA", "NA", "NA", "0", "0"]  # fmt: skip
+    fields = [event_id, "2018-06-01", "A", "Government", source, "Consult", "040", "1", "B",
+              "Government", target, "1", "1", "Reuters", "NA", "NA", "NA", "NA", "0", "0"]  # fmt: skip
     return "\t".join(fields)
 
 
