@@ -139,8 +139,9 @@ def test_every_row_of_the_table_answers_to_its_own_names_and_codes():
 
 
 def _icews_row(source: str, target: str, event_id: str) -> str:
+    where = ["NA", "NA", "NA", "NA", "0", "0"]  # city, district, province, country, lat, lon
     fields = [event_id, "2018-06-01", "A", "Government", source, "Consult", "040", "1", "B",
-              "Government", target, "1", "1", "Reuters", "NA", "NA", "NA", "NA", "0", "0"]  # fmt: skip
+              "Government", target, "1", "1", "Reuters", *where]  # fmt: skip
     return "\t".join(fields)
 
 

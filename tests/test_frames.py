@@ -24,8 +24,7 @@ def _answers(t: bl.Timeline) -> list[object]:
     """What a user asks: states on several days, a history, an explanation's sources, audit."""
     days = ("2008-06-01", "2019-01-01", "2021-01-15", "2021-06-01", "2022-02-01")
     out: list[object] = [
-        [(s.track, s.status, s.truth, s.possible) for s in t.state_at(day).values()]
-        for day in days
+        [(s.track, s.status, s.truth, s.possible) for s in t.state_at(day).values()] for day in days
     ]
     out.append([(p.status, p.start.edtf, p.truth) for p in t.history("dea-operations")])
     out.append(
@@ -97,9 +96,7 @@ def test_from_frame_takes_midnight_timestamps_as_days():
     with pytest.raises(bl.ValidationError, match="time of day"):
         bl.from_frame(pd.DataFrame({"type": ["a.b"], "on": [pd.Timestamp("2021-10-08 14:30")]}))
     with pytest.raises(bl.ValidationError, match="time zone"):
-        bl.from_frame(
-            pd.DataFrame({"type": ["a.b"], "on": [pd.Timestamp("2021-10-08", tz="UTC")]})
-        )
+        bl.from_frame(pd.DataFrame({"type": ["a.b"], "on": [pd.Timestamp("2021-10-08", tz="UTC")]}))
     days = pd.DataFrame({"type": ["a.b"], "edtf": [dt.date(2021, 10, 8)], "planned": ["False"]})
     assert bl.from_frame(days).known_events()[0].on.edtf == "2021-10-08"
 
