@@ -52,12 +52,11 @@ def main() -> None:
         for n in (max(args.n // 10, 1), args.n):
             path = folder / f"events-{n}.db"
             # each store is built in its own process, so no build memory leaks into a number
-            subprocess.run(
-                [sys.executable, "-c",
-                 f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
-                 f"from datasets import build; build({str(path)!r}, {n}).close()"],
-                check=True,
-            )  # fmt: skip
+            code = (
+                f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+                f"from datasets import build; build({str(path)!r}, {n}).close()"
+            )
+            subprocess.run([sys.executable, "-c", code], check=True)
             stores.append(path)
     print("| store | events exported | seconds | peak resident (VmHWM) |")
     print("|---|---:|---:|---:|")
