@@ -218,3 +218,14 @@ def test_parquet_export_writes_nothing_on_a_bad_batch_size(tmp_path):
     with pytest.raises(bl.ValidationError, match="batch_size"):
         export_parquet(bl.examples.us_mexico(), path, batch_size=0)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_export_never_overwrites_the_store_it_reads(tmp_path, capsys):
+    """`export parquet --to` the store's own file is refused, and the store is intact."""
+    store = tmp_path / "s.jsonl"
+    assert main(["--store", str(store), "record", "talks.held", "--on", "2021"]) == 0
+    before = store.read_bytes()
+    for kind in ("parquet", "csv"):
+        assert main(["--store", str(store), "export", kind, "--to", str(store)]) == 2
+        assert "is the store being exported" in capsys.readouterr().err
+    assert store.read_bytes() == before

@@ -279,6 +279,11 @@ def _cmd_export(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     from bilatlog import io  # noqa: PLC0415 - only this command needs the exporters
 
     target = Path(a.to)
+    store = getattr(tl.backend, "path", None)
+    if store is not None and target.exists() and target.resolve() == Path(store).resolve():
+        raise ValidationError(
+            "--to", a.to, "is the store being exported.", "write the export to another file."
+        )
     if a.kind == "bilatlog":  # a store of its own: every record, re-recorded now
         records = [r.record for r in tl.events(kinds=("event", "correction", "retraction"))]
         with bilatlog.open(target) as out:
