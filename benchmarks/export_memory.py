@@ -13,6 +13,7 @@ of the N export is close to that of the N/10 one.
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -60,9 +61,12 @@ def main() -> None:
             stores.append(path)
     print("| store | events exported | seconds | peak resident (VmHWM) |")
     print("|---|---:|---:|---:|")
-    for store in stores:
-        written, elapsed, peak = export(store, folder / (store.stem + ".parquet"))
-        print(f"| {store.name} | {int(written):,} | {elapsed:.1f} | {peak} MB |")
+    try:
+        for store in stores:
+            written, elapsed, peak = export(store, folder / (store.stem + ".parquet"))
+            print(f"| {store.name} | {int(written):,} | {elapsed:.1f} | {peak} MB |")
+    finally:
+        shutil.rmtree(folder)  # the stores built here (a 1M store is about 700 MB)
 
 
 if __name__ == "__main__":
