@@ -83,7 +83,8 @@ def _events(tl: Timeline, known_at: KnownAt) -> Iterator[Event]:
 def export_csv(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -> int:
     """Write one row per event: `event_record`'s columns, lists and dicts as text.
 
-    `actors` are joined by `;`; `sources` and `data` are JSON text (nothing of
+    `actors` are joined by `;` (Namibia alone as `NA;`, which pandas does not
+    read as missing); `sources` and `data` are JSON text (nothing of
     a source is lost), with `outlets` (`outlet (url) | ...`) and `source_urls`
     for reading by eye. `import_csv`, or `pandas.read_csv` then `from_frame`,
     reads it back into the same events.
@@ -94,7 +95,8 @@ def export_csv(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -> i
         w.writeheader()
         for e in _events(tl, known_at):
             rec = event_record(e)
-            rec["actors"] = ";".join(rec["actors"])
+            # a lone "NA" (Namibia) would read as missing in pandas.read_csv: "NA;" does not
+            rec["actors"] = ";".join(rec["actors"]) + (";" if rec["actors"] == ["NA"] else "")
             rec["outlets"] = " | ".join(
                 s.get("outlet", "") + (f" ({s['url']})" if s.get("url") else "")
                 for s in rec["sources"]

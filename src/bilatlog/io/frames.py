@@ -70,7 +70,8 @@ def timeline_frame(tl: Timeline, *, known_at: KnownAt = None) -> pd.DataFrame:
     frame["earliest"] = _days(pd, frame["earliest"])
     frame["latest"] = _days(pd, frame["latest"])
     frame["precision"] = _precision(pd, list(frame["precision"]))
-    frame["outlets"] = [" | ".join(s.get("outlet", "") for s in src) for src in frame["sources"]]
+    outlets = [" | ".join(s.get("outlet", "") for s in src) for src in frame["sources"]]
+    frame["outlets"] = outlets if outlets else pd.Series([], dtype=object)
     return frame
 
 
