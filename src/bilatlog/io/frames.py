@@ -71,7 +71,7 @@ def timeline_frame(tl: Timeline, *, known_at: KnownAt = None) -> pd.DataFrame:
     frame["latest"] = _days(pd, frame["latest"])
     frame["precision"] = _precision(pd, list(frame["precision"]))
     outlets = [" | ".join(s.get("outlet", "") for s in src) for src in frame["sources"]]
-    frame["outlets"] = outlets if outlets else pd.Series([], dtype=object)
+    frame["outlets"] = outlets or pd.Series([], dtype=object)
     return frame
 
 
