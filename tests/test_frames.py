@@ -210,6 +210,12 @@ def test_parquet_export_reads_back_in_pyarrow_and_duckdb(tmp_path):
     )
     assert [r[0] for r in rows] == expected
     assert not list(tmp_path.glob("*.partial"))
+    back = bl.from_frame(pd.read_parquet(path))  # and back, through pandas
+
+    def by_id(t):
+        return sorted(t.known_events(), key=lambda e: e.id)
+
+    assert by_id(back) == by_id(us_mx)
 
 
 def test_parquet_export_writes_nothing_on_a_bad_batch_size(tmp_path):
