@@ -63,6 +63,7 @@ def test_every_country_name_of_the_icews_sample_is_known():
         ("Taiwan", "TW"),
         ("Somaliland", "SO"),
         ("Palestine", "PS"),
+        ("Faeroe Islands", "FO"),  # CAMEO's label (GDELT's lookup table)
     ],
 )
 def test_inverted_unaccented_and_coded_spellings(spelled, code):
