@@ -15,6 +15,11 @@ from bilatlog.io import export_csv, import_csv
 from bilatlog.io.arrow import export_parquet, schema
 
 
+def _known(t: bl.Timeline) -> list[bl.Event]:
+    """The events as known now (corrections applied, retractions out)."""
+    return [k.event for k in t.events()]
+
+
 @pytest.fixture(scope="module")
 def tl():
     return bl.examples.us_mexico()
@@ -31,7 +36,7 @@ def _answers(t: bl.Timeline) -> list[object]:
         [(s.outlet, s.url, s.title, s.published, s.quote)
          for e in t.state_at("2021-06-01")["dea-operations"].events for s in e.sources]
     )  # fmt: skip
-    out.append(t.known_events())
+    out.append(_known(t))
     return out
 
 
@@ -43,7 +48,7 @@ def test_frame_dates_are_datetime64_and_categories_are_categoricals(tl):
     assert isinstance(events["precision"].dtype, pd.CategoricalDtype)
     assert "month" in set(events["precision"])
     first = events.iloc[0]
-    assert first["earliest"] == pd.Timestamp(tl.known_events()[0].on.earliest)
+    assert first["earliest"] == pd.Timestamp(_known(tl)[0].on.earliest)
     state = tl.state_at("2021-01-15").to_frame()
     assert list(state["truth"].cat.categories) == ["no", "possible", "certain"]
     assert state["truth"].cat.ordered
@@ -92,13 +97,13 @@ def test_from_frame_takes_midnight_timestamps_as_days():
          "track": ["dialogue", "dialogue"], "status": ["active", "paused"]}
     )  # fmt: skip
     t = bl.from_frame(frame)
-    assert [e.on.edtf for e in t.known_events()] == ["2021-10-08", "2021-10-09"]
+    assert [e.on.edtf for e in _known(t)] == ["2021-10-08", "2021-10-09"]
     with pytest.raises(bl.ValidationError, match="time of day"):
         bl.from_frame(pd.DataFrame({"type": ["a.b"], "on": [pd.Timestamp("2021-10-08 14:30")]}))
     with pytest.raises(bl.ValidationError, match="time zone"):
         bl.from_frame(pd.DataFrame({"type": ["a.b"], "on": [pd.Timestamp("2021-10-08", tz="UTC")]}))
     days = pd.DataFrame({"type": ["a.b"], "edtf": [dt.date(2021, 10, 8)], "planned": ["False"]})
-    assert bl.from_frame(days).known_events()[0].on.edtf == "2021-10-08"
+    assert _known(bl.from_frame(days))[0].on.edtf == "2021-10-08"
 
 
 def _tricky() -> bl.Timeline:
@@ -117,7 +122,7 @@ def test_csv_round_trip_through_pandas_and_through_import_csv(tmp_path):
     """export csv, then pandas.read_csv + from_frame, or import_csv: the same answers."""
     t = _tricky()
     path = tmp_path / "events.csv"
-    assert export_csv(t, path) == len(t.known_events())
+    assert export_csv(t, path) == len(_known(t))
     expected = _answers(t)
     through_pandas = bl.from_frame(pd.read_csv(path, keep_default_na=False))
     assert _answers(through_pandas) == expected
@@ -125,7 +130,7 @@ def test_csv_round_trip_through_pandas_and_through_import_csv(tmp_path):
     assert _answers(bl.from_frame(plain)) == expected
     target = bl.open()
     report = import_csv(target, path, progress=False)
-    assert (report.imported, report.bad) == (len(t.known_events()), [])
+    assert (report.imported, report.bad) == (len(_known(t)), [])
     assert _answers(target) == expected
     assert import_csv(target, path, progress=False).already_present == report.imported
 
@@ -136,10 +141,8 @@ def test_namibia_alone_survives_plain_read_csv(tmp_path):
     t.record("visit.made", on="2020", actors=["NA"])
     path = tmp_path / "na.csv"
     export_csv(t, path)
-    assert bl.from_frame(pd.read_csv(path)).known_events()[0].actors == ("NA",)
-    assert bl.from_frame(pd.read_csv(path, keep_default_na=False)).known_events() == (
-        t.known_events()
-    )
+    assert _known(bl.from_frame(pd.read_csv(path)))[0].actors == ("NA",)
+    assert _known(bl.from_frame(pd.read_csv(path, keep_default_na=False))) == (_known(t))
 
 
 def test_older_flat_sources_text_is_read_as_sources_not_characters():
@@ -148,7 +151,7 @@ def test_older_flat_sources_text_is_read_as_sources_not_characters():
         "type": ["talks.held"], "edtf": ["2021-10-08"],
         "sources": ["Reuters (https://reuters.example/a) | El Universal"],
     })  # fmt: skip
-    sources = bl.from_frame(frame).known_events()[0].sources
+    sources = _known(bl.from_frame(frame))[0].sources
     assert [(s.outlet, s.url) for s in sources] == [
         ("Reuters", "https://reuters.example/a"),
         ("El Universal", ""),
@@ -171,14 +174,14 @@ def test_cli_import_csv_round_trips_an_export(tmp_path, capsys):
 def test_arrow_stream_is_the_events_as_known(tmp_path):
     """to_arrow streams the events as known: corrections applied, retractions out."""
     t = bl.examples.us_mexico()
-    first, second = t.known_events()[:2]
+    first, second = _known(t)[:2]
     t.correct(first.id, reason="exact day", summary="corrected summary")
     t.retract(second.id, reason="duplicate")
     reader = t.to_arrow(batch_size=5)
     assert isinstance(reader, pa.RecordBatchReader)
     table = reader.read_all()
     assert table.schema == schema()
-    known = {e.id: e for e in t.known_events()}
+    known = {e.id: e for e in _known(t)}
     assert sorted(table["id"].to_pylist()) == sorted(known)
     rows = {r["id"]: r for r in table.to_pylist()}
     assert rows[first.id]["summary"] == "corrected summary"
@@ -197,7 +200,7 @@ def test_parquet_export_reads_back_in_pyarrow_and_duckdb(tmp_path):
     assert main(["export", "parquet", "--to", str(path)]) == 0
     table = pq.read_table(path)
     us_mx = bl.examples.us_mexico()
-    assert table.num_rows == len(us_mx.known_events())
+    assert table.num_rows == len(_known(us_mx))
     assert pq.ParquetFile(path).schema_arrow == schema()
     duckdb = pytest.importorskip("duckdb")
     rows = duckdb.sql(
@@ -206,14 +209,14 @@ def test_parquet_export_reads_back_in_pyarrow_and_duckdb(tmp_path):
         "GROUP BY status ORDER BY status"
     ).fetchall()
     expected = sorted(
-        {e.status for e in us_mx.known_events() if e.track == "merida-initiative" and e.status}
+        {e.status for e in _known(us_mx) if e.track == "merida-initiative" and e.status}
     )
     assert [r[0] for r in rows] == expected
     assert not list(tmp_path.glob("*.partial"))
     back = bl.from_frame(pd.read_parquet(path))  # and back, through pandas
 
     def by_id(t):
-        return sorted(t.known_events(), key=lambda e: e.id)
+        return sorted(_known(t), key=lambda e: e.id)
 
     assert by_id(back) == by_id(us_mx)
 

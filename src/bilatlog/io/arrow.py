@@ -3,7 +3,7 @@
 `record_batches` reads the log once for its corrections and retractions
 (their target ids only), then streams the events in position order, a batch at
 a time, with corrections applied and retractions left out: the events as known
-at `known_at`, as `Timeline.known_events` gives them, but in recording order
+at `known_at`, as `Timeline.events` gives them, but in recording order
 and with memory flat in the size of the store (a batch, plus the ids of the
 corrected events). Sort by `earliest` in the tool you read them with.
 
@@ -87,10 +87,10 @@ def known_batches(
     stop = tl.resolve_known_at(known_at)
     targeted = {
         rec.record.target  # type: ignore[union-attr]
-        for rec in tl.events(kinds=("correction", "retraction"), known_at=stop)
+        for rec in tl.log(kinds=("correction", "retraction"), known_at=stop)
     }
     batch: list[RecordedEvent] = []
-    for rec in tl.events(kinds=("event",), known_at=stop):
+    for rec in tl.log(kinds=("event",), known_at=stop):
         batch.append(rec)
         if len(batch) >= batch_size:
             yield _apply(tl, batch, targeted, stop)

@@ -16,9 +16,11 @@ if TYPE_CHECKING:
 
     from bilatlog.backends import Clock
     from bilatlog.projections import Figure, Period, State
+    from bilatlog.projections.known import KnownEvent
     from bilatlog.timeline import KnownAt, Timeline
 
 __all__ = [
+    "events_frame",
     "from_frame",
     "history_frame",
     "series_frame",
@@ -65,13 +67,36 @@ def timeline_frame(tl: Timeline, *, known_at: KnownAt = None) -> pd.DataFrame:
     outlets joined by ` | `, `data` a dict.
     """
     pd = _pd()
-    rows = [event_record(e) for e in tl.known_events(known_at=known_at)]
+    rows = [event_record(k.event) for k in tl.events(known_at=known_at)]
     frame = pd.DataFrame(rows, columns=list(RECORD_COLUMNS))
     frame["earliest"] = _days(pd, frame["earliest"])
     frame["latest"] = _days(pd, frame["latest"])
     frame["precision"] = _precision(pd, list(frame["precision"]))
     outlets = [" | ".join(s.get("outlet", "") for s in src) for src in frame["sources"]]
     frame["outlets"] = outlets or pd.Series([], dtype=object)
+    return frame
+
+
+def events_frame(events: Iterable[KnownEvent]) -> pd.DataFrame:
+    """One row per event as known, with its position, recorded_at and how often corrected.
+
+    The event columns are typed as in `timeline_frame` (datetime64 dates,
+    categorical precision).
+    """
+    pd = _pd()
+    rows = [
+        {
+            "position": k.position,
+            "recorded_at": k.recorded_at,
+            "corrections": len(k.corrections),
+            **event_record(k.event),
+        }
+        for k in events
+    ]
+    frame = pd.DataFrame(rows, columns=["position", "recorded_at", "corrections", *RECORD_COLUMNS])
+    frame["earliest"] = _days(pd, frame["earliest"])
+    frame["latest"] = _days(pd, frame["latest"])
+    frame["precision"] = _precision(pd, list(frame["precision"]))
     return frame
 
 
