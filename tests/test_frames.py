@@ -47,6 +47,9 @@ def test_frame_dates_are_datetime64_and_categories_are_categoricals(tl):
     assert str(events["latest"].dtype).startswith("datetime64")
     assert isinstance(events["precision"].dtype, pd.CategoricalDtype)
     assert "month" in set(events["precision"])
+    known = tl.events().to_frame()  # with positions and corrections
+    assert str(known["earliest"].dtype).startswith("datetime64")
+    assert isinstance(known["precision"].dtype, pd.CategoricalDtype)
     first = events.iloc[0]
     assert first["earliest"] == pd.Timestamp(_known(tl)[0].on.earliest)
     state = tl.state_at("2021-01-15").to_frame()
