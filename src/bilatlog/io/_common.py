@@ -140,15 +140,13 @@ def _table() -> _Table:
     return _Table(rows, keys, cow, ambiguous, refused)
 
 
-def _unknown(value: str, scheme: str | None) -> ValidationError:
+def _unknown(scheme: str | None) -> tuple[str, str]:
     what = "a COW code" if scheme == "cow" else "a country bilatlog knows"
-    return ValidationError(
-        "country",
-        value,
-        f"not {what}.",
+    fix = (
         "use a name (Mexico, 'Korea, South'), an ISO 3166 code (MX, MEX), a GDELT/CAMEO "
-        "code, or pass scheme='cow' for COW codes; see docs/how-to/interop.md#countries.",
+        "code, or pass scheme='cow' for COW codes; see docs/how-to/interop.md#countries."
     )
+    return f"not {what}.", fix
 
 
 def country(value: str | None, *, scheme: str | None = None) -> str | None:
@@ -170,26 +168,31 @@ def country(value: str | None, *, scheme: str | None = None) -> str | None:
     """
     if value is None:
         return None
+    if scheme is not None and scheme != "cow":
+        raise ValidationError("scheme", scheme, "not a country scheme.", "use None or 'cow'.")
+    found, problem = _resolve(value, scheme)
+    if problem is not None:
+        raise ValidationError("country", value, *problem)
+    return found
+
+
+@functools.lru_cache(maxsize=8192)
+def _resolve(value: str, scheme: str | None) -> tuple[str | None, tuple[str, str] | None]:
+    """`(code, None)`, or `(None, (problem, fix))`; cached: event data repeats its countries."""
     text = value.strip()
     if text in ("", "---"):
-        return None
+        return None, None
     table = _table()
     if scheme == "cow":
         if text in table.refused:
-            raise ValidationError("country", value, table.refused[text], "see the COW note.")
+            return None, (table.refused[text], "see the COW note.")
         found = table.cow.get(text)
-        if found is None:
-            raise _unknown(value, scheme)
-        return found
-    if scheme is not None:
-        raise ValidationError("scheme", scheme, "not a country scheme.", "use None or 'cow'.")
+        return (found, None) if found is not None else (None, _unknown(scheme))
     found = table.keys.get(text) if text.isupper() else None
     if found is None:
         candidates = table.ambiguous.get(text) or table.ambiguous.get(country_key(text))
         if candidates:
-            raise ValidationError(
-                "country",
-                value,
+            return None, (
                 f"is ambiguous: it may mean {' or '.join(candidates)}.",
                 "give the name or the alpha-3 code.",
             )
@@ -199,8 +202,8 @@ def country(value: str | None, *, scheme: str | None = None) -> str | None:
             head, _, tail = k.partition(",")
             found = table.keys.get(country_key(f"{tail} {head}"))
     if found is None:
-        raise _unknown(value, scheme)
-    return None if table.rows[found].kind == "region" else found
+        return None, _unknown(scheme)
+    return (None if table.rows[found].kind == "region" else found), None
 
 
 def country_info(code: str) -> Country | None:
