@@ -16,7 +16,7 @@ On 15 October 2021 *Foreign Policy* told how the United States and Mexico
 rebranded their drug war: the Mérida Initiative, born in 2007, was declared
 dead, and a "Bicentennial Framework" took its place after a year in which
 Mexico had curtailed the DEA's work. bilatlog ships that story as a dataset of
-55 sourced events. This notebook reads the story out of it — what held when,
+63 sourced events. This notebook reads the story out of it — what held when,
 how sure we can be, and what we knew when."""),
     code("""import bilatlog as bl
 

@@ -179,7 +179,12 @@ EVENTS = [
         track="police-oversight",
         status="ordered-not-implemented",
         actors=["OAS.IACTHR", "MX", "MX.PF"],
-        sources=["seed", "scjn-mirror-of-inter-american-court-judgment", "tinkunaco", "centro-prodh"],
+        sources=[
+            "seed",
+            "scjn-mirror-of-inter-american-court-judgment",
+            "tinkunaco",
+            "centro-prodh",
+        ],
     ),
     E(
         "iacthr-alvarado-judgment",
@@ -202,7 +207,11 @@ EVENTS = [
         track="mx-security-strategy",
         status="abrazos-no-balazos",
         actors=["MX", "MX.PRESIDENCY"],
-        sources=["los-angeles-times", "latinnews", ("seed", "voicing support for “hugs not bullets”")],
+        sources=[
+            "los-angeles-times",
+            "latinnews",
+            ("seed", "voicing support for “hugs not bullets”"),
+        ],
     ),
     E(
         "military-deployment-expansion",
@@ -867,7 +876,7 @@ def source_keys(fact: dict[str, Any]) -> dict[str, dict[str, Any]]:
     keys: dict[str, dict[str, Any]] = {}
     for raw in fact["sources"]:
         outlet = str(raw["outlet"])
-        base = "seed" if "[SEED]" in outlet else _slug(outlet.split("(")[0])
+        base = "seed" if "[SEED]" in outlet else _slug(outlet.split("(", maxsplit=1)[0])
         key, n = base, 1
         while key in keys:
             n += 1
@@ -944,7 +953,11 @@ def load_research(path: Path) -> list[dict[str, Any]]:
 
 
 def _seed_text(research: Path) -> str | None:
-    for folder in (research.resolve().parent.parent, ROOT.parent / "shared", ROOT.parent.parent / "shared"):
+    for folder in (
+        research.resolve().parent.parent,
+        ROOT.parent / "shared",
+        ROOT.parent.parent / "shared",
+    ):
         path = folder / "seed" / SEED_NAME
         if path.is_file():
             return " ".join(path.read_text(encoding="utf-8").split())

@@ -7,7 +7,6 @@ the research entry it comes from and the keys of the sources it cites.
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib.util
 import re
 import sys
@@ -149,13 +148,15 @@ def test_annual_figures_cite_no_source_from_before_their_year_was_over(build, re
     """A figure for a year cites only sources published after that year had ended."""
     targets = {}
     annual = []
-    for rec, ev in _events(records):
+    for _, ev in _events(records):
         if "metric" in ev.data and ev.on.precision is Precision.YEAR:
             annual.append((ev.id, ev.on, ev.sources))
             targets[ev.id] = ev.on
-    for rec in records:
-        if isinstance(rec.record, Correction) and rec.record.target in targets:
-            annual.append((rec.id, targets[rec.record.target], rec.record.sources))
+    annual += [
+        (rec.id, targets[rec.record.target], rec.record.sources)
+        for rec in records
+        if isinstance(rec.record, Correction) and rec.record.target in targets
+    ]
     assert len(annual) >= 6  # homicides and overdoses, 2008 and 2020, and two corrections
     early = [
         f"{what} ({on.edtf}) cites {s.outlet} ({s.published.edtf if s.published else '?'})"
