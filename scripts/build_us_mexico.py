@@ -61,7 +61,7 @@ PUBLISHED = {
 URL_FIXES = {
     # the Diario Oficial's own page is dated 09/09/2022; the archived link says 1922
     "http://www.diariooficial.gob.mx/nota_detalle.php?codigo=5664065&fecha=09/09/1922": (
-        "https://www.dof.gob.mx/nota_detalle.php?codigo=5664065&fecha=09/09/2022"
+        "http://www.diariooficial.gob.mx/nota_detalle.php?codigo=5664065&fecha=09/09/2022"
     ),
 }
 

@@ -120,6 +120,55 @@ def test_every_event_cites_only_sources_its_research_entry_gives(build, facts, r
     assert seen == set(refs)
 
 
+# each track, as the research file's `affects` names the item of cooperation it follows
+RESEARCH_ITEM = {
+    "arms-trafficking": "arms-trafficking-cooperation",
+    "bicentennial-framework": "bicentennial-framework",
+    "cienfuegos-case": "cienfuegos-case-mx",
+    "counter-cartel-strategy": "mx-counter-cartel-strategy",
+    "dea-operations": "dea-operations-in-mexico",
+    "dea-operations-siu": "dea-sensitive-investigative-unit-sspc",
+    "dea-visas": "dea-agent-visas",
+    "extraditions": "us-mx-extradition-cooperation",
+    "federal-police": "mx-federal-police",
+    "foreign-agents-rules": "dea-operations-in-mexico",
+    "garcia-luna-case": "merida-era-counterpart-credibility",
+    "merida-consultative-group": "merida-high-level-consultative-group",
+    "merida-initiative": "merida-initiative",
+    "mx-military-public-security-role": "mx-military-public-security-role",
+    "mx-security-strategy": "mx-security-strategy",
+    "national-guard": "mx-national-guard",
+    "police-oversight": "mx-police-oversight-observatory",
+    "precursor-chemicals": "us-mx-precursor-chemical-cooperation",
+    "security-cooperation": "us-mx-security-cooperation",
+    "security-dialogue": "us-mx-high-level-security-dialogue",
+}
+# the Cienfuegos case is followed in the US and in Mexico; the research names both items
+ALSO = {"cienfuegos-case": {"cienfuegos-case-us"}}
+# events whose research entry is about the event itself, not an item it affects
+SUBJECT_OF_ITS_ENTRY = {
+    "cienfuegos-arrested": "the entry is the arrest; its affects are its consequences",
+}
+
+
+def test_every_status_is_one_its_research_entry_states_for_that_track(build, facts, records):
+    """An event puts a track in a status only if its research entry speaks of that track.
+
+    (So sources of one claim cannot carry another: the kingpin-strategy entry never
+    speaks of DEA operations.)
+    """
+    refs = {e["id"]: e["ref"] for e in build.EVENTS}
+    wrong = []
+    for _, ev in _events(records):
+        if ev.track is None or ev.id in SUBJECT_OF_ITS_ENTRY:
+            continue
+        assert ev.track in RESEARCH_ITEM, f"map {ev.track!r} to a research item first"
+        items = {RESEARCH_ITEM[ev.track], *ALSO.get(ev.track, ())}
+        if not items & set(facts[refs[ev.id]]["affects"]):
+            wrong.append(f"{ev.id}: {refs[ev.id]} says nothing of {ev.track}")
+    assert wrong == []
+
+
 def test_every_correction_cites_a_source_of_its_targets_research_entry(build, facts, records):
     """A correction has a source, from the research entry of the event it corrects."""
     refs = {e["id"]: e["ref"] for e in build.EVENTS}
