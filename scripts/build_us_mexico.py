@@ -36,6 +36,7 @@ from typing import Any
 import bilatlog as bl
 from bilatlog.events import Correction
 from bilatlog.testing import FakeClock
+from bilatlog.time import Precision
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "fixtures" / "us_mexico_security.jsonl"
@@ -917,12 +918,13 @@ def _check_in_time(what: str, sources: list[bl.Source], known: str) -> None:
             raise SystemExit(f"{what}: {s.outlet} ({s.published.edtf}) is newer than {known}")
 
 
-def _check_annual(ev: bl.Event) -> None:
-    if "metric" not in ev.data or ev.on.precision is not bl.When.parse("2020").precision:
+def _check_annual(what: str, ev: bl.Event, sources: list[bl.Source]) -> None:
+    """A figure for a year comes from sources published after that year was over."""
+    if "metric" not in ev.data or ev.on.precision is not Precision.YEAR:
         return
-    for s in ev.sources:
+    for s in sources:
         if s.published is None or s.published.earliest <= ev.on.latest:
-            raise SystemExit(f"{ev.id}: {s.outlet} may predate the end of {ev.on.edtf}")
+            raise SystemExit(f"{what}: {s.outlet} may predate the end of {ev.on.edtf}")
 
 
 def _sources(e: dict[str, Any], fact: dict[str, Any], seed: str | None) -> list[bl.Source]:
@@ -970,6 +972,7 @@ def main(research: Path) -> None:
     facts = {f["id"]: f for f in load_research(research)}
     seed = _seed_text(research)
     batches: dict[str, list[bl.Event | Correction]] = {}
+    events: dict[str, bl.Event] = {}
     for e in EVENTS:
         sources = _sources(e, facts[e["ref"]], seed)
         _check_in_time(e["id"], sources, e["known"])
@@ -978,11 +981,13 @@ def main(research: Path) -> None:
             actors=e["actors"], summary=e["summary"], data=e["data"], sources=sources,
             planned=e["planned"], fulfils=e["fulfils"], announced=e["announced"],
         )  # fmt: skip
-        _check_annual(ev)
+        _check_annual(ev.id, ev, sources)
+        events[ev.id] = ev
         batches.setdefault(e["known"], []).append(ev)
     for target, changes, reason, (ref, key), known in CORRECTIONS:
         sources = [make_source(source_keys(facts[ref])[key])]
         _check_in_time(f"correct-{target}", sources, known)
+        _check_annual(f"correct-{target}", events[target], sources)
         batches.setdefault(known, []).append(
             Correction(
                 id=f"correct-{target}",
