@@ -716,7 +716,7 @@ EVENTS = [
         "dea-visas-unblocked",
         "visas.resumed",
         "2021-12-01",
-        "The US State Department's Todd Robinson tells senators that Mexico has just agreed to more visas for DEA agents.",
+        "The US says Mexico has just agreed to more visas for DEA agents.",
         track="dea-visas",
         status="resuming",
         actors=["US.STATE.INL", "US.DEA", "MX.SRE"],
