@@ -447,8 +447,8 @@ EVENTS = [
     E(
         "cnn-dea-visas-report",
         "visas.blocked",
-        "2021",
-        "Mexico approves no visas for DEA agents in 2021 ('this year', US officials told CNN in October).",
+        "[2021-01-01..2021-10-08]",
+        "Mexico approves no visas for DEA agents in 2021: none 'this year', US officials told CNN by 8 October.",
         track="dea-visas",
         status="blocked",
         actors=["MX.SRE", "US.DEA"],

@@ -39,7 +39,7 @@ def test_mid_2021_merida_active_dea_suspended(tl):
     assert s["merida-initiative"].status == "active"
     assert s["merida-initiative"].truth is Truth.CERTAIN
     assert s["dea-operations"].status in {"suspended", "curtailed"}
-    assert s["dea-visas"].status == "blocked"  # "no visa this year": possibly, from 2021
+    assert s["dea-visas"].status == "blocked"  # "none this year": possibly, from 2021-01-01
     assert s["dea-visas"].truth is Truth.POSSIBLE
     assert s["federal-police"].status == "dissolved"
     assert s["security-cooperation"].status == "lowest-in-15-years"
