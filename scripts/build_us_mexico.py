@@ -191,7 +191,7 @@ EVENTS = [
     E(
         "iacthr-alvarado-judgment",
         "court.ruled",
-        "[2018-11-28..2018-12-20]",
+        "[2018-11-28,2018-12-20]",
         "In Alvarado Espinoza the Inter-American Court holds Mexico responsible for three disappearances by soldiers and says public security should be mainly civilian. Sources date the judgment 28 November or 20 December 2018.",
         track="mx-military-public-security-role",
         actors=["OAS.IACTHR", "MX", "MX.SEDENA"],
@@ -321,7 +321,7 @@ EVENTS = [
     E(
         "cienfuegos-arrested",
         "official.arrested",
-        "[2020-10-15..2020-10-16]",
+        "[2020-10-15,2020-10-16]",
         "US agents arrest former defense secretary Gen. Salvador Cienfuegos at Los Angeles airport on drug charges, without telling Mexico. Sources date it 15 October (Thursday night, Pacific time) or 16 October.",
         track="cienfuegos-case",
         status="arrested",
@@ -357,7 +357,7 @@ EVENTS = [
     E(
         "cienfuegos-case-dismissed-repatriated",
         "case.dismissed",
-        "[2020-11-17..2020-11-18]",
+        "[2020-11-17,2020-11-18]",
         "A Brooklyn judge dismisses the case and Cienfuegos is flown back to Mexico. Reuters and EFE place the hearing on 18 November, México de Verdad on the 17th.",
         track="cienfuegos-case",
         status="dismissed",
@@ -737,7 +737,7 @@ EVENTS = [
     E(
         "bicentennial-action-plan-adopted",
         "framework.action-plan-adopted",
-        "[2022-01-31..2022-02-01]",
+        "[2022-01-31,2022-02-01]",
         "The 2022-2024 action plan of the Bicentennial Framework is approved: three goals, 11 cooperation areas, 26 joint objectives, 102 actions. The SRE dates it 31 January 2022, The Diplomatic Insight 1 February.",
         track="bicentennial-framework",
         status="implementing",
