@@ -51,7 +51,7 @@ feb.status, feb.truth"""),
     md("""## How a track changed: `history`"""),
     code("""for p in tl.history("merida-initiative"):
     end = p.end.describe() if p.end else "still"
-    print(f"{p.status:20} {p.start.describe():>20} -> {end:20} ({p.truth.value})")"""),
+    print(f"{p.status:14} {p.start.describe():>20} -> {end:20} ({p.truth.value})")"""),
     md("""## What we knew then, and what we know now: `known_at`
 
 The article cited 93,331 US overdose deaths for 2020 — the CDC's provisional
