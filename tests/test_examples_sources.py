@@ -268,3 +268,28 @@ def test_the_fixture_is_what_the_build_script_writes(build, tmp_path, monkeypatc
     monkeypatch.setattr(build, "_seed_text", lambda _research: None)
     build.main(RESEARCH)
     assert out.read_bytes() == bl.examples.dataset_path().read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"known": "2021-12-01T12:00:00+00:00"}, "is newer than"),  # cited before it appeared
+        ({"sources": ["pulse-news-mexico#2"]}, "is newer than"),  # the 2024 article, in 2021
+        ({"sources": ["reuters"]}, "no source 'reuters'"),  # a key its entry does not have
+        ({"sources": [("pulse-news-mexico", "words")]}, "only the seed"),  # an invented quote
+    ],
+)
+def test_the_build_refuses_a_source_out_of_time_or_out_of_its_entry(
+    build, tmp_path, monkeypatch, change, message
+):
+    """The build stops, naming the event, rather than write a record its sources can't carry."""
+    events = [dict(e) for e in build.EVENTS]
+    visas = next(e for e in events if e["id"] == "dea-visas-unblocked")
+    visas.update(change)
+    monkeypatch.setattr(build, "EVENTS", events)
+    monkeypatch.setattr(build, "OUT", tmp_path / "out.jsonl")
+    monkeypatch.setattr(build, "_seed_text", lambda _research: None)
+    with pytest.raises(SystemExit, match=message) as info:
+        build.main(RESEARCH)
+    assert "dea-visas-unblocked" in str(info.value)
+    assert not (tmp_path / "out.jsonl").exists()
