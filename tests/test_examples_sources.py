@@ -293,3 +293,12 @@ def test_the_build_refuses_a_source_out_of_time_or_out_of_its_entry(
         build.main(RESEARCH)
     assert "dea-visas-unblocked" in str(info.value)
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_the_build_refuses_a_quote_the_seed_article_does_not_contain(build, tmp_path, monkeypatch):
+    """Quotes of the seed beyond the research file are checked against the article's text."""
+    monkeypatch.setattr(build, "OUT", tmp_path / "out.jsonl")
+    monkeypatch.setattr(build, "_seed_text", lambda _research: "an article that says little")
+    with pytest.raises(SystemExit, match="the seed does not say"):
+        build.main(RESEARCH)
+    assert not (tmp_path / "out.jsonl").exists()
