@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import pytest
-
 import bilatlog as bl
 from bilatlog.audit import CHECKS, Audit
 from bilatlog.backends.memory import MemoryBackend
