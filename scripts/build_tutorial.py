@@ -114,7 +114,9 @@ retractions included."""),
 `tl.audit()` lists what a careful reader would question — events or revisions
 without sources, figures without units, conflicting statuses for one day, overdue
 plans, sources newer than the records citing them — each with the record and why.
-(`bilatlog audit` prints the same and exits 1 when it finds anything.)"""),
+(`bilatlog audit` prints the same and exits 1 when it finds anything.) Here it
+finds one gap, and only one: the Supreme Court's return of the Guard to civilian
+control, due on 1 January 2024, whose fate the dataset's research does not record."""),
     code("""report = tl.audit()
 {check: len(found) for check, found in report.by_check().items()}"""),
     md("""## Your own question: a projection
