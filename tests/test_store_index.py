@@ -118,7 +118,14 @@ def test_a_store_written_before_the_index_is_indexed_on_first_open(tmp_path):
     with sqlite3.connect(path) as db:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "bilatlog_versions" not in tables
-    shutil.copy(FIXTURES / "us_mexico_security.jsonl", tmp_path / "same.jsonl")
+    with sqlite3.connect(path) as db:  # the same log, read as JSONL (its bodies, verbatim)
+        lines = [
+            json.dumps({**json.loads(body), "hash": hash_, "batch": position})
+            for position, hash_, body in db.execute(
+                "SELECT position, hash, body FROM bilatlog_events ORDER BY position"
+            )
+        ]
+    (tmp_path / "same.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     jsonl = bl.open(tmp_path / "same.jsonl")
     with bl.open(path) as tl:
         assert tl.verify().ok
