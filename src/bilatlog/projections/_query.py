@@ -111,10 +111,10 @@ j AS (
 ),
 b AS (
     SELECT j.track AS track, j.a AS a,
-        (SELECT v.sys_from FROM bilatlog_versions v JOIN bilatlog_versions cv
-            ON cv.sys_from = j.c
+        (SELECT v.sys_from FROM bilatlog_versions v
          WHERE v.track = j.track AND {_STATUS} AND v.end_lo IS NULL AND {VISIBLE}
-           AND {_KEY} < (cv.valid_from, cv.valid_to, cv.edtf, cv.event_pos)
+           AND {_KEY} < (SELECT cv.valid_from, cv.valid_to, cv.edtf, cv.event_pos
+                         FROM bilatlog_versions cv WHERE cv.sys_from = j.c)
          ORDER BY {_DESC} LIMIT 1) AS p
     FROM j
 )
@@ -130,10 +130,14 @@ ORDER BY b.track, {_ASC}
 
 # per uncertain track: the first current status version that starts after dhi
 _NEXT: Final = f"""
-SELECT j.value ->> 0, {_COLS} FROM json_each(:w) j JOIN bilatlog_versions v ON v.sys_from = (
-    SELECT v.sys_from FROM bilatlog_versions v
-    WHERE v.track = j.value ->> 0 AND {_STATUS} AND v.valid_from > :dhi AND {VISIBLE}
-    ORDER BY {_ASC} LIMIT 1)
+WITH n AS (
+    SELECT j.value ->> 0 AS track,
+        (SELECT v.sys_from FROM bilatlog_versions v
+         WHERE v.track = j.value ->> 0 AND {_STATUS} AND v.valid_from > :dhi AND {VISIBLE}
+         ORDER BY {_ASC} LIMIT 1) AS s
+    FROM json_each(:w) j
+)
+SELECT n.track, {_COLS} FROM n JOIN bilatlog_versions v ON v.sys_from = n.s
 """
 
 # per version [track, status, sys_from]: the date of the first version of its run of
@@ -145,10 +149,10 @@ WITH j AS (
 ),
 r AS (
     SELECT j.track AS track, j.s AS s,
-        (SELECT v.sys_from FROM bilatlog_versions v JOIN bilatlog_versions sv
-            ON sv.sys_from = j.s
+        (SELECT v.sys_from FROM bilatlog_versions v
          WHERE v.track = j.track AND {_STATUS} AND {VISIBLE}
-           AND {_KEY} < (sv.valid_from, sv.valid_to, sv.edtf, sv.event_pos)
+           AND {_KEY} < (SELECT sv.valid_from, sv.valid_to, sv.edtf, sv.event_pos
+                         FROM bilatlog_versions sv WHERE sv.sys_from = j.s)
            AND (v.status <> j.status OR v.end_lo IS NOT NULL)
          ORDER BY {_DESC} LIMIT 1) AS r
     FROM j
@@ -170,12 +174,16 @@ WITH RECURSIVE m(metric) AS (
     SELECT (SELECT metric FROM bilatlog_versions
             WHERE metric IS NOT NULL AND metric > m.metric ORDER BY metric LIMIT 1)
     FROM m WHERE m.metric IS NOT NULL
+),
+x AS (
+    SELECT m.metric AS metric,
+        (SELECT v.sys_from FROM bilatlog_versions v
+         WHERE v.metric IS NOT NULL AND v.metric = m.metric AND v.valid_from <= :dhi
+           AND {VISIBLE}
+         ORDER BY {_DESC} LIMIT 1) AS s
+    FROM m WHERE m.metric IS NOT NULL
 )
-SELECT m.metric, {_COLS} FROM m JOIN bilatlog_versions v ON v.sys_from = (
-    SELECT v.sys_from FROM bilatlog_versions v
-    WHERE v.metric IS NOT NULL AND v.metric = m.metric AND v.valid_from <= :dhi AND {VISIBLE}
-    ORDER BY {_DESC} LIMIT 1)
-WHERE m.metric IS NOT NULL
+SELECT x.metric, {_COLS} FROM x JOIN bilatlog_versions v ON v.sys_from = x.s
 """
 
 _PLANS: Final = f"""
