@@ -38,8 +38,10 @@ from bilatlog.events import (
     RecordedEvent,
     Retraction,
     Source,
+    reading_stored,
     thaw,
 )
+from bilatlog.events import MAX_DEPTH, URL_RE
 from bilatlog.exceptions import IntegrityError, ValidationError
 from bilatlog.time import When
 
@@ -138,7 +140,11 @@ def loads(text: str | bytes) -> Any:  # noqa: ANN401 - JSON
             return _orjson.loads(text)
         except _orjson.JSONDecodeError:
             pass  # let the standard library say what is wrong, in its words
-    return json.loads(text)
+    try:
+        return json.loads(text)
+    except RecursionError:
+        # never a RecursionError: too deep to parse is bad JSON, like any other
+        raise ValueError(f"nested deeper than {MAX_DEPTH} levels") from None
 
 
 def format_instant(instant: dt.datetime) -> str:
@@ -196,20 +202,28 @@ _EMPTY = FrozenDict()
 _set = object.__setattr__
 
 
-def _freeze_trusted(value: Any) -> Any:  # noqa: ANN401 - JSON
+def _freeze_trusted(value: Any, depth: int = 0) -> Any:  # noqa: ANN401 - JSON
     t = type(value)
-    if t is dict:
-        return FrozenDict({k: _freeze_trusted(v) for k, v in value.items()})
-    if t is list:
-        return tuple(_freeze_trusted(v) for v in value)
+    if t is dict or t is list:
+        if depth > MAX_DEPTH:
+            # deeper than input may be: not what a writer validated (the validating path
+            # then says so as an IntegrityError)
+            raise ValueError(f"data nested deeper than {MAX_DEPTH} levels")
+        if t is dict:
+            return FrozenDict({k: _freeze_trusted(v, depth + 1) for k, v in value.items()})
+        return tuple(_freeze_trusted(v, depth + 1) for v in value)
     return value
 
 
 def _trusted_source(d: dict[str, Any]) -> Source:
+    url = d.get("url", "")
+    if url and not (type(url) is str and URL_RE.fullmatch(url) and url.isprintable()):
+        # never let a crafted store put a javascript: (or any non-http) address in an href
+        raise ValueError("source.url is not an http(s) address")
     s = object.__new__(Source)
     _set(s, "outlet", d.get("outlet", ""))
     _set(s, "title", d.get("title", ""))
-    _set(s, "url", d.get("url", ""))
+    _set(s, "url", url)
     published = d.get("published")
     _set(s, "published", None if published is None else When.parse(published))
     _set(s, "quote", d.get("quote", ""))
@@ -312,8 +326,14 @@ class Codec:
         out: dict[str, Any] = self._c.unstructure(record)
         return out
 
-    def record_from_dict(self, kind: str, data: Mapping[str, Any]) -> Record:
-        """Structure a record of the given kind; raises `ValidationError` on bad content."""
+    def record_from_dict(
+        self, kind: str, data: Mapping[str, Any], *, stored: bool = False
+    ) -> Record:
+        """Structure a record of the given kind; raises `ValidationError` on bad content.
+
+        `stored=True` for records read from a store: rules added after a record
+        was written (see `bilatlog.events.reading_stored`) do not refuse it.
+        """
         cls = _CLASS_OF.get(kind)
         if cls is None:
             raise ValidationError(
@@ -323,12 +343,15 @@ class Codec:
             raise ValidationError(
                 "record", data, "expected a JSON object.", "store records as written by bilatlog."
             )
+        token = reading_stored.set(stored)
         try:
             record: Record = cls(**data)
         except TypeError as e:
             raise ValidationError(
                 "record", dict(data), f"does not fit a {kind} ({e}).", "check the field names."
             ) from None
+        finally:
+            reading_stored.reset(token)
         return record
 
     @staticmethod
@@ -404,7 +427,7 @@ class Codec:
         env = self.upcast(env)
         try:
             position = env["position"]
-            record = self.record_from_dict(env["kind"], env["record"])
+            record = self.record_from_dict(env["kind"], env["record"], stored=True)
             return RecordedEvent(
                 record=record,
                 position=position,

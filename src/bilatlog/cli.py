@@ -268,22 +268,35 @@ def _cmd_retract(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     return [_event_row(tl.retract(a.event_id, reason=a.reason, sources=_sources(a)))]
 
 
-def _cmd_verify(tl: Timeline, _a: argparse.Namespace) -> list[Row]:
-    report = tl.verify()
+def _cmd_verify(tl: Timeline, a: argparse.Namespace) -> list[Row]:
+    report = tl.verify(expect=a.expect)
     if not report.ok:
         report.raise_for_problems()
-    return [{"ok": report.ok, "records": report.checked, "note": report.reason or None}]
+    return [
+        {
+            "ok": report.ok,
+            "records": report.checked,
+            "position": report.position,
+            "head_hash": report.head_hash or None,
+            "note": report.reason or None,
+        }
+    ]
 
 
 def _cmd_export(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     from bilatlog import io  # noqa: PLC0415 - only this command needs the exporters
 
-    target = Path(a.to)
+    target = io.exporters.refuse_store(tl, a.to, "--to")
+    head = io.exporters.export_head(tl, a.known_at)
+    done = {"position": head.position, "head_hash": head.head_hash or None}
     if a.kind == "bilatlog":  # a store of its own: every record, re-recorded now
-        records = [r.record for r in tl.events(kinds=("event", "correction", "retraction"))]
+        records = [
+            r.record
+            for r in tl.events(kinds=("event", "correction", "retraction"), known_at=head.position)
+        ]
         with bilatlog.open(target) as out:
             out.append(records)
-        return [{"format": a.kind, "exported": len(records), "to": str(target)}]
+        return [{"format": a.kind, "exported": len(records), "to": str(target), **done}]
     if a.kind == "csv":
         n = io.export_csv(tl, target, known_at=a.known_at)
     elif a.kind == "jsonl":
@@ -292,18 +305,18 @@ def _cmd_export(tl: Timeline, a: argparse.Namespace) -> list[Row]:
         n = len(io.export_timelinejs(tl, target, title=a.title, known_at=a.known_at)["events"])
     else:
         n, skipped = io.export_plover(tl, target, known_at=a.known_at)
-        return [{"format": a.kind, "exported": n, "skipped": skipped, "to": str(target)}]
-    return [{"format": a.kind, "exported": n, "to": str(target)}]
+        return [{"format": a.kind, "exported": n, "skipped": skipped, "to": str(target), **done}]
+    return [{"format": a.kind, "exported": n, "to": str(target), **done}]
 
 
 def _cmd_import(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     from bilatlog import io  # noqa: PLC0415 - only this command needs the importers
 
-    source = Path(a.file)
+    source = io.exporters.refuse_store(tl, a.file, "file")
     if not source.is_file():
         raise ValidationError("file", a.file, "no such file.", "check the path.")
     if a.kind == "bilatlog":
-        with bilatlog.open(source) as src:
+        with bilatlog.open(source, readonly=True) as src:
             records = [r.record for r in src.events(kinds=("event", "correction", "retraction"))]
         before = tl.position
         tl.append(records)
@@ -345,7 +358,15 @@ def _cmd_import(tl: Timeline, a: argparse.Namespace) -> list[Row]:
 
 
 def _cmd_copy(tl: Timeline, a: argparse.Namespace) -> list[Row]:
-    with bilatlog.open(a.source) as src:
+    from bilatlog.io.exporters import refuse_store  # noqa: PLC0415
+
+    if not a.source.startswith(("postgresql://", "postgres://")):
+        refuse_store(tl, a.source.removeprefix("sqlite:///"), "source")
+    with bilatlog.open(a.source, readonly=True) as src:
+        if src.backend.url == tl.backend.url:
+            raise ValidationError(
+                "source", a.source, "is the store being written.", "copy from another store."
+            )
         copied = tl.copy_from(src)
         same = tl.position == src.position and (
             not tl.position
@@ -519,6 +540,13 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:  # noqa: PLR0
         p.add_argument("--dates", help="START/END in EDTF, e.g. 2018-01/2018-12")
         p.add_argument("--strict", action="store_true", help="stop at the first bad row")
         p.add_argument("--quiet", action="store_true", help="no progress line")
+    elif name == "verify":
+        p.add_argument(
+            "--expect",
+            metavar="POSITION:HASH",
+            help="a published head (from verify or checkpoint): fail unless the store still "
+            "holds that record at that position",
+        )
     elif name == "copy":
         p.add_argument("source", help="the store to copy from (.jsonl, .db or postgresql://)")
     elif name == "export":
@@ -535,6 +563,24 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:  # noqa: PLR0
 
 def _known_at(text: str) -> int | str:
     return int(text) if text.isdigit() else text
+
+
+#: Writing commands that only add to a store that is there (the others may start one).
+_NEEDS_STORE = frozenset({"correct", "retract"})
+
+
+def _open_store(store: str, command: str) -> Timeline:
+    """Open `--store`: read commands read-only (never creating it); writers as they need."""
+    _, writes, _, _ = COMMANDS[command]
+    if not writes:
+        return bilatlog.open(store, readonly=True)
+    if command in _NEEDS_STORE and not store.startswith(("postgresql://", "postgres://")):
+        path = Path(store.removeprefix("sqlite:///"))
+        if not path.exists():
+            from bilatlog.backends._files import missing_store  # noqa: PLC0415
+
+            raise missing_store(path)
+    return bilatlog.open(store)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -557,7 +603,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             tl = examples.us_mexico()
         else:
-            tl = bilatlog.open(store)
+            tl = _open_store(store, a.command)
         with tl:
             rows = handler(tl, a)
         _emit(rows, a.output or a.output_first or "table", sys.stdout)

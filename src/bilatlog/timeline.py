@@ -13,14 +13,18 @@ with bl.open("relations.jsonl") as tl:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ParamSpec, Self, TypeVar
 
+import attrs
 from dateutil.relativedelta import relativedelta
 
 from bilatlog.backends import Backend, Query, VerifyReport, open_backend
+from bilatlog.checkpoint import Checkpoint, parse_expect
 from bilatlog.events import SLUG_RE, Correction, Event, Record, RecordedEvent, Retraction, Source
 from bilatlog.exceptions import IntegrityError, ValidationError
 from bilatlog.projections import (
@@ -46,6 +50,19 @@ if TYPE_CHECKING:
 __all__ = ["KnownAt", "Timeline", "open"]
 
 S = TypeVar("S")
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _locked(method: Callable[P, R]) -> Callable[P, R]:
+    """Run a method under the timeline's lock: threads share one knowledge index safely."""
+
+    @functools.wraps(method)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with args[0]._lock:  # type: ignore[attr-defined]  # noqa: SLF001
+            return method(*args, **kwargs)
+
+    return run
 
 _STEPS = {
     "year": relativedelta(years=1),
@@ -99,6 +116,10 @@ class Timeline:
         target: where the log lives (see `bilatlog.open`), or a `Backend`.
         clock: the store's clock for `recorded_at` (aware datetimes); injectable
             for tests (`bilatlog.testing.FakeClock`).
+        readonly: open an existing store read-only: it is never written or
+            created (a missing store is a `StorageError` naming close matches).
+
+    One timeline may be shared by threads: questions and appends take its lock.
     """
 
     def __init__(
@@ -106,11 +127,14 @@ class Timeline:
         target: str | os.PathLike[str] | Backend | None = None,
         *,
         clock: Clock | None = None,
+        readonly: bool = False,
     ) -> None:
         """Open the backend that `target` names."""
-        self.backend: Backend = open_backend(target, clock=clock)
+        self.backend: Backend = open_backend(target, clock=clock, readonly=readonly)
         self.clock = clock
         self._knowledge = KnowledgeIndex()
+        # one lock for the knowledge index's catch-up, the questions that read it, and appends
+        self._lock = threading.RLock()
 
     # -- context and display ------------------------------------------------------
 
@@ -240,6 +264,7 @@ class Timeline:
             fields["id"] = id
         return self.append([Event(**fields)], expected_position=expected_position)[0]
 
+    @_locked
     def append(
         self, events: Iterable[Record], *, expected_position: int | None = None
     ) -> list[RecordedEvent]:
@@ -250,6 +275,15 @@ class Timeline:
             ValidationError: a record is invalid; nothing was written.
             IntegrityError: an id is already stored with different content.
         """
+        if isinstance(events, (Event, Correction, Retraction, str, bytes, Mapping)) or not (
+            isinstance(events, Iterable)
+        ):
+            raise ValidationError(
+                "events",
+                events,
+                "expected a list of records (Event, Correction, Retraction).",
+                "pass tl.append([bl.Event(...)]), or use tl.record(...) for one event.",
+            )
         batch = list(events)
         self._check_fulfils([e for e in batch if isinstance(e, Event)])
         return self.backend.append(batch, expected_position=expected_position)
@@ -271,6 +305,7 @@ class Timeline:
                     "record the plan first (planned=True), then name its id.",
                 )
 
+    @_locked
     def correct(
         self,
         event_id: str,
@@ -299,6 +334,7 @@ class Timeline:
             fields["id"] = id
         return self.backend.append([Correction(**fields)], expected_position=expected_position)[0]
 
+    @_locked
     def retract(
         self,
         event_id: str,
@@ -414,9 +450,56 @@ class Timeline:
             )
         )
 
-    def verify(self) -> VerifyReport:
-        """Re-check the whole log: positions, hash chain, clock order, decoding."""
-        return self.backend.verify()
+    def verify(
+        self, *, expect: tuple[int, str] | Checkpoint | str | None = None
+    ) -> VerifyReport:
+        """Re-check the whole log: positions, hash chain, clock order, decoding, derived tables.
+
+        The report gives the head as `position` and `head_hash`: publish them
+        (or a `checkpoint()`). With `expect=(position, head_hash)` (or a
+        `Checkpoint`, or `"POSITION:HASH"`), the report is not ok unless the
+        log still holds that very record at that position: a log rolled back
+        to before it, or forked from it, fails.
+        """
+        wanted = None if expect is None else parse_expect(expect)
+        report = self.backend.verify()
+        if wanted is None or not report.ok:
+            return report
+        position, head_hash = wanted
+        head = report.position or 0
+        if position > head:
+            return attrs.evolve(
+                report,
+                ok=False,
+                reason=f"the log ends at position {head}, before the expected head at "
+                f"{position}: it was rolled back or cut short (or this is an older copy)",
+            )
+        found = "" if position == 0 else next(iter(self.backend.read(position, position))).hash
+        if found != head_hash:
+            return attrs.evolve(
+                report,
+                ok=False,
+                position=position,
+                reason=f"position {position} holds a record with hash {found[:12]}..., not the "
+                f"expected {head_hash[:12]}...: this log forked from the published one",
+            )
+        return report
+
+    def checkpoint(self, *, key: object = None) -> Checkpoint:
+        """A statement of the head to publish: position, head hash and its recorded_at.
+
+        With `key` (an Ed25519 private key, or its 32 raw bytes; the `sign`
+        extra), the statement is signed. Check a copy later with
+        `tl.verify(expect=checkpoint)`. See `bilatlog.checkpoint`.
+        """
+        position = self.backend.head
+        head = next(iter(self.backend.read(position, position)), None) if position else None
+        cp = Checkpoint(
+            position=head.position if head else 0,
+            head_hash=head.hash if head else "",
+            recorded_at=head.recorded_at if head else None,
+        )
+        return cp if key is None else cp.signed(key)
 
     def copy_from(self, other: Timeline, *, batch: int = 1000) -> int:
         """Copy every record of `other` that this timeline lacks, verbatim.
@@ -493,9 +576,10 @@ class Timeline:
     # -- questions -------------------------------------------------------------------
 
     def _index(self) -> KnowledgeIndex:
-        """The knowledge index, brought up to the head of the log."""
-        self._knowledge.catch_up(self.backend)
-        return self._knowledge
+        """The knowledge index, brought up to the head of the log (under the lock)."""
+        with self._lock:
+            self._knowledge.catch_up(self.backend)
+            return self._knowledge
 
     def _when(self, field: str, value: str | dt.date | When) -> When:
         try:
@@ -503,6 +587,7 @@ class Timeline:
         except ValidationError as e:
             raise ValidationError(field, value, e.problem, e.fix) from None
 
+    @_locked
     def state_at(self, at: str | dt.date | When, *, known_at: KnownAt = None) -> State:
         """The state of every track at `at`, as the dataset stood at `known_at`.
 
@@ -515,12 +600,14 @@ class Timeline:
         known = self.resolve_known_at(known_at)
         return compute_state(self._index(), when, known)
 
+    @_locked
     def history(self, track: str, *, known_at: KnownAt = None) -> History:
         """Every status period of `track`, in valid-time order, each with its truth."""
         _check_track(track)
         known = self.resolve_known_at(known_at)
         return history_of(self._index(), track, known)
 
+    @_locked
     def diff(
         self, a: str | dt.date | When, b: str | dt.date | When, *, known_at: KnownAt = None
     ) -> Diff:
@@ -545,6 +632,7 @@ class Timeline:
             changes.append(Change(track=track, before=x, after=y, events=events))
         return changes
 
+    @_locked
     def explain(
         self, track: str, *, at: str | dt.date | When, known_at: KnownAt = None
     ) -> Explanation:
@@ -622,8 +710,11 @@ class Timeline:
         from bilatlog.notebook import progress as bar  # noqa: PLC0415 - display helper
 
         for day in bar(days, total=len(days), desc="replay", enabled=progress):
-            yield day, compute_state(index, When.parse(day), known)
+            with self._lock:
+                state = compute_state(index, When.parse(day), known)
+            yield day, state
 
+    @_locked
     def project(
         self,
         projection: Projection[S],
@@ -643,6 +734,7 @@ class Timeline:
         known = self.resolve_known_at(known_at)
         return run_projection(projection, self._index(), at=when, known=known)
 
+    @_locked
     def series(self, metric: str, *, known_at: KnownAt = None) -> list[Figure]:
         """Every figure reported for `metric`, in valid-time order, as known at `known_at`."""
         known = self.resolve_known_at(known_at)
@@ -651,6 +743,7 @@ class Timeline:
             return []
         return [figure_of(v, dt.date.max) for v in versions.visible(known)]
 
+    @_locked
     def known_events(self, *, known_at: KnownAt = None) -> list[Event]:
         """Every event as known at `known_at`: corrections applied, retractions left out.
 
@@ -659,6 +752,7 @@ class Timeline:
         known = self.resolve_known_at(known_at)
         return [v.event for v in self._index().in_order(known)]
 
+    @_locked
     def tracks(self, *, known_at: KnownAt = None) -> list[str]:
         """Every track with a status event, as known at `known_at`, sorted."""
         known = self.resolve_known_at(known_at)
@@ -669,6 +763,7 @@ def open(  # noqa: A001 - the public name the contract promises
     target: str | os.PathLike[str] | Backend | None = None,
     *,
     clock: Clock | None = None,
+    readonly: bool = False,
 ) -> Timeline:
     """Open a timeline.
 
@@ -677,8 +772,13 @@ def open(  # noqa: A001 - the public name the contract promises
             `"name.db"`, `"name.sqlite"` or `"sqlite:///name.db"` (SQLite);
             `"postgresql://..."` is reserved for the PostgreSQL backend.
         clock: the store's clock for `recorded_at` (returns aware datetimes).
+        readonly: open an existing store without ever writing or creating it.
 
     Raises:
         ValidationError: the target is not one of the accepted forms.
+        StorageError: with `readonly`, there is no store at `target` (the
+            message names close matches); or the target is a directory or FIFO.
+        IntegrityError: the store is shorter than, or forks from, the head
+            it remembers acknowledging.
     """
-    return Timeline(target, clock=clock)
+    return Timeline(target, clock=clock, readonly=readonly)

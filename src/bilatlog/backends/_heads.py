@@ -1,0 +1,154 @@
+"""Head memory: each store remembers the highest head it acknowledged, outside itself.
+
+A hash chain proves that what a log holds was not changed in the middle; it
+cannot tell an intact log from an intact *older copy* of it, or from a log cut
+short at a record boundary, or wiped and started again. So each writer, after
+every acknowledged append, remembers `(position, hash)` of the new head, and
+every open compares the log with it: a log shorter than the remembered head,
+or holding a different record there (a fork), is an `IntegrityError`, never an
+answer.
+
+Where the memory lives: in the user's state folder, one small JSON file per
+store, named by a hash of the store's location (the resolved file path, or the
+PostgreSQL URL without its password plus the schema):
+
+    $BILATLOG_STATE_DIR, else $XDG_STATE_HOME/bilatlog/heads, else ~/.local/state/bilatlog/heads
+
+Outside the store on purpose: a `git checkout` of an older `relations.jsonl`,
+an editor saving an old buffer, `cp backup.db relations.db`, or an SQLite
+database whose tables were dropped and recreated all leave the memory where it
+was. What it cannot see (see docs/store.md): a rollback on a machine, or by a
+user, that never wrote to the store. For those, publish a checkpoint
+(`Timeline.checkpoint()`) and check it with `verify(expect=...)`.
+
+Reads never write the memory (a read never creates a file). A memory that
+cannot be written (a read-only home) is skipped: the store still works, with
+only published checkpoints to catch a rollback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Final
+
+from bilatlog.backends._base import VerifyReport
+from bilatlog.exceptions import IntegrityError
+
+__all__ = ["HeadMemory", "remembered_head", "state_dir"]
+
+_ENV: Final = "BILATLOG_STATE_DIR"
+
+
+def state_dir() -> Path:
+    """The folder where heads are remembered."""
+    explicit = os.environ.get(_ENV)
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "bilatlog" / "heads"
+
+
+class HeadMemory:
+    """The remembered head of one store (see the module docstring).
+
+    Args:
+        key: the store's identity (a resolved path, or a URL without password).
+    """
+
+    def __init__(self, key: str) -> None:
+        """Point at the memory of the store named by `key`; nothing is read yet."""
+        self.key = key
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        self.path = state_dir() / f"{digest}.json"
+
+    def load(self) -> tuple[int, str] | None:
+        """The remembered `(position, hash)`, or None when nothing is remembered."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            position, hash_ = data["position"], data["hash"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if not isinstance(position, int) or not isinstance(hash_, str):
+            return None
+        return position, hash_
+
+    def check(self, head: int, lookup: Callable[[int], str | None], *, url: str) -> None:
+        """Raise `IntegrityError` if a log ending at `head` is shorter than, or forks from, memory.
+
+        `lookup(position)` returns the hash stored at a position (or None).
+        """
+        remembered = self.load()
+        if remembered is None:
+            return
+        position, hash_ = remembered
+        if head < position:
+            raise IntegrityError(
+                f"{url} ends at position {head}, but this store acknowledged position "
+                f"{position} before: records were removed, or the store was replaced by an "
+                "older copy or wiped",
+                position=head + 1,
+                fix=self._fix(),
+            )
+        if position and lookup(position) != hash_:
+            raise IntegrityError(
+                f"{url} holds a different record at position {position} than the one this "
+                "store acknowledged there: the log was replaced by another one (a fork)",
+                position=position,
+                fix=self._fix(),
+            )
+
+    def _fix(self) -> str:
+        return (
+            "restore the store from a backup or version control and run verify(). If you "
+            f"replaced it on purpose, delete {self.path} (this store's remembered head)."
+        )
+
+    def remember(self, position: int, hash_: str) -> None:
+        """Remember a newly acknowledged head (never a lower one); skip if it cannot be written."""
+        remembered = self.load()
+        if remembered is not None and remembered[0] >= position:
+            return
+        text = json.dumps({"store": self.key, "position": position, "hash": hash_})
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".head-")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(text)
+                os.replace(tmp, self.path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return
+
+    def forget(self) -> None:
+        """Drop the remembered head (after replacing a store on purpose)."""
+        self.path.unlink(missing_ok=True)
+
+
+def remembered_head(
+    report: VerifyReport,
+    memory: HeadMemory | None,
+    lookup: Callable[[int], str | None],
+    url: str,
+) -> VerifyReport:
+    """A clean `report`, unless the log is shorter than or forks from the remembered head."""
+    if not report.ok or memory is None:
+        return report
+    try:
+        memory.check(report.checked, lookup, url=url)
+    except IntegrityError as e:
+        return VerifyReport(
+            ok=False,
+            checked=report.checked,
+            position=e.position,
+            head_hash=report.head_hash,
+            reason=f"{e.reason}. Fix: {e.fix}",
+        )
+    return report
