@@ -158,6 +158,7 @@ def parse_expect(value: object) -> tuple[int, str]:
     """`(position, head_hash)` from a `Checkpoint`, a pair, or `"POSITION:HASH"` text."""
     if isinstance(value, Checkpoint):
         return value.position, value.head_hash
+    given = value
     if isinstance(value, str):
         position, sep, hash_ = value.partition(":")
         value = (int(position), hash_) if sep and position.isdigit() else None
@@ -173,7 +174,7 @@ def parse_expect(value: object) -> tuple[int, str]:
         return value[0], value[1]
     raise ValidationError(
         "expect",
-        value,
+        given,
         "expected a published head: (position, head_hash), 'POSITION:HASH' or a Checkpoint.",
         "pass e.g. expect=(41, report.head_hash), as tl.verify() or tl.checkpoint() gave.",
     )

@@ -471,6 +471,7 @@ class Timeline:
             return attrs.evolve(
                 report,
                 ok=False,
+                position=head + 1,
                 reason=f"the log ends at position {head}, before the expected head at "
                 f"{position}: it was rolled back or cut short (or this is an older copy)",
             )

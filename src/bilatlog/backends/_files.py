@@ -22,7 +22,7 @@ def missing_store(path: Path) -> StorageError:
             f"no store at {path}: the folder {folder} does not exist. Fix: check the path."
         )
     close = difflib.get_close_matches(path.name, names, n=3, cutoff=0.6)
-    hint = f"; did you mean {' or '.join(str(folder / c) for c in close)}?" if close else ""
+    hint = f"; did you mean {' or '.join(str(folder / c) for c in close)}?" if close else "."
     return StorageError(
         f"no store at {path}{hint} Fix: check the path; a read never creates a store "
         "(record or import into a new one to start it)."

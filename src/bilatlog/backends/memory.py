@@ -22,6 +22,7 @@ from bilatlog.backends._base import (
     Prepare,
     Query,
     VerifyReport,
+    clean_report,
     system_clock,
 )
 from bilatlog.backends._sql import actor_levels
@@ -128,8 +129,12 @@ def verify_envelopes(
     for n, env in enumerate(envelopes, start=1):
         line = lines[n - 1] if lines is not None else None
 
-        def bad(reason: str, *, n: int = n, line: int | None = line) -> VerifyReport:
-            return VerifyReport(ok=False, checked=n - 1, position=n, line=line, reason=reason)
+        def bad(
+            reason: str, *, n: int = n, line: int | None = line, prev: str = prev_hash
+        ) -> VerifyReport:
+            return VerifyReport(
+                ok=False, checked=n - 1, position=n, line=line, reason=reason, head_hash=prev
+            )
 
         if env.get("position") != n:
             return bad(f"expected position {n}, found {env.get('position')!r}")
@@ -148,7 +153,7 @@ def verify_envelopes(
             return bad(f"id {rec.id!r} appears twice")
         seen.add(rec.id)
         prev_hash, prev_at = env["hash"], at
-    return VerifyReport(ok=True, checked=n)
+    return clean_report(n, prev_hash)
 
 
 class MemoryBackend(Appender):

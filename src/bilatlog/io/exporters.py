@@ -90,15 +90,19 @@ def _events(tl: Timeline, known_at: KnownAt) -> Iterator[Event]:
 
 
 def refuse_store(tl: Timeline, path: str | Path, field: str = "path") -> Path:
-    """Refuse a target that is the timeline's own store (after resolving links)."""
+    """Refuse a file that is the timeline's own store (after resolving `..` and links).
+
+    For an export target (writing there would destroy the store), and for an
+    import or copy source (the store would read itself).
+    """
     target = Path(path)
     if is_store_file(tl.backend, target):
-        raise ValidationError(
-            field,
-            str(path),
-            f"is the store being read ({tl.backend.url}); writing there would destroy it.",
-            "write the export to another file, e.g. --to export.csv.",
-        )
+        if field in ("file", "source"):
+            problem, fix = "is the store itself; it cannot import itself.", "name another file."
+        else:
+            problem = "is the store being read; writing there would destroy it."
+            fix = "write the export to another file, e.g. --to export.csv."
+        raise ValidationError(field, str(path), f"{problem} ({tl.backend.url})", fix)
     return target
 
 
