@@ -473,7 +473,11 @@ UNHASHED_KEYS: Final = frozenset({"hash", "batch"})
 def hash_envelope(env: Mapping[str, Any]) -> str:
     """SHA-256 (hex) over an envelope's canonical bytes without its `hash` field."""
     body = {k: v for k, v in env.items() if k not in UNHASHED_KEYS}
-    return hashlib.sha256(canonical_bytes(body)).hexdigest()
+    try:
+        return hashlib.sha256(canonical_bytes(body)).hexdigest()
+    except (RecursionError, ValueError, TypeError) as e:
+        # what was read is not what a writer wrote (too deep, or not JSON data at all)
+        raise IntegrityError(f"the stored record cannot be hashed ({e})") from None
 
 
 def stored_line(sealed: Sealed, batch_end: int) -> str:

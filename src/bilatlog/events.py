@@ -46,7 +46,7 @@ TYPE_RE: Final = re.compile(r"[a-z][a-z0-9_-]*(?:\.[a-z][a-z0-9_-]*)+")
 SLUG_RE: Final = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 ACTOR_RE: Final = re.compile(r"[A-Z]{2,3}(?:\.[A-Z0-9][A-Z0-9_-]*)*")
 ID_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
-URL_RE: Final = re.compile(r"https?://[^\s]+")
+URL_RE: Final = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f]+")
 
 #: True while a stored record is decoded: records written before a rule was added (such
 #: as no control characters in a summary) still read as they were written. New input

@@ -85,7 +85,10 @@ def _checked(position: int, hash_: str, body: str) -> dict[str, Any]:
             "run verify() for the first broken position",
             position=position,
         )
-    env = loads(body)
+    try:
+        env = loads(body)
+    except ValueError as e:
+        raise IntegrityError(f"the stored body is not JSON ({e})", position=position) from None
     if type(env) is not dict or env.get("position") != position:
         found = env.get("position") if isinstance(env, dict) else None
         raise IntegrityError(
@@ -168,8 +171,11 @@ def check_row(
     env["hash"] = hash_
     if env.get("position") != position or env.get("prev") != prev or prev != prev_hash:
         return bad("the record does not chain to the one before")
-    if hash_envelope(env) != hash_:
-        return bad("the record's content does not match its hash")
+    try:
+        if hash_envelope(env) != hash_:
+            return bad("the record's content does not match its hash")
+    except IntegrityError as e:
+        return bad(e.reason)
     if env.get("recorded_at") != at or at < prev_at:
         return bad("recorded_at differs from the body or goes backwards")
     try:

@@ -314,7 +314,11 @@ class JsonlBackend(Appender):
                 raise IntegrityError(
                     "does not chain to the record before", position=position, line=line
                 )
-            if env.get("hash") != hash_envelope(env):
+            try:
+                hashed = hash_envelope(env)
+            except IntegrityError as e:
+                raise IntegrityError(e.reason, position=position, line=line) from None
+            if env.get("hash") != hashed:
                 raise IntegrityError(
                     "content does not match its hash", position=position, line=line
                 )
