@@ -28,6 +28,7 @@ only published checkpoints to catch a rollback.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -77,13 +78,25 @@ class HeadMemory:
             return None
         return position, hash_
 
-    def check(self, head: int, lookup: Callable[[int], str | None], *, url: str) -> None:
+    def check(
+        self,
+        head: int,
+        lookup: Callable[[int], str | None],
+        *,
+        url: str,
+        remembered: tuple[int, str] | None | object = ...,
+    ) -> None:
         """Raise `IntegrityError` if a log ending at `head` is shorter than, or forks from, memory.
 
         `lookup(position)` returns the hash stored at a position (or None).
+        `remembered` is what `load()` gave *before* `head` was read: another
+        process may commit and remember between the two, so the memory must be
+        read first (then it can only be at or below the head, unless the log
+        really went backwards). Without it, the memory is read now.
         """
-        remembered = self.load()
-        if remembered is None:
+        if remembered is ...:
+            remembered = self.load()
+        if not isinstance(remembered, tuple):
             return
         position, hash_ = remembered
         if head < position:
@@ -109,13 +122,22 @@ class HeadMemory:
         )
 
     def remember(self, position: int, hash_: str) -> None:
-        """Remember a newly acknowledged head (never a lower one); skip if it cannot be written."""
-        remembered = self.load()
-        if remembered is not None and remembered[0] >= position:
-            return
+        """Remember a newly acknowledged head (never a lower one); skip if it cannot be written.
+
+        Writers in several processes remember under a lock of their own, so the
+        memory only ever moves forward.
+        """
         text = json.dumps({"store": self.key, "position": position, "hash": hash_})
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock = os.open(self.path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            return
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            remembered = self.load()
+            if remembered is not None and remembered[0] >= position:
+                return
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".head-")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -126,6 +148,8 @@ class HeadMemory:
                 raise
         except OSError:
             return
+        finally:
+            os.close(lock)
 
     def forget(self) -> None:
         """Drop the remembered head (after replacing a store on purpose)."""
@@ -137,12 +161,16 @@ def remembered_head(
     memory: HeadMemory | None,
     lookup: Callable[[int], str | None],
     url: str,
+    remembered: tuple[int, str] | None,
 ) -> VerifyReport:
-    """A clean `report`, unless the log is shorter than or forks from the remembered head."""
+    """A clean `report`, unless the log is shorter than or forks from the remembered head.
+
+    `remembered` is the memory as loaded before the log was read.
+    """
     if not report.ok or memory is None:
         return report
     try:
-        memory.check(report.checked, lookup, url=url)
+        memory.check(report.checked, lookup, url=url, remembered=remembered)
     except IntegrityError as e:
         return VerifyReport(
             ok=False,

@@ -458,11 +458,12 @@ class JsonlBackend(Appender):
         with self._thread_lock:
             if not self.path.exists():
                 return remembered_head(clean_report(0, ""), self._memory, lambda _p: None,
-                                       self.url)  # fmt: skip
+                                       self.url, self._memory.load())  # fmt: skip
             fd = self._open(write=False)
             try:
                 self._lock(fd, fcntl.LOCK_SH)
                 data = os.pread(fd, os.fstat(fd).st_size, 0)
+                remembered = self._memory.load()  # under the lock: writers remember under theirs
             finally:
                 os.close(fd)
             # First the content of every complete line, in order, so the report names the
@@ -488,12 +489,12 @@ class JsonlBackend(Appender):
             report = clean_report(n, scan.envelopes[-1]["hash"] if n else "")
             hashes = [env["hash"] for env in scan.envelopes]
             report = remembered_head(
-                report, self._memory, lambda p: hashes[p - 1] if 0 < p <= n else None, self.url
-            )
+                report, self._memory, lambda p: hashes[p - 1] if 0 < p <= n else None, self.url,
+                remembered,
+            )  # fmt: skip
             if not report.ok or not scan.torn:
                 return report
             if not scan.partial:
-                remembered = self._memory.load()
                 if remembered is None or remembered[0] > n:
                     return _failed(
                         IntegrityError(

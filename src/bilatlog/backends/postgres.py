@@ -282,8 +282,9 @@ class PostgresBackend(Appender):
             self._writable_reason = "opened read-only" if readonly else ""
             with self._conn() as conn:
                 self._ensure_schema(conn)
+                remembered = self._memory.load()  # before the head: writers may commit
                 self._memory.check(self._head(conn).position, lambda p: self._hash_at(conn, p),
-                                   url=self.url)  # fmt: skip
+                                   url=self.url, remembered=remembered)  # fmt: skip
         except StorageError:
             self._pool.close()
             raise
@@ -606,6 +607,7 @@ class PostgresBackend(Appender):
         Also compares the log with the head this client remembers acknowledging.
         """
         s = self.schema
+        remembered = self._memory.load()
         with self._conn() as conn:
             conn.autocommit = False
             try:
@@ -620,8 +622,9 @@ class PostgresBackend(Appender):
                     )
                     report = verify_rows(self.codec, rows, actors)
                     return remembered_head(
-                        report, self._memory, lambda p: self._hash_at(conn, p), self.url
-                    )
+                        report, self._memory, lambda p: self._hash_at(conn, p), self.url,
+                        remembered,
+                    )  # fmt: skip
             finally:
                 conn.rollback()
                 conn.autocommit = True

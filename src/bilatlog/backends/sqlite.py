@@ -199,7 +199,8 @@ class SqliteBackend(Appender):
             if self._memory is not None and self._has_table("bilatlog_events"):
                 # a log shorter than acknowledged (rows removed, tables dropped and
                 # recreated, an older copy of the file) is refused before any answer
-                self._memory.check(self.head, self._hash_at, url=self.url)
+                remembered = self._memory.load()  # before the head: writers may commit
+                self._memory.check(self.head, self._hash_at, url=self.url, remembered=remembered)
         except sqlite3.Error as e:
             if hasattr(self, "_db"):
                 self._db.close()
@@ -495,6 +496,7 @@ class SqliteBackend(Appender):
 
         Also compares the log with the head this store remembers acknowledging.
         """
+        remembered = self._memory.load() if self._memory is not None else None
         with self._lock:
             report = verify_rows(
                 self.codec,
@@ -505,7 +507,7 @@ class SqliteBackend(Appender):
                     "SELECT position, actor FROM bilatlog_actors ORDER BY position, actor"
                 ),
             )
-            return remembered_head(report, self._memory, self._hash_at, self.url)
+            return remembered_head(report, self._memory, self._hash_at, self.url, remembered)
 
     def close(self) -> None:
         """Close the connection."""
