@@ -64,7 +64,7 @@ class HeadMemory:
     def __init__(self, key: str) -> None:
         """Point at the memory of the store named by `key`; nothing is read yet."""
         self.key = key
-        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
         self.path = state_dir() / f"{digest}.json"
 
     def load(self) -> tuple[int, str] | None:
@@ -127,7 +127,7 @@ class HeadMemory:
         Writers in several processes remember under a lock of their own, so the
         memory only ever moves forward.
         """
-        text = json.dumps({"store": self.key, "position": position, "hash": hash_})
+        text = json.dumps({"store": self.key.encode("utf-8", "surrogateescape").decode("utf-8", "replace"), "position": position, "hash": hash_})
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             lock = os.open(self.path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)

@@ -194,13 +194,15 @@ class SqliteBackend(Appender):
                     "Fix: check the path."
                 )
             self._writable_reason = "opened read-only" if readonly else self._check_version()
+            if self._memory is not None:
+                # a log shorter than acknowledged (rows removed, tables dropped, an older
+                # copy of the file) is refused before any answer, and before anything is
+                # written (the schema is only completed after)
+                remembered = self._memory.load()  # before the head: writers may commit
+                head = self.head if self._has_table("bilatlog_events") else 0
+                self._memory.check(head, self._hash_at, url=self.url, remembered=remembered)
             if not self._writable_reason and not self._schema_complete():
                 self._create_schema()
-            if self._memory is not None and self._has_table("bilatlog_events"):
-                # a log shorter than acknowledged (rows removed, tables dropped and
-                # recreated, an older copy of the file) is refused before any answer
-                remembered = self._memory.load()  # before the head: writers may commit
-                self._memory.check(self.head, self._hash_at, url=self.url, remembered=remembered)
         except sqlite3.Error as e:
             if hasattr(self, "_db"):
                 self._db.close()
