@@ -300,7 +300,7 @@ def _older_copy(path: Path) -> bytes:
 
 
 def test_jsonl_replaced_by_an_older_copy_is_refused(tmp_path):
-    """A checkout or an editor putting back an older file: IntegrityError on open, never an answer."""
+    """A checkout or an editor putting back an older file: IntegrityError, never an answer."""
     path = tmp_path / "s.jsonl"
     tl = make_store(path, 2)
     old = path.read_bytes()
@@ -333,7 +333,7 @@ def test_jsonl_forked_is_refused(tmp_path):
 
 
 def test_jsonl_cut_at_a_line_end_inside_an_acknowledged_batch_is_refused(tmp_path):
-    """Removing the last line of an acknowledged batch is corruption, never a torn tail set aside."""
+    """Removing the last line of an acknowledged batch is corruption, never a torn tail."""
     path = tmp_path / "s.jsonl"
     tl = bl.open(path, clock=FakeClock())
     tl.append([bl.Event(type="talks.held", on="2020", id=f"a{i}") for i in range(3)])

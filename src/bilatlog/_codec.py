@@ -31,6 +31,8 @@ import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
 from bilatlog.events import (
+    MAX_DEPTH,
+    URL_RE,
     Correction,
     Event,
     FrozenDict,
@@ -41,7 +43,6 @@ from bilatlog.events import (
     reading_stored,
     thaw,
 )
-from bilatlog.events import MAX_DEPTH, URL_RE
 from bilatlog.exceptions import IntegrityError, ValidationError
 from bilatlog.time import When
 

@@ -107,7 +107,7 @@ class Checkpoint:
             ) from None
 
     def signed(self, key: object) -> Checkpoint:
-        """This checkpoint signed with an Ed25519 private key (the `sign` extra).
+        """Return this checkpoint signed with an Ed25519 private key (the `sign` extra).
 
         `key` is a `cryptography` `Ed25519PrivateKey`, or its 32 raw bytes.
         """
@@ -164,12 +164,12 @@ def parse_expect(value: object) -> tuple[int, str]:
         value = (int(position), hash_) if sep and position.isdigit() else None
     if (
         isinstance(value, tuple)
-        and len(value) == 2  # noqa: PLR2004 - a pair
+        and len(value) == 2
         and isinstance(value[0], int)
         and not isinstance(value[0], bool)
         and value[0] >= 0
         and isinstance(value[1], str)
-        and (value[1] == "" if value[0] == 0 else len(value[1]) == 64)  # noqa: PLR2004 - sha256
+        and (value[1] == "" if value[0] == 0 else len(value[1]) == 64)
     ):
         return value[0], value[1]
     raise ValidationError(

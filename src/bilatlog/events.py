@@ -10,9 +10,9 @@ code. Malformed names are errors; unknown well-formed names are welcome.
 
 from __future__ import annotations
 
+import contextvars
 import math
 import os
-import contextvars
 import re
 import threading
 import time as _time
@@ -258,9 +258,7 @@ def _check_unicode(field: str, value: str) -> None:
         )
 
 
-def _check_text(
-    field: str, value: object, *, limit: int = 100_000, one_line: bool = False
-) -> str:
+def _check_text(field: str, value: object, *, limit: int = 100_000, one_line: bool = False) -> str:
     if not isinstance(value, str):
         raise ValidationError(
             field,

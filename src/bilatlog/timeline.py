@@ -64,6 +64,7 @@ def _locked(method: Callable[P, R]) -> Callable[P, R]:
 
     return run
 
+
 _STEPS = {
     "year": relativedelta(years=1),
     "month": relativedelta(months=1),
@@ -450,9 +451,7 @@ class Timeline:
             )
         )
 
-    def verify(
-        self, *, expect: tuple[int, str] | Checkpoint | str | None = None
-    ) -> VerifyReport:
+    def verify(self, *, expect: tuple[int, str] | Checkpoint | str | None = None) -> VerifyReport:
         """Re-check the whole log: positions, hash chain, clock order, decoding, derived tables.
 
         The report gives the head as `position` and `head_hash`: publish them

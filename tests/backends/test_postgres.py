@@ -211,7 +211,7 @@ def test_move_jsonl_to_postgres_to_sqlite_and_back_with_identical_hashes(url, tm
 
 def _roles(url: str, schema: str) -> str:
     """Run the roles script for `schema`; return host:port/db for the role URLs."""
-    base = url.split("?")[0]
+    base = url.split("?", maxsplit=1)[0]
     subprocess.run(
         ["psql", "-q", "-v", f"schema={schema}", "-v", "writer_password='w'",
          "-v", "reader_password='r'", "-f", str(ROOT / "scripts" / "postgres-roles.sql"), base],

@@ -217,7 +217,9 @@ def _other_format(path: Path, _lines: list[bytes]) -> None:
 
 def _unfinished(path: Path, lines: list[bytes]) -> None:
     # the last batch's markers edited to name a later position: it looks unfinished
-    path.write_bytes(b"".join([*lines[:4], *(x.replace(b'"batch":6', b'"batch":7') for x in lines[4:])]))
+    path.write_bytes(
+        b"".join([*lines[:4], *(x.replace(b'"batch":6', b'"batch":7') for x in lines[4:])])
+    )
 
 
 def _older_copy(path: Path, lines: list[bytes]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import tempfile
@@ -225,7 +226,9 @@ def jsonl_wiped(tmp_path: Path) -> Path:
 def jsonl_batch_marker_edited(tmp_path: Path) -> Path:
     path = _jsonl_store(tmp_path)
     lines = _lines(path)
-    path.write_bytes(b"".join([*lines[:4], *(x.replace(b'"batch":6', b'"batch":8') for x in lines[4:])]))
+    path.write_bytes(
+        b"".join([*lines[:4], *(x.replace(b'"batch":6', b'"batch":8') for x in lines[4:])])
+    )
     return path
 
 
@@ -287,10 +290,8 @@ def _sqlite_sql(*statements: str, drop: tuple[str, ...] = (), actors: bool = Fal
         for trigger in drop:
             db.execute(f"DROP TRIGGER {trigger}")
         for sql in statements:
-            try:
+            with contextlib.suppress(sqlite3.DatabaseError):  # refused by a trigger
                 db.execute(sql)
-            except sqlite3.DatabaseError:
-                pass  # refused by a trigger: the row stays
         db.commit()
         db.close()
         return path
@@ -321,8 +322,10 @@ def sqlite_older_copy(tmp_path: Path) -> Path:
     return path
 
 
-_REPLACE = ("INSERT OR REPLACE INTO bilatlog_events SELECT 7, id, kind, type, track, status, lo,"
-            " hi, target, recorded_at, prev_hash, hash, body FROM bilatlog_events WHERE position = 2")  # fmt: skip
+_REPLACE = (
+    "INSERT OR REPLACE INTO bilatlog_events SELECT 7, id, kind, type, track, status, lo, hi, "
+    "target, recorded_at, prev_hash, hash, body FROM bilatlog_events WHERE position = 2"
+)
 
 ATTACKS = {
     "jsonl: replaced by an older copy": (jsonl_older_copy, "open"),
@@ -342,18 +345,26 @@ ATTACKS = {
         "intact",
     ),
     "sqlite: an actor row inserted by hand": (
-        _sqlite_sql("INSERT INTO bilatlog_actors VALUES ('CN', 2)"), "verify"
+        _sqlite_sql("INSERT INTO bilatlog_actors VALUES ('CN', 2)"),
+        "verify",
     ),
     "sqlite: an actor row deleted (trigger dropped)": (
-        _sqlite_sql("DELETE FROM bilatlog_actors WHERE actor = 'US'", actors=True,
-                    drop=("bilatlog_bilatlog_actors_no_delete",)), "verify",
-    ),  # fmt: skip
+        _sqlite_sql(
+            "DELETE FROM bilatlog_actors WHERE actor = 'US'",
+            actors=True,
+            drop=("bilatlog_bilatlog_actors_no_delete",),
+        ),
+        "verify",
+    ),
     "sqlite: tables dropped and recreated": (sqlite_dropped_and_recreated, "open"),
     "sqlite: replaced by an older copy": (sqlite_older_copy, "open"),
     "sqlite: last rows deleted (triggers dropped)": (
-        _sqlite_sql("DELETE FROM bilatlog_events WHERE position > 4",
-                    drop=("bilatlog_bilatlog_events_no_delete",)), "open",
-    ),  # fmt: skip
+        _sqlite_sql(
+            "DELETE FROM bilatlog_events WHERE position > 4",
+            drop=("bilatlog_bilatlog_events_no_delete",),
+        ),
+        "open",
+    ),
 }
 
 
@@ -373,10 +384,14 @@ def test_attack_matrix(attack, tmp_path):
         assert not report.ok
         assert report.position is not None
         return
-    with pytest.raises(bl.IntegrityError):
+
+    def use() -> None:
         tl = bl.open(path)
         tl.state_at("2020")
         tl.record("talks.held", on="2021")
+
+    with pytest.raises(bl.IntegrityError):
+        use()
     after = path.read_bytes() if path.exists() else None
     assert after == before  # refused: nothing written, nothing moved aside
     assert not any(".torn-" in p.name for p in tmp_path.iterdir())

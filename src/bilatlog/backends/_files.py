@@ -36,7 +36,7 @@ def check_store_file(path: Path, *, readonly: bool) -> bool:
     hang); with `readonly`, a missing file is refused too, naming close matches.
     """
     try:
-        st = os.stat(path)
+        st = path.stat()
     except FileNotFoundError:
         if readonly:
             raise missing_store(path) from None
@@ -49,15 +49,13 @@ def check_store_file(path: Path, *, readonly: bool) -> bool:
             else "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode)
             else "not a regular file"
         )  # fmt: skip
-        raise StorageError(
-            f"{path} is {kind}, not a store. Fix: name a .jsonl or .db file."
-        )
+        raise StorageError(f"{path} is {kind}, not a store. Fix: name a .jsonl or .db file.")
     return True
 
 
 def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
     """Whether two paths name the same file, after resolving `..`, symlinks and hard links."""
     try:
-        return os.path.samefile(a, b)
+        return Path(a).samefile(b)
     except OSError:
         return Path(a).resolve() == Path(b).resolve()

@@ -84,7 +84,7 @@ class HeadMemory:
         lookup: Callable[[int], str | None],
         *,
         url: str,
-        remembered: tuple[int, str] | None | object = ...,
+        remembered: tuple[int, str] | object | None = ...,
     ) -> None:
         """Raise `IntegrityError` if a log ending at `head` is shorter than, or forks from, memory.
 
@@ -127,7 +127,13 @@ class HeadMemory:
         Writers in several processes remember under a lock of their own, so the
         memory only ever moves forward.
         """
-        text = json.dumps({"store": self.key.encode("utf-8", "surrogateescape").decode("utf-8", "replace"), "position": position, "hash": hash_})
+        text = json.dumps(
+            {
+                "store": self.key.encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
+                "position": position,
+                "hash": hash_,
+            }
+        )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             lock = os.open(self.path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
@@ -142,7 +148,7 @@ class HeadMemory:
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as f:
                     f.write(text)
-                os.replace(tmp, self.path)
+                Path(tmp).replace(self.path)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise

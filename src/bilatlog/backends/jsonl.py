@@ -208,16 +208,16 @@ class JsonlBackend(Appender):
         """Take a `flock`, waiting at most `lock_timeout` seconds."""
         try:
             fcntl.flock(fd, mode | fcntl.LOCK_NB)
-            return
         except BlockingIOError:
             pass
+        else:
+            return
         deadline = time.monotonic() + self.lock_timeout
         pause = 0.005
         while True:
             time.sleep(pause)
             try:
                 fcntl.flock(fd, mode | fcntl.LOCK_NB)
-                return
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     what = "append" if mode == fcntl.LOCK_EX else "read"
@@ -227,6 +227,8 @@ class JsonlBackend(Appender):
                         "Fix: find it with `fuser` or `lsof` and let it finish, or pass a "
                         "longer lock_timeout."
                     ) from None
+            else:
+                return
             pause = min(pause * 2, 0.1)
 
     def _refresh(self) -> None:
@@ -494,17 +496,16 @@ class JsonlBackend(Appender):
             )  # fmt: skip
             if not report.ok or not scan.torn:
                 return report
-            if not scan.partial:
-                if remembered is None or remembered[0] > n:
-                    return _failed(
-                        IntegrityError(
-                            "the file ends in whole lines of a batch that never finished "
-                            "(lines removed, or a batch marker edited)",
-                            position=n + 1,
-                            line=scan.torn_line,
-                        ),
-                        head_hash=report.head_hash,
-                    )
+            if not scan.partial and (remembered is None or remembered[0] > n):
+                return _failed(
+                    IntegrityError(
+                        "the file ends in whole lines of a batch that never finished "
+                        "(lines removed, or a batch marker edited)",
+                        position=n + 1,
+                        line=scan.torn_line,
+                    ),
+                    head_hash=report.head_hash,
+                )
             return attrs.evolve(
                 report,
                 reason=f"{len(scan.torn)} bytes of an unacknowledged torn tail from line "

@@ -60,6 +60,7 @@ from bilatlog.backends._base import (
     VerifyReport,
     system_clock,
 )
+from bilatlog.backends._heads import HeadMemory, remembered_head
 from bilatlog.backends._sql import (
     EVENT_COLUMNS,
     VERIFY_COLUMNS,
@@ -69,7 +70,6 @@ from bilatlog.backends._sql import (
     rows_of,
     verify_rows,
 )
-from bilatlog.backends._heads import HeadMemory, remembered_head
 from bilatlog.events import RecordedEvent
 from bilatlog.exceptions import IntegrityError, StorageError, ValidationError
 
@@ -348,9 +348,7 @@ class PostgresBackend(Appender):
                 "AND tgrelid = to_regclass(%s)",
                 (f"{s}.events",),
             ).fetchone()
-            has_lock = conn.execute(
-                "SELECT to_regclass(%s)", (f"{s}.writer_lock",)
-            ).fetchone()
+            has_lock = conn.execute("SELECT to_regclass(%s)", (f"{s}.writer_lock",)).fetchone()
             self._row_lock = has_lock is not None and has_lock[0] is not None
             if self.readonly or (has_trigger and self._row_lock):
                 return  # set up already (maybe by an owner role; we may only read or insert)

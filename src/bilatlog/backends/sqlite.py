@@ -45,6 +45,8 @@ from bilatlog.backends._base import (
     VerifyReport,
     system_clock,
 )
+from bilatlog.backends._files import check_store_file
+from bilatlog.backends._heads import HeadMemory, remembered_head
 from bilatlog.backends._sql import (
     EVENT_COLUMNS,
     VERIFY_COLUMNS,
@@ -54,8 +56,6 @@ from bilatlog.backends._sql import (
     rows_of,
     verify_rows,
 )
-from bilatlog.backends._files import check_store_file
-from bilatlog.backends._heads import HeadMemory, remembered_head
 from bilatlog.events import RecordedEvent
 from bilatlog.exceptions import StorageError, ValidationError
 
@@ -112,22 +112,28 @@ BEGIN SELECT RAISE(ABORT, 'bilatlog: positions must be gap-free (head + 1)'); EN
 _GUARDS: Final = [
     (
         "bilatlog_events_no_replace",
-        "BEFORE INSERT ON bilatlog_events WHEN EXISTS "
-        "(SELECT 1 FROM bilatlog_events WHERE id = NEW.id OR position = NEW.position) "
-        "BEGIN SELECT RAISE(ABORT, 'bilatlog: the log is append-only (id or position "
-        "exists)'); END",
+        (
+            "BEFORE INSERT ON bilatlog_events WHEN EXISTS "
+            "(SELECT 1 FROM bilatlog_events WHERE id = NEW.id OR position = NEW.position) "
+            "BEGIN SELECT RAISE(ABORT, 'bilatlog: the log is append-only (id or position "
+            "exists)'); END"
+        ),
     ),
     (
         "bilatlog_meta_no_replace",
-        "BEFORE INSERT ON bilatlog_meta WHEN EXISTS "
-        "(SELECT 1 FROM bilatlog_meta WHERE key = NEW.key) "
-        "BEGIN SELECT RAISE(ABORT, 'bilatlog: bilatlog_meta is append-only'); END",
+        (
+            "BEFORE INSERT ON bilatlog_meta WHEN EXISTS "
+            "(SELECT 1 FROM bilatlog_meta WHERE key = NEW.key) "
+            "BEGIN SELECT RAISE(ABORT, 'bilatlog: bilatlog_meta is append-only'); END"
+        ),
     ),
     (
         "bilatlog_actors_no_replace",
-        "BEFORE INSERT ON bilatlog_actors WHEN EXISTS "
-        "(SELECT 1 FROM bilatlog_actors WHERE actor = NEW.actor AND position = NEW.position) "
-        "BEGIN SELECT RAISE(ABORT, 'bilatlog: the log is append-only'); END",
+        (
+            "BEFORE INSERT ON bilatlog_actors WHEN EXISTS "
+            "(SELECT 1 FROM bilatlog_actors WHERE actor = NEW.actor AND position = NEW.position) "
+            "BEGIN SELECT RAISE(ABORT, 'bilatlog: the log is append-only'); END"
+        ),
     ),
 ]
 
@@ -189,7 +195,7 @@ class SqliteBackend(Appender):
                 self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA foreign_keys=ON")
             if readonly and not self._has_table("bilatlog_events"):
-                raise StorageError(
+                raise StorageError(  # noqa: TRY301 - closes the connection like any failure
                     f"{self.path} is not a bilatlog store (it has no bilatlog_events table). "
                     "Fix: check the path."
                 )
