@@ -91,6 +91,35 @@ def test_an_edited_batch_marker_is_never_a_reason_to_move_records_aside(tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["log.jsonl"]
 
 
+def test_the_batch_marker_is_inside_the_hash(tmp_path):
+    """Each line carries its batch's end inside the hash: an edit shows even with no memory."""
+    path = tmp_path / "log.jsonl"
+    fill(path)
+    lines = path.read_bytes().splitlines(keepends=True)
+    assert [json.loads(x)["batch_end"] for x in lines] == [2, 2, 4, 4]
+    for memory in Path(os.environ["BILATLOG_STATE_DIR"]).iterdir():
+        memory.unlink()  # a fresh clone on another machine: no remembered head
+    edited = [*lines[:2], *(x.replace(b'"batch":4', b'"batch":5').replace(
+        b'"batch_end":4', b'"batch_end":5') for x in lines[2:])]  # fmt: skip
+    path.write_bytes(b"".join(edited))
+    with pytest.raises(bl.IntegrityError, match="hash") as caught:
+        JsonlBackend(path).append([bl.Event(type="talks.held", on="2021")])
+    assert caught.value.line == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.jsonl"]
+
+
+def test_a_copy_keeps_its_batches_and_hashes(tmp_path):
+    """JSONL -> SQLite -> JSONL: same hashes, same batches (the markers are in the hash)."""
+    src = tmp_path / "a.jsonl"
+    fill(src, 3, 3)
+    mid = bl.open(tmp_path / "b.db")
+    mid.copy_from(bl.open(src), batch=2)
+    back = bl.open(tmp_path / "c.jsonl")
+    back.copy_from(mid, batch=2)
+    assert (tmp_path / "c.jsonl").read_bytes() == src.read_bytes()
+    assert back.verify().ok
+
+
 @pytest.mark.parametrize(
     "content",
     [

@@ -3,7 +3,13 @@
 Every stored record is an envelope::
 
     {"v": 1, "position": 7, "recorded_at": "2021-10-15T00:00:00.000000Z",
-     "kind": "event", "record": {...}, "prev": "<hash of 6>", "hash": "<sha256>"}
+     "kind": "event", "record": {...}, "batch_end": 9, "prev": "<hash of 6>",
+     "hash": "<sha256>"}
+
+`batch_end` is the last position of the batch the record was appended in, so
+which records were acknowledged together is inside the hash (a file backend
+reads it to tell a crash's torn tail from damage). Records stored before it
+existed have none; they keep their hashes and still read.
 
 `kind` is a stable type tag (`event`, `correction`, `retraction`), never a
 Python import path. `v` is the schema version; an older version is upcast on
@@ -371,9 +377,21 @@ class Codec:
         )[0]
 
     def seal_batch(
-        self, records: Sequence[Record], *, first: int, recorded_at: dt.datetime, prev_hash: str
+        self,
+        records: Sequence[Record],
+        *,
+        first: int,
+        recorded_at: dt.datetime,
+        prev_hash: str,
+        batch_end: int | None | bool = True,
     ) -> list[Sealed]:
-        """Seal consecutive records from position `first`, chaining each to the one before."""
+        """Seal consecutive records from position `first`, chaining each to the one before.
+
+        `batch_end`: True (a new batch: its last position goes into every
+        envelope), an int (re-sealing records of a batch that ends there), or
+        None (re-sealing a record stored before envelopes carried it).
+        """
+        end = first + len(records) - 1 if batch_end is True else batch_end or None
         at_text = format_instant(recorded_at)
         at = parse_instant(at_text)  # exactly what a reader will see: microseconds, UTC
         out: list[Sealed] = []
@@ -386,6 +404,8 @@ class Codec:
                 "record": self.record_to_dict(record),
                 "prev": prev_hash,
             }
+            if end is not None:
+                env["batch_end"] = end
             body = canonical_envelope(env, env["record"])
             env["hash"] = prev_hash = hashlib.sha256(body.encode("utf-8")).hexdigest()
             rec = RecordedEvent(
@@ -395,6 +415,7 @@ class Codec:
                 hash=prev_hash,
                 prev_hash=env["prev"],
                 schema_version=SCHEMA_VERSION,
+                batch=end,
             )
             out.append(Sealed(rec, env, body))
         return out
@@ -421,6 +442,7 @@ class Codec:
                 _set(rec, "hash", env["hash"])
                 _set(rec, "prev_hash", env["prev"])
                 _set(rec, "schema_version", SCHEMA_VERSION)
+                _set(rec, "batch", env.get("batch_end"))
             except (KeyError, TypeError, ValueError, AttributeError):
                 pass  # fall back to the validating path, which says what is wrong
             else:
@@ -436,6 +458,7 @@ class Codec:
                 hash=env["hash"],
                 prev_hash=env["prev"],
                 schema_version=env["v"],
+                batch=env.get("batch_end"),
             )
         except (KeyError, TypeError, ValueError) as e:
             pos = env.get("position") if isinstance(env.get("position"), int) else None
@@ -466,8 +489,8 @@ class Codec:
         return out
 
 
-#: Envelope keys the hash does not cover: the hash itself, and the JSONL batch marker
-#: (checked structurally instead, so that hashes do not depend on the backend).
+#: Envelope keys the hash does not cover: the hash itself, and the JSONL line's legacy batch
+#: marker (records written since carry the same number inside the hash, as `batch_end`).
 UNHASHED_KEYS: Final = frozenset({"hash", "batch"})
 
 

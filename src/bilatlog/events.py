@@ -642,6 +642,8 @@ class RecordedEvent:
         hash: SHA-256 (hex) over its canonical bytes, chained to `prev_hash`.
         prev_hash: the hash of the record before ("" for position 1).
         schema_version: the stored format's version.
+        batch: the last position of the batch it was appended in (inside the
+            hash), or None for a record stored before bilatlog recorded it.
 
     """
 
@@ -651,6 +653,7 @@ class RecordedEvent:
     hash: str
     prev_hash: str
     schema_version: int
+    batch: int | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def id(self) -> str:

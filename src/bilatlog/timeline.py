@@ -524,7 +524,8 @@ class Timeline:
         chunk: list[RecordedEvent] = []
         for rec in other.backend.read(start + 1):
             chunk.append(rec)
-            if len(chunk) >= batch:
+            # cut only where a batch of the source ends, so the copy keeps its batches
+            if len(chunk) >= batch and rec.batch in (None, rec.position):
                 copied += len(self.backend.copy_in(chunk))
                 chunk = []
         if chunk:

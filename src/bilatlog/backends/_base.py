@@ -402,7 +402,11 @@ def prepare_copy(records: Sequence[RecordedEvent], *, head: Head, codec: Codec) 
         if prev_at is not None and rec.recorded_at < prev_at:
             raise IntegrityError("recorded_at goes backwards", position=rec.position)
         [sealed] = codec.seal_batch(
-            [rec.record], first=rec.position, recorded_at=rec.recorded_at, prev_hash=prev_hash
+            [rec.record],
+            first=rec.position,
+            recorded_at=rec.recorded_at,
+            prev_hash=prev_hash,
+            batch_end=rec.batch,
         )
         if sealed.record.hash != rec.hash or rec.prev_hash != prev_hash:
             raise IntegrityError(

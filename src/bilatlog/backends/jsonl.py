@@ -121,6 +121,7 @@ def _scan(data: bytes, *, first_line: int, head: int, base: int) -> _Scan:
             not isinstance(batch, int)
             or batch < position
             or (pending and pending[0][1]["batch"] != batch)
+            or env.get("batch_end", batch) != batch
         ):
             raise IntegrityError(f"bad batch marker {batch!r}", position=position, line=line_no)
         if not pending:
@@ -135,6 +136,13 @@ def _scan(data: bytes, *, first_line: int, head: int, base: int) -> _Scan:
                 lines.append(ln)
             pending.clear()
             committed = pos
+    for ln, env in pending:
+        # whole lines of an unfinished batch: only a crash can leave them, so they must be
+        # exactly what a writer wrote (a marker edited to look unfinished breaks the hash)
+        if "batch_end" in env and env.get("hash") != _hash_or_none(env):
+            raise IntegrityError(
+                "content does not match its hash", position=env["position"], line=ln
+            )
     torn = data[committed:]
     return _Scan(
         envelopes=envelopes,
@@ -403,12 +411,17 @@ class JsonlBackend(Appender):
                 if not sealed:
                     return result
                 last = sealed[-1].record.position
-                data = "".join(stored_line(item, last) for item in sealed).encode("utf-8")
+                # the legacy, unhashed marker repeats the hashed one (a copy keeps its batches)
+                ends = [item.envelope.get("batch_end", last) for item in sealed]
+                data = "".join(
+                    stored_line(item, end) for item, end in zip(sealed, ends, strict=True)
+                )
+                data = data.encode("utf-8")
                 self._write_all(fd, data)
                 if created:
                     _fsync_dir(self.path.parent)
-                for item in sealed:
-                    self._index.add(item.record, {**item.envelope, "batch": last})
+                for item, end in zip(sealed, ends, strict=True):
+                    self._index.add(item.record, {**item.envelope, "batch": end})
                 self._offset += len(data)
                 self._lines += len(sealed)
                 self._memory.remember(last, sealed[-1].record.hash)
@@ -516,6 +529,13 @@ class JsonlBackend(Appender):
         """Nothing is held between calls; drop the cache."""
         with self._thread_lock:
             self._index, self._offset, self._lines, self._identity = RecordIndex(), 0, 0, None
+
+
+def _hash_or_none(env: dict[str, Any]) -> str | None:
+    try:
+        return hash_envelope(env)
+    except IntegrityError:
+        return None
 
 
 def _failed(e: IntegrityError, head_hash: str = "") -> VerifyReport:

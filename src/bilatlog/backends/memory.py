@@ -125,6 +125,7 @@ def verify_envelopes(
     """Check positions, chain, hashes, clock order and decoding of stored envelopes."""
     prev_hash = ""
     prev_at = ""
+    open_end: int | None = None  # the batch_end of a batch still running
     seen: set[str] = set()
     n = 0
     for n, env in enumerate(envelopes, start=1):
@@ -149,6 +150,12 @@ def verify_envelopes(
         at = env.get("recorded_at", "")
         if not isinstance(at, str) or at < prev_at:
             return bad("recorded_at goes backwards")
+        end = env.get("batch_end")
+        if (open_end is not None and end != open_end) or (
+            end is not None and (type(end) is not int or end < n)
+        ):
+            return bad(f"bad batch_end {end!r} (the batches do not add up)")
+        open_end = end if end is not None and end > n else None
         try:
             rec = codec.open_envelope(env)
         except Exception as e:  # noqa: BLE001 - any decoding failure is the finding
