@@ -383,7 +383,7 @@ class Codec:
         first: int,
         recorded_at: dt.datetime,
         prev_hash: str,
-        batch_end: int | None | bool = True,
+        batch_end: int | bool | None = True,
     ) -> list[Sealed]:
         """Seal consecutive records from position `first`, chaining each to the one before.
 
