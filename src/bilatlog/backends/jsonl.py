@@ -415,8 +415,7 @@ class JsonlBackend(Appender):
                 ends = [item.envelope.get("batch_end", last) for item in sealed]
                 data = "".join(
                     stored_line(item, end) for item, end in zip(sealed, ends, strict=True)
-                )
-                data = data.encode("utf-8")
+                ).encode("utf-8")
                 self._write_all(fd, data)
                 if created:
                     _fsync_dir(self.path.parent)
