@@ -279,7 +279,11 @@ class PostgresBackend(Appender):
             # the pool's patience runs out
             psycopg.connect(self._conninfo, autocommit=True).close()
             self._pool.open(wait=True, timeout=timeout)
-            self._writable_reason = "opened read-only" if readonly else ""
+            self._writable_reason = (
+                f"{self.url} was opened read-only. Fix: open it without readonly=True to append."
+                if readonly
+                else ""
+            )
             with self._conn() as conn:
                 self._ensure_schema(conn)
                 remembered = self._memory.load()  # before the head: writers may commit
@@ -357,6 +361,15 @@ class PostgresBackend(Appender):
         self._row_lock = True
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+            # another process may have set it up while we waited: then its writers are
+            # already appending under writer_lock, and DDL now could deadlock with them
+            done = conn.execute(
+                "SELECT to_regclass(%s) IS NOT NULL AND EXISTS (SELECT 1 FROM pg_trigger "
+                "WHERE tgname = 'events_gapless' AND tgrelid = to_regclass(%s))",
+                (f"{s}.writer_lock", f"{s}.events"),
+            ).fetchone()
+            if done is not None and done[0]:
+                return
             for statement in _schema_sql(s):
                 conn.execute(statement)
 

@@ -199,7 +199,11 @@ class SqliteBackend(Appender):
                     f"{self.path} is not a bilatlog store (it has no bilatlog_events table). "
                     "Fix: check the path."
                 )
-            self._writable_reason = "opened read-only" if readonly else self._check_version()
+            self._writable_reason = (
+                f"{self.path} was opened read-only. Fix: open it without readonly=True to append."
+                if readonly
+                else self._check_version()
+            )
             if self._memory is not None:
                 # a log shorter than acknowledged (rows removed, tables dropped, an older
                 # copy of the file) is refused before any answer, and before anything is
