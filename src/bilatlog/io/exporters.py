@@ -86,7 +86,7 @@ def event_record(e: Event) -> dict[str, Any]:
 
 
 def _events(tl: Timeline, known_at: KnownAt) -> Iterator[Event]:
-    return iter(tl.known_events(known_at=known_at))
+    return (k.event for k in tl.events(known_at=known_at))
 
 
 def refuse_store(tl: Timeline, path: str | Path, field: str = "path") -> Path:
