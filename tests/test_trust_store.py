@@ -120,6 +120,26 @@ def test_a_copy_keeps_its_batches_and_hashes(tmp_path):
     assert back.verify().ok
 
 
+def test_a_verbatim_copy_never_cuts_a_batch(tmp_path, capsys):
+    """Exporting a store as known mid-batch is refused, naming the batch end; whole works."""
+    from bilatlog.cli import main  # noqa: PLC0415
+
+    src = tmp_path / "a.jsonl"
+    fill(src, 2, 3)
+    code = main(["--store", str(src), "export", "bilatlog", "--to", str(tmp_path / "b.jsonl"),
+                 "--known-at", "5"])  # fmt: skip
+    assert code == 2
+    assert "--known-at 6" in capsys.readouterr().err
+    assert not (tmp_path / "b.jsonl").exists()
+    with pytest.raises(bl.IntegrityError, match="where a batch ends"):
+        JsonlBackend(tmp_path / "c.jsonl").copy_in(list(JsonlBackend(src).read(1, 5)))
+    code = main(["--store", str(src), "export", "bilatlog", "--to", str(tmp_path / "b.jsonl"),
+                 "--known-at", "3"])  # fmt: skip
+    assert code == 0
+    assert bl.open(tmp_path / "b.jsonl").verify(expect=bl.open(src).checkpoint()).ok is False
+    assert bl.open(tmp_path / "b.jsonl").position == 3
+
+
 @pytest.mark.parametrize(
     "content",
     [

@@ -413,6 +413,12 @@ class JsonlBackend(Appender):
                 last = sealed[-1].record.position
                 # the legacy, unhashed marker repeats the hashed one (a copy keeps its batches)
                 ends = [item.envelope.get("batch_end", last) for item in sealed]
+                if ends[-1] != last:  # a copy cut inside one of its batches
+                    raise IntegrityError(
+                        f"a copy must end where a batch ends (position {ends[-1]}), not at "
+                        f"{last}. Fix: copy whole batches (Timeline.copy_from does).",
+                        position=last,
+                    )
                 data = "".join(
                     stored_line(item, end) for item, end in zip(sealed, ends, strict=True)
                 ).encode("utf-8")
