@@ -32,7 +32,6 @@ import fcntl
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Final
@@ -70,13 +69,16 @@ class HeadMemory:
     def load(self) -> tuple[int, str] | None:
         """The remembered `(position, hash)`, or None when nothing is remembered."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            position, hash_ = data["position"], data["hash"]
-        except (OSError, ValueError, KeyError, TypeError):
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
             return None
-        if not isinstance(position, int) or not isinstance(hash_, str):
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)  # never half of a writer's rewrite
+            return _parse(os.pread(fd, 4096, 0))
+        except OSError:
             return None
-        return position, hash_
+        finally:
+            os.close(fd)
 
     def check(
         self,
@@ -124,42 +126,51 @@ class HeadMemory:
     def remember(self, position: int, hash_: str) -> None:
         """Remember a newly acknowledged head (never a lower one); skip if it cannot be written.
 
-        Writers in several processes remember under a lock of their own, so the
-        memory only ever moves forward.
+        Writers in several processes remember under a lock on the memory file,
+        so the memory only ever moves forward. It is rewritten in place with one
+        small write (a rename per append costs more than the append): a crash
+        can at worst leave it unreadable, which reads as "nothing remembered",
+        never as a false alarm.
         """
         text = json.dumps(
-            {
-                "store": self.key.encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
-                "position": position,
-                "hash": hash_,
-            }
-        )
+            {"store": self.key.encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
+             "position": position, "hash": hash_}
+        ).encode("utf-8")  # fmt: skip
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            lock = os.open(self.path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fd = os.open(self.path, flags, 0o600)
+            except FileNotFoundError:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(self.path, flags, 0o600)
         except OSError:
             return
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            remembered = self.load()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            remembered = _parse(os.pread(fd, 4096, 0))
             if remembered is not None and remembered[0] >= position:
                 return
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".head-")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    f.write(text)
-                Path(tmp).replace(self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            os.pwrite(fd, text, 0)
+            os.ftruncate(fd, len(text))
         except OSError:
             return
         finally:
-            os.close(lock)
+            os.close(fd)  # releases the lock
 
     def forget(self) -> None:
         """Drop the remembered head (after replacing a store on purpose)."""
         self.path.unlink(missing_ok=True)
+
+
+def _parse(data: bytes) -> tuple[int, str] | None:
+    try:
+        parsed = json.loads(data)
+        position, hash_ = parsed["position"], parsed["hash"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if type(position) is not int or not isinstance(hash_, str):
+        return None
+    return position, hash_
 
 
 def remembered_head(

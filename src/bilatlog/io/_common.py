@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -288,7 +288,7 @@ def _excerpt(row: object) -> str:
     return text[:200]
 
 
-def open_text(path: str | Path) -> Iterator[str]:
+def open_text(path: str | Path) -> Generator[str, None, None]:
     """Stream a text file's lines (UTF-8, undecodable bytes shown as U+FFFD)."""
     with Path(path).open(encoding="utf-8", errors="replace", newline="") as f:
         yield from f

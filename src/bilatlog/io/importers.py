@@ -120,23 +120,27 @@ def _plover_data(p: PloverType | None, **more: Any) -> dict[str, Any]:  # noqa: 
 
 def _csv_fields(path: str | Path) -> Iterator[tuple[int, list[str]]]:
     """`(line, fields)` of a tab-separated file; a field csv refuses is a ValidationError."""
-    reader = csv.reader(open_text(path), delimiter="\t", quoting=csv.QUOTE_NONE)
+    source = open_text(path)
+    reader = csv.reader(source, delimiter="\t", quoting=csv.QUOTE_NONE)
     line = 0
-    while True:
-        line += 1
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as e:
-            raise ValidationError(
-                f"line {reader.line_num or line}",
-                str(path),
-                f"the file cannot be read as tab-separated text ({e}).",
-                f"check the file; no field may be longer than {csv.field_size_limit():,} "
-                "characters.",
-            ) from None
-        yield line, fields
+    try:
+        while True:
+            line += 1
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                raise ValidationError(
+                    f"line {reader.line_num or line}",
+                    str(path),
+                    f"the file cannot be read as tab-separated text ({e}).",
+                    f"check the file; no field may be longer than {csv.field_size_limit():,} "
+                    "characters.",
+                ) from None
+            yield line, fields
+    finally:
+        source.close()  # the file, at once, however reading ends
 
 
 def _tsv_rows(
