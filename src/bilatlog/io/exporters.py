@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from bilatlog.timeline import KnownAt, Timeline
 
 __all__ = [
+    "CSV_COLUMNS",
+    "RECORD_COLUMNS",
     "event_record",
     "export_csv",
     "export_head",
@@ -38,14 +40,16 @@ __all__ = [
     "export_plover",
     "export_timelinejs",
     "head_path",
+    "record_head",
     "refuse_store",
 ]
 
-CSV_COLUMNS = (
+#: the keys of `event_record`, in order
+RECORD_COLUMNS = (
     "id", "type", "edtf", "earliest", "latest", "precision", "uncertain", "approximate",
-    "track", "status", "planned", "announced", "fulfils", "actors", "summary", "sources",
-    "source_urls", "data",
+    "track", "status", "planned", "announced", "fulfils", "actors", "summary", "sources", "data",
 )  # fmt: skip
+CSV_COLUMNS = (*RECORD_COLUMNS[:-1], "outlets", "source_urls", "data")
 
 
 def event_record(e: Event) -> dict[str, Any]:
@@ -123,13 +127,21 @@ def export_head(tl: Timeline, known_at: KnownAt = None) -> Checkpoint:
     )
 
 
-def _record_head(tl: Timeline, path: str | Path, head: Checkpoint) -> None:
+def record_head(tl: Timeline, path: str | Path, head: Checkpoint) -> None:
+    """Write `head` beside an export, as `<file>.head.json`."""
     target = refuse_store(tl, head_path(path))
     target.write_text(head.text() + "\n", encoding="utf-8")
 
 
 def export_csv(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -> int:
-    """Write one row per event; sources flattened as `outlet (url)` joined by ` | `."""
+    """Write one row per event: `event_record`'s columns, lists and dicts as text.
+
+    `actors` are joined by `;` (Namibia alone as `NA;`, which pandas does not
+    read as missing); `sources` and `data` are JSON text (nothing of
+    a source is lost), with `outlets` (`outlet (url) | ...`) and `source_urls`
+    for reading by eye. `import_csv`, or `pandas.read_csv` then `from_frame`,
+    reads it back into the same events.
+    """
     head = export_head(tl, known_at)
     known_at = head.position
     n = 0
@@ -138,10 +150,14 @@ def export_csv(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -> i
         w.writeheader()
         for e in _events(tl, known_at):
             rec = event_record(e)
-            rec["actors"] = ";".join(rec["actors"])
-            rec["sources"] = " | ".join(
+            # a lone "NA" (Namibia) would read as missing in pandas.read_csv: "NA;" does not
+            rec["actors"] = ";".join(rec["actors"]) + (";" if rec["actors"] == ["NA"] else "")
+            rec["outlets"] = " | ".join(
                 s.get("outlet", "") + (f" ({s['url']})" if s.get("url") else "")
                 for s in rec["sources"]
+            )
+            rec["sources"] = (
+                json.dumps(rec["sources"], ensure_ascii=False) if rec["sources"] else ""
             )
             rec["source_urls"] = " ".join(s.url for s in e.sources if s.url)
             rec["data"] = (
@@ -149,7 +165,7 @@ def export_csv(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -> i
             )
             w.writerow(rec)
             n += 1
-    _record_head(tl, path, head)
+    record_head(tl, path, head)
     return n
 
 
@@ -162,7 +178,7 @@ def export_jsonl(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) ->
         for e in _events(tl, known_at):
             f.write(json.dumps(event_record(e), ensure_ascii=False) + "\n")
             n += 1
-    _record_head(tl, path, head)
+    record_head(tl, path, head)
     return n
 
 
@@ -255,7 +271,7 @@ def export_timelinejs(
         "bilatlog": json.loads(head.text()),
     }  # fmt: skip
     target.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
-    _record_head(tl, path, head)
+    record_head(tl, path, head)
     return doc
 
 
@@ -268,9 +284,12 @@ def export_plover(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -
     Returns `(written, skipped)`: events whose type is not `plover.<event>` (or
     carry no `data["plover"]`) have no PLOVER equivalent and are skipped.
     """
-    from bilatlog.io._common import _countries  # noqa: PLC0415 - shared table
+    from bilatlog.io._common import country_info  # noqa: PLC0415 - shared table
 
-    alpha3 = {v: k for k, v in _countries().items() if len(k) == 3 and k.isupper()}
+    def alpha3(actor: str) -> str:
+        info = country_info(actor.split(".", maxsplit=1)[0])
+        return info.iso3 if info is not None and info.iso3 else actor
+
     head = export_head(tl, known_at)
     known_at = head.position
     written = skipped = 0
@@ -283,7 +302,7 @@ def export_plover(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -
             if not e.type.startswith("plover.") or event not in PLOVER_TYPES:
                 skipped += 1
                 continue
-            actors = [{"code": alpha3.get(a.split(".")[0], a)} for a in e.actors]
+            actors = [{"code": alpha3(a)} for a in e.actors]
             record = {
                 "id": e.id,
                 "date": e.on.lo.isoformat(),
@@ -302,5 +321,5 @@ def export_plover(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -
             f.write(json.dumps({k: v for k, v in record.items() if v is not None},
                                ensure_ascii=False) + "\n")  # fmt: skip
             written += 1
-    _record_head(tl, path, head)
+    record_head(tl, path, head)
     return written, skipped
