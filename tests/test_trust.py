@@ -123,7 +123,7 @@ def test_export_refuses_the_store_itself(how, fmt, suffix, tmp_path, capsys):
     before = store.read_bytes()
     code, _, err = run(capsys, "--store", str(store), "export", fmt, "--to", target)
     assert code == 2
-    assert "is the store being read" in err
+    assert "is the store being exported" in err
     assert store.read_bytes() == before
     assert bl.open(store, readonly=True).verify().ok
 
@@ -164,7 +164,7 @@ def test_the_api_exporters_refuse_the_store_too(tmp_path):
     tl = make_store(store)
     before = store.read_bytes()
     for export in (io.export_csv, io.export_jsonl, io.export_timelinejs, io.export_plover):
-        with pytest.raises(bl.ValidationError, match="is the store being read"):
+        with pytest.raises(bl.ValidationError, match="is the store being exported"):
             export(tl, store)
     assert store.read_bytes() == before
 

@@ -172,7 +172,7 @@ def country(value: str | None, *, scheme: str | None = None) -> str | None:
         raise ValidationError("scheme", scheme, "not a country scheme.", "use None or 'cow'.")
     found, problem = _resolve(value, scheme)
     if problem is not None:
-        raise ValidationError("country", value, *problem)
+        raise ValidationError("country", value, problem[0], problem[1])
     return found
 
 

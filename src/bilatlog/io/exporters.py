@@ -104,7 +104,7 @@ def refuse_store(tl: Timeline, path: str | Path, field: str = "path") -> Path:
         if field in ("file", "source"):
             problem, fix = "is the store itself; it cannot import itself.", "name another file."
         else:
-            problem = "is the store being read; writing there would destroy it."
+            problem = "is the store being exported; writing there would destroy it."
             fix = "write the export to another file, e.g. --to export.csv."
         raise ValidationError(field, str(path), f"{problem} ({tl.backend.url})", fix)
     return target
