@@ -24,14 +24,17 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from bilatlog._codec import canonical_bytes, format_instant, parse_instant
 from bilatlog.exceptions import BilatlogError, ValidationError
 
-__all__ = ["Checkpoint", "parse_expect"]
+if TYPE_CHECKING:
+    from bilatlog.backends import Backend, VerifyReport
+
+__all__ = ["Checkpoint", "check_expected", "checkpoint_at", "parse_expect"]
 
 _KIND: Final = "bilatlog-checkpoint"
 
@@ -178,3 +181,41 @@ def parse_expect(value: object) -> tuple[int, str]:
         "expected a published head: (position, head_hash), 'POSITION:HASH' or a Checkpoint.",
         "pass e.g. expect=(41, report.head_hash), as tl.verify() or tl.checkpoint() gave.",
     )
+
+
+def checkpoint_at(backend: Backend, position: int) -> Checkpoint:
+    """The checkpoint of a log at `position` (0: the empty log)."""
+    rec = next(iter(backend.read(position, position)), None) if position else None
+    return Checkpoint(
+        position=rec.position if rec else 0,
+        head_hash=rec.hash if rec else "",
+        recorded_at=rec.recorded_at if rec else None,
+    )
+
+
+def check_expected(
+    report: VerifyReport, backend: Backend, wanted: tuple[int, str] | None
+) -> VerifyReport:
+    """`report`, unless the log no longer holds the expected head (rolled back, or forked)."""
+    if wanted is None or not report.ok:
+        return report
+    position, head_hash = wanted
+    head = report.position or 0
+    if position > head:
+        return attrs.evolve(
+            report,
+            ok=False,
+            position=head + 1,
+            reason=f"the log ends at position {head}, before the expected head at "
+            f"{position}: it was rolled back or cut short (or this is an older copy)",
+        )
+    found = checkpoint_at(backend, position).head_hash
+    if found != head_hash:
+        return attrs.evolve(
+            report,
+            ok=False,
+            position=position,
+            reason=f"position {position} holds a record with hash {found[:12]}..., not the "
+            f"expected {head_hash[:12]}...: this log forked from the published one",
+        )
+    return report

@@ -21,13 +21,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ParamSpec, Self, TypeVar
 
-import attrs
 from dateutil.relativedelta import relativedelta
 
 from bilatlog._filters import EVENT_KINDS, LOG_KINDS, check_held, check_kinds, check_name
 from bilatlog.backends import Backend, Query, VerifyReport, open_backend
 from bilatlog.backends._base import _compile_type_pattern, system_clock
-from bilatlog.checkpoint import Checkpoint, parse_expect
+from bilatlog.checkpoint import Checkpoint, check_expected, checkpoint_at, parse_expect
 from bilatlog.events import SLUG_RE, Correction, Event, Record, RecordedEvent, Retraction, Source
 from bilatlog.exceptions import IntegrityError, ValidationError
 from bilatlog.projections import (
@@ -572,29 +571,7 @@ class Timeline:
         to before it, or forked from it, fails.
         """
         wanted = None if expect is None else parse_expect(expect)
-        report = self.backend.verify()
-        if wanted is None or not report.ok:
-            return report
-        position, head_hash = wanted
-        head = report.position or 0
-        if position > head:
-            return attrs.evolve(
-                report,
-                ok=False,
-                position=head + 1,
-                reason=f"the log ends at position {head}, before the expected head at "
-                f"{position}: it was rolled back or cut short (or this is an older copy)",
-            )
-        found = "" if position == 0 else next(iter(self.backend.read(position, position))).hash
-        if found != head_hash:
-            return attrs.evolve(
-                report,
-                ok=False,
-                position=position,
-                reason=f"position {position} holds a record with hash {found[:12]}..., not the "
-                f"expected {head_hash[:12]}...: this log forked from the published one",
-            )
-        return report
+        return check_expected(self.backend.verify(), self.backend, wanted)
 
     def checkpoint(self, *, key: object = None) -> Checkpoint:
         """A statement of the head to publish: position, head hash and its recorded_at.
@@ -603,13 +580,7 @@ class Timeline:
         extra), the statement is signed. Check a copy later with
         `tl.verify(expect=checkpoint)`. See `bilatlog.checkpoint`.
         """
-        position = self.backend.head
-        head = next(iter(self.backend.read(position, position)), None) if position else None
-        cp = Checkpoint(
-            position=head.position if head else 0,
-            head_hash=head.hash if head else "",
-            recorded_at=head.recorded_at if head else None,
-        )
+        cp = checkpoint_at(self.backend, self.backend.head)
         return cp if key is None else cp.signed(key)
 
     def copy_from(self, other: Timeline, *, batch: int = 1000) -> int:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bilatlog.backends import is_store_file
-from bilatlog.checkpoint import Checkpoint
+from bilatlog.checkpoint import Checkpoint, checkpoint_at
 from bilatlog.events import Event, thaw
 from bilatlog.exceptions import ValidationError
 from bilatlog.io._common import PLOVER_TYPES
@@ -118,13 +118,7 @@ def head_path(path: str | Path) -> Path:
 
 def export_head(tl: Timeline, known_at: KnownAt = None) -> Checkpoint:
     """The checkpoint of the log position an export as known at `known_at` reflects."""
-    position = tl.resolve_known_at(known_at)
-    rec = next(iter(tl.backend.read(position, position)), None) if position else None
-    return Checkpoint(
-        position=position,
-        head_hash=rec.hash if rec else "",
-        recorded_at=rec.recorded_at if rec else None,
-    )
+    return checkpoint_at(tl.backend, tl.resolve_known_at(known_at))
 
 
 def record_head(tl: Timeline, path: str | Path, head: Checkpoint) -> None:
