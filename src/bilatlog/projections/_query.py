@@ -648,7 +648,9 @@ class Mirror:
     def _open(self) -> None:
         from bilatlog.backends.sqlite import SqliteBackend  # noqa: PLC0415 - one engine
 
-        self._store = SqliteBackend(":memory:" if self._path is None else self._path)
+        self._store = SqliteBackend(
+            ":memory:" if self._path is None else self._path, remember=False
+        )
         native = self._store.index_db()
         if native is None:  # a sidecar this process may not write to
             self._store.close()
