@@ -684,10 +684,15 @@ class Timeline:
         return mirror.engine()
 
     def _sidecar(self) -> Path | None:
-        """Where a JSONL log keeps its index (`name.jsonl.index.db`), if its folder is writable."""
+        """Where a JSONL log keeps its index (`name.jsonl.index.db`), or None (in memory).
+
+        Only a log opened to write, in a writable folder, keeps one.
+        """
         path = getattr(self.backend, "path", None)
         if not isinstance(path, Path) or path.suffix.lower() != ".jsonl":
             return None
+        if getattr(self.backend, "readonly", False):
+            return None  # a read-only opening writes nothing beside the store either
         return path.with_name(path.name + ".index.db") if os.access(path.parent, os.W_OK) else None
 
     def reindex(self, *, progress: bool | None = None) -> None:

@@ -37,7 +37,6 @@ from typing import Any, Final, Protocol
 
 from bilatlog._codec import loads
 from bilatlog.backends._base import VerifyReport
-from bilatlog.backends._sql import actor_levels
 from bilatlog.events import Correction, Event, RecordedEvent, Retraction
 from bilatlog.time import When
 
@@ -221,6 +220,15 @@ class Session(Protocol):
         ...
 
 
+class Collected:
+    """The rows and closes a `VersionWriter` would have written (for `verify_index`)."""
+
+    def __init__(self, closes: dict[int, int] | None = None) -> None:
+        """Start with no rows (and the closes collected so far)."""
+        self.rows: list[tuple[Any, ...]] = []
+        self.closes: dict[int, int] = {} if closes is None else closes  # sys_from -> sys_to
+
+
 class VersionWriter:
     """Files the versions of new records into a versions table, in position order.
 
@@ -233,6 +241,8 @@ class VersionWriter:
         self._db = db
         self._decode = decode
         self._table = table
+        #: when set, nothing is written: the rows and closes are collected (see verify_index)
+        self.collect: Collected | None = None
         # events corrected in this call: id -> (event position, current event, its sys_from)
         self._current: dict[str, tuple[int, Event, int]] = {}
 
@@ -297,6 +307,10 @@ class VersionWriter:
                     rows.append(event_row(new, event_pos, position, plan(new.fulfils)))
                 else:
                     self._current.pop(r.target, None)
+        if self.collect is not None:  # verifying: keep what would be written
+            self.collect.rows.extend(rows)
+            self.collect.closes.update((sys_from, sys_to) for sys_to, sys_from in closes)
+            return
         db, table = self._db, self._table
         db.executemany(
             f"INSERT INTO {table}({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -377,73 +391,78 @@ def rebuild(
 def verify_index(
     db: Session, decode: Decode, schema_version: int, checked: int, *, indexed: bool | None = None
 ) -> VerifyReport | None:
-    """Rebuild the derived tables from the log aside and report the first row that differs.
+    """File the log again, aside, and report the first index row that differs from the stored one.
 
-    Checks the versions table and the actors table. Runs after the log itself
-    verified clean (`checked` records), inside the caller's read transaction.
+    Reads only (a read-only store is checked too): the log is replayed in
+    chunks of positions, and each chunk's expected versions are compared with
+    the stored rows of the same positions (a version's `sys_from` is the
+    position of the record that made it); the closes, few, are compared at the
+    end. Runs after the log itself verified clean (`checked` records).
     """
     if not (has_index(db) if indexed is None else indexed):
         return None
-    db.execute("DROP TABLE IF EXISTS temp.bilatlog_expected")
-    db.execute(_TABLE.format(name="temp.bilatlog_expected"))
-    try:
-        _fill(db, "temp.bilatlog_expected", decode, schema_version, progress=False, desc="")
-        stored = f"SELECT {COLUMNS} FROM main.bilatlog_versions"
-        wanted = f"SELECT {COLUMNS} FROM temp.bilatlog_expected"
-        row = db.execute(
-            f"SELECT MIN(sys_from) FROM (SELECT sys_from FROM ({stored} EXCEPT {wanted}) d1 "
-            f"UNION ALL SELECT sys_from FROM ({wanted} EXCEPT {stored}) d2) d"
+    (head,) = db.execute("SELECT COALESCE(MAX(position), 0) FROM bilatlog_events").fetchone()
+    writer = VersionWriter(db, decode)
+    chunk = 5000
+    first_bad: int | None = None
+    for start in range(1, head + 1, chunk):
+        writer.collect = collected = Collected(writer.collect.closes if writer.collect else {})
+        rows = db.execute(
+            "SELECT position, hash, body FROM bilatlog_events "
+            "WHERE position >= ? AND position < ? ORDER BY position",
+            (start, start + chunk),
+        ).fetchall()
+        writer.add(_stored_items(rows, decode, schema_version))
+        stored = db.execute(
+            f"SELECT {COLUMNS} FROM bilatlog_versions WHERE sys_from >= ? AND sys_from < ? "
+            "ORDER BY sys_from",
+            (start, start + chunk),
+        ).fetchall()
+        bad = _first_difference([_open(r) for r in collected.rows], [_open(r) for r in stored])
+        if bad is not None:
+            first_bad = bad
+            break
+    closes = writer.collect.closes if writer.collect is not None else {}
+    if first_bad is None:
+        stored_closes = dict(
+            db.execute(
+                f"SELECT sys_from, sys_to FROM bilatlog_versions WHERE sys_to <> {OPEN}"
+            ).fetchall()
+        )
+        differ = {k for k in closes.keys() | stored_closes.keys()
+                  if closes.get(k) != stored_closes.get(k)}  # fmt: skip
+        beyond = db.execute(
+            "SELECT MIN(sys_from) FROM bilatlog_versions WHERE sys_from > ?", (head,)
         ).fetchone()
-    finally:
-        db.execute("DROP TABLE IF EXISTS temp.bilatlog_expected")
-    if row is not None and row[0] is not None:
+        if beyond is not None and beyond[0] is not None:
+            differ.add(int(beyond[0]))
+        first_bad = min(differ) if differ else None
+    if first_bad is not None:
         return VerifyReport(
             ok=False,
             checked=checked,
-            position=int(row[0]),
+            position=first_bad,
             reason=(
                 f"the derived index (bilatlog_versions) differs from the log at the version "
-                f"opened by position {row[0]}. Fix: rebuild it with tl.reindex() "
+                f"opened by position {first_bad}. Fix: rebuild it with tl.reindex() "
                 "or `bilatlog reindex`."
             ),
         )
-    return _verify_actors(db, decode, checked)
+    return None  # (the actors table, derived too, is checked with the log: verify_rows)
 
 
-def _verify_actors(db: Session, decode: Decode, checked: int) -> VerifyReport | None:
-    """Compare the actors table with the actors of each event (and their parent units)."""
-    stored = db.execute(
-        "SELECT position, actor FROM bilatlog_actors ORDER BY position, actor"
-    ).fetchall()
-    stored_iter = iter(stored)
-    expected: list[tuple[int, str]] = []
-    for rec in decode(
-        db.execute("SELECT position, hash, body FROM bilatlog_events WHERE kind = 'event' "
-                   "ORDER BY position")
-    ):  # fmt: skip
-        assert isinstance(rec.record, Event)  # noqa: S101 - selected by kind
-        expected.extend((rec.position, a) for a in sorted(actor_levels(rec.record.actors)))
-    for want in expected:
-        got = next(stored_iter, None)
-        if got is None or tuple(got) != want:
-            where = want[0] if got is None else min(want[0], got[0])
-            return _actors_differ(checked, where)
-    extra = next(stored_iter, None)
-    if extra is not None:
-        return _actors_differ(checked, extra[0])
-    return None
+def _open(row: Sequence[Any]) -> tuple[Any, ...]:
+    """A row without its `sys_to` (the closes are compared apart)."""
+    return (row[0], *row[2:])
 
 
-def _actors_differ(checked: int, position: int) -> VerifyReport:
-    return VerifyReport(
-        ok=False,
-        checked=checked,
-        position=position,
-        reason=(
-            f"the derived actors table differs from the log at position {position} "
-            "(changed outside bilatlog?)"
-        ),
-    )
+def _first_difference(expected: list[tuple[Any, ...]], stored: list[tuple[Any, ...]]) -> int | None:
+    """The smallest `sys_from` whose row differs (or is missing on either side)."""
+    if expected == stored:
+        return None
+    want = {r[0]: r for r in expected}
+    have = {r[0]: r for r in stored}
+    return int(min(k for k in want.keys() | have.keys() if want.get(k) != have.get(k)))
 
 
 def positions(items: Sequence[RecordedEvent]) -> Iterator[tuple[int, RecordedEvent]]:
