@@ -325,7 +325,8 @@ class Engine:
                 self._codec,
                 self._rows(
                     "SELECT position, hash, body FROM bilatlog_events WHERE position IN "
-                    "(SELECT CAST(j.value ->> 0 AS BIGINT) FROM json_each(:w) j)",
+                    "(SELECT CAST(j.value ->> 0 AS BIGINT) FROM json_each(:w) j) "
+                    "ORDER BY position",
                     {"w": json.dumps([[p] for p in chunk])},
                 ),
             )
