@@ -246,10 +246,27 @@ def test_replay_without_every_picks_a_step_that_fits(capsys, start, end, step_da
          "no track 'dea-operation'; did you mean 'dea-operations'?", "KeyError"),
         (["--store", "relations.txt", "state", "--at", "2021"], "--store", "Backend instance"),
         (["record", "talks.held", "--on", "2021"], "--store (none)", "None"),
+        (["--store", "{tmp}/s.jsonl", "correct", "nope", "--reason", "x", "--set", "on=2021"],
+         ("EVENT_ID nope: cannot correct an event that is not in the store. Fix: check the id "
+          "with bilatlog events or bilatlog log"), "--store"),
+        (["--store", "{tmp}/s.jsonl", "retract", "nope", "--reason", "x"],
+         "EVENT_ID nope: cannot retract", "--store"),
+        (["--store", "{tmp}/s.jsonl", "correct", "e1", "--reason", "x", "--set", "trakc=a"],
+         "--set trakc: ", "'['"),
+        (["--store", "{tmp}/s.jsonl", "record", "a.b", "--on", "2021", "--source-outlet", "X",
+          "--source-published", "2020-13"], "--source-published 2020-13: month 13", "source."),
+        (["replay", "--from", "2020", "--to", "2021-13"], "--to 2021-13: month 13", "on "),
+        (["replay", "--from", "2020-00", "--to", "2021"], "--from 2020-00: month 00", "on "),
+        (["when", "2021-02-29"], "TEXT 2021-02-29: 2021-02 has no day 29", "on "),
     ],
 )  # fmt: skip
-def test_messages_speak_cli(capsys, args, expected, unwanted):
+def test_messages_speak_cli(capsys, tmp_path, args, expected, unwanted):
     """Errors name the flags, not Python arguments, and exit 2."""
+    import bilatlog as bl  # noqa: PLC0415
+
+    with bl.open(tmp_path / "s.jsonl") as tl:
+        tl.record("a.b", on="2021", id="e1")
+    args = [x.replace("{tmp}", str(tmp_path)) for x in args]
     code, out, err = run(capsys, *args)
     assert code == 2
     assert out == ""

@@ -176,9 +176,16 @@ def _cmd_audit(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     return report.rows()
 
 
+def _date(flag: str, text: str) -> When:
+    try:
+        return When.parse(text)
+    except ValidationError as e:
+        raise ValidationError(flag, text, e.problem, e.fix) from None
+
+
 def _fitting_step(start: str, end: str) -> str:
     """A step that gives at most ~60 rows per track over the span."""
-    days = (When.parse(end).hi - When.parse(start).lo).days
+    days = (_date("--to", end).hi - _date("--from", start).lo).days
     for every, limit in (("day", 62), ("week", 366), ("month", 5 * 366)):
         if days <= limit:
             return every
@@ -577,6 +584,8 @@ _FLAGS = {
     "end": "--to",
     "kinds": "--kind",
     "target": "--store",
+    "source.published": "--source-published",
+    "changes": "--set",
 }
 
 
@@ -587,6 +596,10 @@ def _cli_message(e: BilatlogError, a: argparse.Namespace) -> str:
     field = e.field
     if field == "track":
         field = "--track" if a.command in {"events", "log", "plans", "replay"} else "TRACK"
+    elif field == "target" and a.command in {"correct", "retract"}:
+        field = "EVENT_ID"  # the event a correction or retraction names, not a store
+    elif field == "on" and a.command == "when":
+        field = "TEXT"
     flag = _FLAGS.get(field, field)
     fix = e.fix
     if field == "target":
@@ -597,7 +610,11 @@ def _cli_message(e: BilatlogError, a: argparse.Namespace) -> str:
         fix,
     )
     fix = fix.replace("tl.position", "the store's position")
-    shown = "(none)" if e.value is None else shlex.quote(escape(str(e.value)))
+    fix = fix.replace("tl.events() or tl.get(id)", "bilatlog events or bilatlog log")
+    value = e.value
+    if isinstance(value, (list, tuple)):
+        value = ",".join(str(v) for v in value)
+    shown = "(none)" if value is None else shlex.quote(escape(str(value)))
     return f"{flag} {shown}: {e.problem}" + (f" Fix: {fix}" if fix else "")
 
 
