@@ -317,3 +317,22 @@ def test_export_never_overwrites_the_store_it_reads(capsys, tmp_path, monkeypatc
     with bl.open(store) as tl:
         assert tl.position == head
         assert tl.verify().ok
+
+
+@pytest.mark.parametrize("command", [["record", "talks.held", "--on", "2021"],
+                                     ["correct", "e1", "--reason", "r", "--set", "on=2021-10"],
+                                     ["retract", "e1", "--reason", "r"]])  # fmt: skip
+@pytest.mark.parametrize("flag", ["--source-published", "--source-quote"])
+def test_a_source_flag_without_outlet_or_url_is_an_error(capsys, tmp_path, command, flag):
+    """--source-published or --source-quote alone is refused, not dropped; nothing is written."""
+    import bilatlog as bl  # noqa: PLC0415
+
+    store = tmp_path / "s.jsonl"
+    with bl.open(store) as tl:
+        tl.record("a.b", on="2021", id="e1")
+    code, out, err = run(capsys, "--store", str(store), *command, flag, "2021-10-01")
+    assert code == 2
+    assert out == ""
+    assert f"{flag} 2021-10-01: a source needs an outlet or an address" in err
+    with bl.open(store) as tl:
+        assert tl.position == 1

@@ -207,6 +207,15 @@ def _cmd_replay(tl: Timeline, a: argparse.Namespace) -> list[Row]:
 
 def _sources(a: argparse.Namespace) -> list[Source]:
     if not (a.source_url or a.source_outlet):
+        for flag, given in (("--source-published", a.source_published),
+                            ("--source-quote", a.source_quote)):  # fmt: skip
+            if given:  # never dropped in silence: a source is named by its outlet or url
+                raise ValidationError(
+                    flag,
+                    given,
+                    "a source needs an outlet or an address.",
+                    "add --source-outlet (e.g. --source-outlet Reuters) or --source-url.",
+                )
         return []
     return [
         Source(
