@@ -258,6 +258,9 @@ def test_replay_without_every_picks_a_step_that_fits(capsys, start, end, step_da
         (["replay", "--from", "2020", "--to", "2021-13"], "--to 2021-13: month 13", "on "),
         (["replay", "--from", "2020-00", "--to", "2021"], "--from 2020-00: month 00", "on "),
         (["when", "2021-02-29"], "TEXT 2021-02-29: 2021-02 has no day 29", "on "),
+        (["replay", "--from", "2022", "--to", "2006"], "--to 2006: the span ends (2006) before",
+         "(nothing)"),
+        (["events", "--between", "2022/2020"], "--between 2022/2020: the span ends", "(nothing)"),
     ],
 )  # fmt: skip
 def test_messages_speak_cli(capsys, tmp_path, args, expected, unwanted):

@@ -223,6 +223,28 @@ def test_replay_both_ends_inclusive(tl):
         list(tl.replay("2020", "2021", every=relativedelta(months=-1)))
 
 
+@pytest.mark.parametrize(
+    ("ask", "field"),
+    [
+        (lambda tl: list(tl.replay("2022", "2006")), "end"),
+        (lambda tl: list(tl.replay("2021-10-08", "2021-10-07", every="day")), "end"),
+        (lambda tl: tl.events(between=("2022", "2020")), "between"),
+        (lambda tl: list(tl.log(between=("2022", "2020-10"))), "between"),
+        (lambda tl: tl.diff("2021-12-31", "2018-01-01"), "b"),
+    ],
+)
+def test_a_span_that_ends_before_it_starts_is_an_error(tl, ask, field):
+    """Reversed dates are refused, naming the field, not answered with nothing."""
+    with pytest.raises(bl.ValidationError, match="before it starts") as info:
+        ask(tl)
+    assert info.value.field == field
+    assert "earlier date first" in info.value.fix
+    # the same dates in order, and overlapping imprecise ends, still answer
+    assert [d.month for d, _ in tl.replay("2020", "2020-06", every="month")] == [1, 2, 3, 4, 5, 6]
+    assert tl.events(between=("2020-10", "2020-10-15")).ids() == ["susp"]
+    assert [c.track for c in tl.diff("2018-01-01", "2021-12-31")] == ["dea-operations"]
+
+
 class CountByStatus:
     """A user's projection: how many status events, by status, with certainty."""
 

@@ -621,8 +621,8 @@ def _cli_message(e: BilatlogError, a: argparse.Namespace) -> str:
     fix = fix.replace("tl.position", "the store's position")
     fix = fix.replace("tl.events() or tl.get(id)", "bilatlog events or bilatlog log")
     value = e.value
-    if isinstance(value, (list, tuple)):
-        value = ",".join(str(v) for v in value)
+    if isinstance(value, (list, tuple)):  # --between START/END, --set a,b
+        value = ("/" if field == "between" else ",").join(str(v) for v in value)
     shown = "(none)" if value is None else shlex.quote(escape(str(value)))
     return f"{flag} {shown}: {e.problem}" + (f" Fix: {fix}" if fix else "")
 

@@ -82,6 +82,17 @@ def _step(every: str | relativedelta) -> relativedelta:
     return step
 
 
+def _check_order(field: str, value: object, start: When, end: When) -> None:
+    """Refuse a span that ends before it starts: its answer would be empty, not honest."""
+    if end.hi < start.lo:
+        raise ValidationError(
+            field,
+            value,
+            f"the span ends ({end.edtf}) before it starts ({start.edtf}).",
+            "give the earlier date first.",
+        )
+
+
 def _check_track(track: object) -> None:
     if not isinstance(track, str) or not SLUG_RE.fullmatch(track):
         raise ValidationError(
@@ -401,7 +412,9 @@ class Timeline:
             raise ValidationError(
                 "between", between, "expected (start, end).", "pass ('2019', '2022')."
             ) from None
-        return self._when("between", start), self._when("between", end)
+        window = self._when("between", start), self._when("between", end)
+        _check_order("between", between, *window)
+        return window
 
     def events(
         self,
@@ -652,6 +665,7 @@ class Timeline:
         Each change carries the track's events that may fall after `a` and by `b`.
         """
         wa, wb = self._when("a", a), self._when("b", b)
+        _check_order("b", b, wa, wb)
         known = self.resolve_known_at(known_at)
         index = self._index()
         before, after = compute_state(index, wa, known), compute_state(index, wb, known)
@@ -703,7 +717,9 @@ class Timeline:
         `progress=None` shows a progress bar when someone is watching (terminal
         or notebook); True always; False (the default) never.
         """
-        first, last = self._when("start", start).lo, self._when("end", end).hi
+        ws, we = self._when("start", start), self._when("end", end)
+        _check_order("end", end, ws, we)
+        first, last = ws.lo, we.hi
         step = _step(every)
         known = self.resolve_known_at(known_at)
         index = self._index()
