@@ -115,6 +115,39 @@ def test_sources_newer_than_the_records_citing_them():
     )
 
 
+@pytest.mark.parametrize(
+    ("published", "after"),
+    [
+        ("2021-10-16T01:00:00+05:00", False),  # 2021-10-15T20:00Z: before the record
+        ("2021-10-15T23:00:00-05:00", True),  # 2021-10-16T04:00Z: the next UTC day
+        ("2021-10-16T01:00:00", True),  # no zone: the calendar day as written
+        ("2021-10-15T22:00:00Z", False),  # the same UTC day
+        ("2021-10-16", True),
+    ],
+)
+def test_a_publication_time_with_a_zone_is_read_at_its_utc_day(published, after):
+    """The record is refused, and the audit finds it, exactly when the source is later."""
+    recorded = dt.datetime(2021, 10, 15, 21, 0, tzinfo=dt.UTC)
+    source = bl.Source(outlet="Wire", published=published)
+    tl = memory_timeline(FakeClock(recorded))
+    if after:
+        with pytest.raises(bl.ValidationError, match="could not have known it yet"):
+            tl.record("talks.held", on="2021", sources=[source], id="new")
+        assert tl.position == 0
+    else:
+        assert tl.record("talks.held", on="2021", sources=[source], id="new").position == 1
+    old = MemoryBackend(clock=FakeClock())  # a store written before the rule
+    [sealed] = old.codec.seal_batch(
+        [bl.Event(type="talks.held", on="2021", sources=[source], id="early")],
+        first=1,
+        recorded_at=recorded,
+        prev_hash="",
+    )
+    legacy = memory_timeline()
+    legacy.backend.copy_in([sealed.record])
+    assert found(legacy.audit()) == ([("source-after-record", "early")] if after else [])
+
+
 def test_every_check_is_named_and_the_report_has_views():
     """Each finding's check is one of CHECKS; HTML and frame views show every finding."""
     tl = clean()

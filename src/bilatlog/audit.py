@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from bilatlog.events import Event, Source, cited_sources
+from bilatlog.events import Event, Source, cited_sources, published_after
 
 if TYPE_CHECKING:
     from bilatlog.timeline import KnownAt, Timeline
@@ -101,11 +101,8 @@ class Audit(list[Finding]):
 
 
 def sources_after(sources: Iterable[Source], recorded_at: dt.datetime) -> Iterator[Source]:
-    """The sources certainly published after `recorded_at` (its UTC day)."""
-    day = recorded_at.astimezone(dt.UTC).date()
-    for s in sources:
-        if s.published is not None and s.published.lo > day:
-            yield s
+    """The sources certainly published after `recorded_at` (its UTC day): `published_after`."""
+    return (s for s in sources if published_after(s, recorded_at))
 
 
 def _source_name(s: Source) -> str:
