@@ -82,6 +82,19 @@ def test_a_track_given_two_statuses_for_one_day():
     assert "a (suspended), b (restricted)" in report[0].message
 
 
+@pytest.mark.parametrize("other", ["2020-10-15T09:30:00Z", "2020-10-15~", "2020-10-15?"])
+def test_the_same_day_written_another_way_is_the_same_date(other):
+    """A day given with a time, or with a qualifier, still conflicts with the plain day."""
+    tl = clean()
+    tl.record("operations.suspended", on="2020-10-15", track="dea-operations",
+              status="suspended", sources=[SRC], id="a")  # fmt: skip
+    tl.record("operations.restricted", on=other, track="dea-operations",
+              status="restricted", sources=[SRC], id="b")  # fmt: skip
+    report = tl.audit()
+    assert found(report) == [("conflicting-status", "a")]
+    assert f"a (suspended), b (restricted, {other})" in report[0].message
+
+
 def test_overdue_plans():
     """A plan whose date passed (by the store's clock) with nothing fulfilling it."""
     tl = clean()  # the fake clock says 2021-10-15
