@@ -386,6 +386,22 @@ def test_a_date_time_names_a_real_day():
         When.parse("2021-02-30T10:00:00Z")
 
 
+@pytest.mark.parametrize(
+    ("text", "fix"),
+    [
+        ("2021-10-08T09:30:00+0530", "write '2021-10-08T09:30:00+05:30'"),
+        ("2021-10-08T09:30:00z", "write '2021-10-08T09:30:00Z'"),
+        ("2021-10-08T09:30:00 UTC", "write e.g. '2021-10-08T09:30:00Z'"),
+    ],
+)
+def test_a_zone_written_another_way_is_named_as_the_zone(text, fix):
+    """A whole time with a zone EDTF does not write: the message names the zone, not seconds."""
+    with pytest.raises(bl.ValidationError, match="is not a time zone") as info:
+        When.parse(text)
+    assert fix in info.value.fix
+    assert "fractions of a second" not in str(info.value)
+
+
 # -- level 2 forms: what they read like, what they refuse ---------------------------
 
 
