@@ -32,7 +32,7 @@ from bilatlog._tables import (
     render,
     state_rows,
 )
-from bilatlog.events import Source
+from bilatlog.events import CORRECTABLE_FIELDS, Source
 from bilatlog.exceptions import BilatlogError, ValidationError
 from bilatlog.time import When
 from bilatlog.timeline import Timeline
@@ -593,8 +593,17 @@ _FLAGS = {
     "end": "--to",
     "kinds": "--kind",
     "target": "--store",
-    "source.published": "--source-published",
     "changes": "--set",
+}
+#: the fields of `record` -> its arguments
+_RECORD_FLAGS = {
+    "type": "TYPE",
+    "on": "--on",
+    "track": "--track",
+    "status": "--status",
+    "actors": "--actor",
+    "summary": "--summary",
+    "id": "--id",
 }
 
 
@@ -603,7 +612,15 @@ def _cli_message(e: BilatlogError, a: argparse.Namespace) -> str:
     if not isinstance(e, ValidationError):
         return str(e)
     field = e.field
-    if field == "track":
+    name = field.partition("[")[0]  # `actors[1]`: the second actor
+    prefix = ""  # `--set track=Bad`: the value with the field it was given for
+    if a.command == "correct" and name in CORRECTABLE_FIELDS:
+        field, prefix = "--set", f"{name}="
+    elif a.command == "record" and name in _RECORD_FLAGS:
+        field = _RECORD_FLAGS[name]
+    elif field.startswith("source."):
+        field = "--source-" + field.removeprefix("source.")
+    elif field == "track":
         field = "--track" if a.command in {"events", "log", "plans", "replay"} else "TRACK"
     elif field == "target" and a.command in {"correct", "retract"}:
         field = "EVENT_ID"  # the event a correction or retraction names, not a store
@@ -623,7 +640,7 @@ def _cli_message(e: BilatlogError, a: argparse.Namespace) -> str:
     value = e.value
     if isinstance(value, (list, tuple)):  # --between START/END, --set a,b
         value = ("/" if field == "between" else ",").join(str(v) for v in value)
-    shown = "(none)" if value is None else shlex.quote(escape(str(value)))
+    shown = "(none)" if value is None else shlex.quote(escape(f"{prefix}{value}"))
     return f"{flag} {shown}: {e.problem}" + (f" Fix: {fix}" if fix else "")
 
 
