@@ -154,6 +154,18 @@ def test_explain_shows_original_corrections_reasons_and_sources(tl):
     assert next(e for e in earlier.entries if e.event.id == "susp").corrections == ()
 
 
+def test_explain_says_when_a_correction_moved_an_event_to_another_track(tl):
+    """The old track's explanation lists the moved event as moved, not as one of its own."""
+    tl.correct("susp", reason="belongs to the visas track", track="dea-visas")
+    rows = str(tl.explain("dea-operations", "2021")).splitlines()
+    [moved] = [r for r in rows if "susp" in r]
+    assert "moved to dea-visas" in moved
+    [kept] = [r for r in rows if " start " in r]
+    assert "moved" not in kept
+    assert "moved" not in str(tl.explain("dea-visas", "2021"))
+    assert "moved" not in str(tl.explain("dea-operations", "2021", known_at=2))
+
+
 def test_plans_never_change_a_status_and_show_until_fulfilled():
     """A planned event is expected (State.planned) until it is due or an actual event fulfils it."""
     t = memory_timeline()
