@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
 import bilatlog as bl
 from bilatlog.audit import CHECKS, Audit
 from bilatlog.backends.memory import MemoryBackend
