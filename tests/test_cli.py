@@ -312,32 +312,6 @@ def test_export_bilatlog_known_at_writes_the_log_as_known_then(capsys, tmp_path)
         assert then.state_at("2021-12-31") == source.state_at("2021-12-31", known_at=k)
 
 
-@pytest.mark.parametrize("fmt", ["csv", "jsonl", "timelinejs", "plover", "bilatlog"])
-@pytest.mark.parametrize("name", ["store.jsonl", "store.db"])
-def test_export_never_overwrites_the_store_it_reads(capsys, tmp_path, monkeypatch, fmt, name):
-    """export --to the store itself (by any path that names it) is refused; the store is kept."""
-    import bilatlog as bl  # noqa: PLC0415
-
-    store = tmp_path / name
-    with bl.open(store) as tl:
-        tl.copy_from(bl.examples.us_mexico())
-        head = tl.position
-    before = store.read_bytes()
-    monkeypatch.chdir(tmp_path)
-    for given, to in ((str(store), name), (f"sqlite:///{name}", str(store))):
-        if given.startswith("sqlite") and name.endswith(".jsonl"):
-            continue
-        code, out, err = run(capsys, "--store", given, "export", fmt, "--to", to)
-        assert code == 2
-        assert out == ""
-        assert "--to" in err
-        assert "is the store this command reads" in err
-    assert store.read_bytes() == before
-    with bl.open(store) as tl:
-        assert tl.position == head
-        assert tl.verify().ok
-
-
 @pytest.mark.parametrize("command", [["record", "talks.held", "--on", "2021"],
                                      ["correct", "e1", "--reason", "r", "--set", "on=2021-10"],
                                      ["retract", "e1", "--reason", "r"]])  # fmt: skip

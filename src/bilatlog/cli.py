@@ -269,13 +269,6 @@ def _cmd_export(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     from bilatlog import io  # noqa: PLC0415 - only this command needs the exporters
 
     target = Path(a.to)
-    if _is_the_store(a.store or a.store_first, target):
-        raise ValidationError(
-            "--to",
-            a.to,
-            "is the store this command reads: the export would overwrite it.",
-            "write to another file, e.g. --to events.csv.",
-        )
     if a.kind == "bilatlog":  # a store of its own: the log as known at --known-at
         stop = tl.resolve_known_at(a.known_at)
         with bilatlog.open(target) as out:
@@ -294,13 +287,6 @@ def _cmd_export(tl: Timeline, a: argparse.Namespace) -> list[Row]:
         n, skipped = io.export_plover(tl, target, known_at=a.known_at)
         return [{"format": a.kind, "exported": n, "skipped": skipped, "to": str(target)}]
     return [{"format": a.kind, "exported": n, "to": str(target)}]
-
-
-def _is_the_store(store: str | None, target: Path) -> bool:
-    """Whether `target` is the file of the store given by --store (None: the bundled one)."""
-    if store is None or store.startswith(("postgresql://", "postgres://")):
-        return False
-    return Path(store.removeprefix("sqlite:///")).resolve() == target.resolve()
 
 
 def _copy_prefix(tl: Timeline, out: Timeline, stop: int, batch: int = 1000) -> int:
