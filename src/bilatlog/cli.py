@@ -569,6 +569,7 @@ def _known_at(text: str) -> int | str:
 
 #: argument names in messages from the library -> the flags that set them
 _FLAGS = {
+    "changes": "--set",
     "known_at": "--known-at",
     "at": "--at",
     "between": "--between",
@@ -579,7 +580,6 @@ _FLAGS = {
     "end": "--to",
     "kinds": "--kind",
     "target": "--store",
-    "changes": "--set",
 }
 #: the fields of `record` -> its arguments
 _RECORD_FLAGS = {
