@@ -372,6 +372,18 @@ def _cmd_when(_tl: Timeline, a: argparse.Namespace) -> list[Row]:
     ]
 
 
+#: the fields of `record` -> its arguments
+_RECORD_FLAGS = {
+    "type": "TYPE",
+    "on": "--on",
+    "track": "--track",
+    "status": "--status",
+    "actors": "--actor",
+    "summary": "--summary",
+    "id": "--id",
+}
+
+
 # -- the parser ----------------------------------------------------------------------------
 
 Handler = Callable[[Timeline, argparse.Namespace], list[Row]]
@@ -580,16 +592,6 @@ _FLAGS = {
     "end": "--to",
     "kinds": "--kind",
     "target": "--store",
-}
-#: the fields of `record` -> its arguments
-_RECORD_FLAGS = {
-    "type": "TYPE",
-    "on": "--on",
-    "track": "--track",
-    "status": "--status",
-    "actors": "--actor",
-    "summary": "--summary",
-    "id": "--id",
 }
 
 
