@@ -329,3 +329,32 @@ def test_a_source_flag_without_outlet_or_url_is_an_error(capsys, tmp_path, comma
     assert f"{flag} 2021-10-01: a source needs an outlet or an address" in err
     with bl.open(store) as tl:
         assert tl.position == 1
+
+
+@pytest.mark.parametrize(
+    ("setting", "check"),
+    [
+        ("planned=false", lambda e: e.planned is False),
+        ("planned=True", lambda e: e.planned is True),
+        ('data={"metric": "mx.troops", "value": 5, "unit": "troops"}',
+         lambda e: e.data["value"] == 5),
+        ('sources=[{"outlet": "Reuters", "published": "2020"}]',
+         lambda e: [s.outlet for s in e.sources] == ["Reuters"]),
+    ],
+)  # fmt: skip
+def test_correct_sets_every_correctable_field(capsys, tmp_path, setting, check):
+    """--set reaches planned (true/false), data and sources (JSON), as its error promises."""
+    import bilatlog as bl  # noqa: PLC0415
+
+    store = tmp_path / "s.jsonl"
+    with bl.open(store) as tl:
+        tl.record("talks.planned", on="2021", planned=True, id="p")
+    code, _, err = run(capsys, "--store", str(store), "correct", "p", "--reason", "r",
+                       "--set", setting)  # fmt: skip
+    assert code == 0, err
+    with bl.open(store) as tl:
+        assert check(tl.events()[0].event)
+    code, _, err = run(capsys, "--store", str(store), "correct", "p", "--reason", "r",
+                       "--set", "data={not json")  # fmt: skip
+    assert code == 2
+    assert "--set 'data={not json': data is given as JSON" in err

@@ -250,8 +250,28 @@ def _cmd_correct(tl: Timeline, a: argparse.Namespace) -> list[Row]:
             raise ValidationError(
                 "--set", item, "expected FIELD=VALUE.", "e.g. --set on=2020-10-15"
             )
-        changes[field] = value.split(",") if field == "actors" else value
+        changes[field] = _set_value(field, value)
     return log_rows([tl.correct(a.event_id, reason=a.reason, sources=_sources(a), changes=changes)])
+
+
+def _set_value(field: str, value: str) -> object:
+    """`--set FIELD=VALUE` as the field's type: actors a list, planned a bool, data JSON."""
+    if field == "actors":
+        return value.split(",")
+    if field == "planned" and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    if field in ("data", "sources"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise ValidationError(
+                "--set",
+                f"{field}={value}",
+                f"{field} is given as JSON.",
+                'e.g. --set \'data={"metric": "mx.troops", "value": 1, "unit": "troops"}\' '
+                'or --set \'sources=[{"outlet": "Reuters"}]\'.',
+            ) from None
+    return value
 
 
 def _cmd_retract(tl: Timeline, a: argparse.Namespace) -> list[Row]:
@@ -545,7 +565,9 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:  # noqa: PLR0
         p.add_argument("event_id")
         p.add_argument("--reason", required=True)
         p.add_argument("--set", action="append", default=[], required=True,
-                       metavar="FIELD=VALUE", help="a new value (repeatable)")  # fmt: skip
+                       metavar="FIELD=VALUE",
+                       help="a new value (repeatable); actors comma-separated, planned "
+                       "true/false, data and sources as JSON")  # fmt: skip
         source(p)
     elif name == "retract":
         p.add_argument("event_id")
