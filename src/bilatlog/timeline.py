@@ -275,22 +275,26 @@ class Timeline:
             IntegrityError: an id is already stored with different content.
         """
         batch = list(events)
-        self._check_fulfils([e for e in batch if isinstance(e, Event)])
+        self._check_fulfils(batch)
         return self.backend.append(batch, expected_position=expected_position)
 
-    def _check_fulfils(self, events: Sequence[Event]) -> None:
-        in_batch = {e.id: e for e in events}
-        for e in events:
-            if e.fulfils is None:
+    def _check_fulfils(self, batch: Sequence[Record]) -> None:
+        """Every `fulfils` named, by an event or by a correction, is a planned event."""
+        in_batch = {e.id: e for e in batch if isinstance(e, Event)}
+        for r in batch:
+            named = r.fulfils if isinstance(r, Event) else None
+            if isinstance(r, Correction):
+                named = r.changes.get("fulfils")  # type: ignore[assignment]
+            if not isinstance(named, str):
                 continue
-            plan = in_batch.get(e.fulfils)
+            plan = in_batch.get(named)
             if plan is None:
-                stored = self.backend.get(e.fulfils)
+                stored = self.backend.get(named)
                 plan = stored.record if stored is not None and stored.is_event else None  # type: ignore[assignment]
             if not isinstance(plan, Event) or not plan.planned:
                 raise ValidationError(
                     "fulfils",
-                    e.fulfils,
+                    named,
                     "names no planned event in the store.",
                     "record the plan first (planned=True), then name its id.",
                 )
@@ -321,7 +325,7 @@ class Timeline:
         }
         if id is not None:
             fields["id"] = id
-        return self.backend.append([Correction(**fields)], expected_position=expected_position)[0]
+        return self.append([Correction(**fields)], expected_position=expected_position)[0]
 
     def retract(
         self,
