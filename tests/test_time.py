@@ -402,6 +402,15 @@ def test_a_zone_written_another_way_is_named_as_the_zone(text, fix):
     assert "fractions of a second" not in str(info.value)
 
 
+def test_an_interval_the_wrong_way_round_says_which_way_is_right():
+    """The fix names the interval written the right way, not the list of every form."""
+    with pytest.raises(bl.ValidationError, match="ends") as info:
+        When.parse("2001-36/2001-34")
+    assert info.value.fix.startswith("write the earlier date first: '2001-34/2001-36'")
+    assert "valid forms" not in info.value.fix
+    assert When.parse("2001-34/2001-36").latest == dt.date(2001, 12, 31)
+
+
 # -- level 2 forms: what they read like, what they refuse ---------------------------
 
 
