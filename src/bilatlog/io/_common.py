@@ -172,7 +172,8 @@ def country(value: str | None, *, scheme: str | None = None) -> str | None:
         raise ValidationError("scheme", scheme, "not a country scheme.", "use None or 'cow'.")
     found, problem = _resolve(value, scheme)
     if problem is not None:
-        raise ValidationError("country", value, *problem)
+        why, fix = problem
+        raise ValidationError("country", value, why, fix)
     return found
 
 
