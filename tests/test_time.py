@@ -402,6 +402,15 @@ def test_a_zone_written_another_way_is_named_as_the_zone(text, fix):
     assert "fractions of a second" not in str(info.value)
 
 
+@pytest.mark.parametrize("text", ["2021-10-08T09:30:00?", "2021-10-08T09:30:00Z~",
+                                  "2021-10-08T09:30:00+05:30%"])  # fmt: skip
+def test_a_qualified_date_time_is_refused_saying_qualifiers_are_for_dates(text):
+    """`?`, `~`, `%` after a time: the message says so and shows the qualified day."""
+    with pytest.raises(bl.ValidationError, match="cannot be qualified") as info:
+        When.parse(text)
+    assert info.value.fix.startswith(f"qualify the day, e.g. '2021-10-08{text[-1]}'")
+
+
 def test_an_interval_the_wrong_way_round_says_which_way_is_right():
     """The fix names the interval written the right way, not the list of every form."""
     with pytest.raises(bl.ValidationError, match="ends") as info:

@@ -161,6 +161,12 @@ def _why_not(text: str, whole: str) -> NoReturn:
     if zoned is not None:  # a whole time, then something that is not a zone
         base, zone = zoned.groups()
         plain_zone = re.fullmatch(r"([+-][0-9]{2})([0-9]{2})", zone)
+        if re.fullmatch(r"(Z|[+-][0-9]{2}(:[0-9]{2})?)?[?~%]+", zone):
+            fail(
+                whole,
+                "a date-time cannot be qualified: '?', '~' and '%' apply to dates.",
+                f"qualify the day, e.g. '{base[:10]}{zone[-1]}'",
+            )
         if zone == "z":
             fix = f"write '{base}Z'"
         elif plain_zone is not None:
