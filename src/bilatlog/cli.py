@@ -289,7 +289,11 @@ def _cmd_export(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     elif a.kind == "jsonl":
         n = io.export_jsonl(tl, target, known_at=a.known_at)
     elif a.kind == "timelinejs":
-        n = len(io.export_timelinejs(tl, target, title=a.title, known_at=a.known_at)["events"])
+        tracks = [t.strip() for t in a.tracks.split(",") if t.strip()] if a.tracks else None
+        doc = io.export_timelinejs(
+            tl, target, title=a.title, known_at=a.known_at, tracks=tracks, eras=a.eras
+        )
+        n = len(doc["events"])
     else:
         n, skipped = io.export_plover(tl, target, known_at=a.known_at)
         return [{"format": a.kind, "exported": n, "skipped": skipped, "to": str(target)}]
@@ -404,7 +408,8 @@ COMMANDS: dict[str, tuple[Handler, bool, str, str]] = {
              "bilatlog --store 'postgresql://me@db/research?schema=us_mx' copy relations.jsonl"),
     "export": (_cmd_export, False,
                "write the events as CSV, JSONL, TimelineJS3 JSON or PLOVER (or a bilatlog store)",
-               "bilatlog export timelinejs --to us-mexico.json"),
+               ("bilatlog export timelinejs --to us-mexico.json "
+                "--tracks merida-initiative,dea-operations --eras merida-initiative")),
     "when": (_cmd_when, False, "show what an EDTF date means",
              "bilatlog when '[2020-09..2020-12]'"),
 }  # fmt: skip
@@ -528,6 +533,8 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:  # noqa: PLR0
         )  # fmt: skip
         p.add_argument("--to", required=True, help="the file to write")
         p.add_argument("--title", default="bilatlog timeline", help="TimelineJS title")
+        p.add_argument("--tracks", help="TimelineJS: only these tracks, one group each: a,b,c")
+        p.add_argument("--eras", metavar="TRACK", help="TimelineJS: this track's periods as eras")
         known(p)
     elif name == "when":
         p.add_argument("text", help="an EDTF date, e.g. 2020-10~")
