@@ -173,11 +173,29 @@ class Timeline:
         end: str | dt.date | None = None,
         known_at: KnownAt = None,
         ax: Any = None,  # noqa: ANN401 - matplotlib Axes
+        **options: Any,  # noqa: ANN401 - colours=, title=
     ) -> Any:  # noqa: ANN401 - matplotlib Axes
         """Draw status periods per track (Gantt style); see `bilatlog.notebook.plot_timeline`."""
         from bilatlog.notebook import plot_timeline  # noqa: PLC0415 - optional extra
 
-        return plot_timeline(self, tracks=tracks, start=start, end=end, known_at=known_at, ax=ax)
+        return plot_timeline(
+            self, tracks=tracks, start=start, end=end, known_at=known_at, ax=ax, **options
+        )
+
+    def plot_interactive(
+        self,
+        tracks: Sequence[str] | None = None,
+        start: str | dt.date | None = None,
+        end: str | dt.date | None = None,
+        known_at: KnownAt = None,
+        **options: Any,  # noqa: ANN401 - colours=
+    ) -> Any:  # noqa: ANN401 - a plotly Figure
+        """An interactive plotly timeline (the `interactive` extra); hover for sources."""
+        from bilatlog.notebook import plot_interactive  # noqa: PLC0415 - optional extra
+
+        return plot_interactive(
+            self, tracks=tracks, start=start, end=end, known_at=known_at, **options
+        )
 
     def plot_figures(
         self,
@@ -185,11 +203,12 @@ class Timeline:
         *,
         known_at: KnownAt = None,
         ax: Any = None,  # noqa: ANN401
+        **options: Any,  # noqa: ANN401 - title=
     ) -> Any:  # noqa: ANN401 - matplotlib Axes
-        """Line chart of figures; with `known_at`, the values known then beside today's."""
+        """Chart of figures; with `known_at`, the values known then beside today's."""
         from bilatlog.notebook import plot_figures  # noqa: PLC0415 - optional extra
 
-        return plot_figures(self, metrics, known_at=known_at, ax=ax)
+        return plot_figures(self, metrics, known_at=known_at, ax=ax, **options)
 
     def close(self) -> None:
         """Release the backend's resources; the log stays as it is."""

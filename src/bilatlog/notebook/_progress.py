@@ -1,0 +1,37 @@
+"""Progress bars: tqdm when it is installed (terminal or Jupyter), silent when nobody watches."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+__all__ = ["progress"]
+
+T = TypeVar("T")
+
+
+def progress(
+    items: Iterable[T], *, total: int | None = None, desc: str = "", enabled: bool | None = None
+) -> Iterator[T]:
+    """Iterate with a progress bar (tqdm: terminal or Jupyter) when someone is watching.
+
+    `enabled=None` shows it only when standard error is a terminal or in Jupyter;
+    False never shows it.
+    """
+    if enabled is None:
+        enabled = sys.stderr.isatty() or "ipykernel" in sys.modules
+    if not enabled:
+        yield from items
+        return
+    try:
+        from tqdm.auto import tqdm  # type: ignore[import-untyped]  # noqa: PLC0415 - optional
+    except ImportError:
+        count = 0
+        for count, item in enumerate(items, start=1):
+            if count % 1000 == 0:
+                sys.stderr.write(f"\r{desc} {count:,}" + (f"/{total:,}" if total else ""))
+            yield item
+        sys.stderr.write(f"\r{desc} {count:,} done\n")
+        return
+    yield from tqdm(items, total=total, desc=desc)
