@@ -66,6 +66,8 @@ STYLE = (
     "{background:transparent}"
     f"{_T} tbody tr:hover{{background:rgba(128,128,128,.08)}}"
     f"{_T} td.bl-nw,{_V} .bl-nw{{white-space:nowrap}}"
+    f"{_T} td.bl-slug{{min-width:10em}}{_T} td.bl-src{{min-width:12em}}"
+    f"{_T} td.bl-prose{{min-width:16em}}"
     f"{_T} td.bl-num{{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}}"
     f"{_V} code{{font-family:{_MONO};font-size:.95em;background:none;padding:0;"
     "white-space:nowrap;color:inherit}"
@@ -94,8 +96,11 @@ def _truth(t: Truth | str) -> str:
 
 
 def _when(w: When) -> str:
-    """The EDTF text on one line, its meaning in words below it."""
-    return f'<code>{_e(w.edtf)}</code><br><span class="bl-muted bl-nw">{_e(w.describe())}</span>'
+    """The EDTF text on one line, its meaning in words below it (when the words add any)."""
+    words = w.describe()
+    if words == w.edtf:
+        return f"<code>{_e(w.edtf)}</code>"
+    return f'<code>{_e(w.edtf)}</code><br><span class="bl-muted bl-nw">{_e(words)}</span>'
 
 
 def _sources(sources: Iterable[Source]) -> str:
@@ -113,7 +118,9 @@ def _sources(sources: Iterable[Source]) -> str:
     return "; ".join(out)
 
 
-#: Column kinds: "nw" keeps the cell on one line (truth, dates), "num" right-aligns it.
+#: Column kinds: "nw" keeps the cell on one line (truth, dates), "num" right-aligns it;
+#: "slug" (tracks, which may break only after a hyphen), "prose" and "src" (sources) keep
+#: a readable width when the table is squeezed.
 _Kind = str
 
 
@@ -156,8 +163,8 @@ def _plural(n: int, word: str) -> str:
 
 
 _TRACK_COLUMNS = (
-    ("track", ""), ("status", ""), ("truth", "nw"), ("since", "nw"), ("also possible", ""),
-    ("sources", ""),
+    ("track", "slug"), ("status", ""), ("truth", "nw"), ("since", "nw"), ("also possible", ""),
+    ("sources", "src"),
 )  # fmt: skip
 
 
@@ -198,8 +205,8 @@ def _planned(events: Sequence[Event]) -> str:
         )
         for e in events
     ]
-    columns = (("track", ""), ("expected status", ""), ("due", "nw"), ("plan", ""),
-               ("sources", ""))  # fmt: skip
+    columns = (("track", "slug"), ("expected status", ""), ("due", "nw"), ("plan", "prose"),
+               ("sources", "src"))  # fmt: skip
     return _table(columns, rows, "Planned, still expected", noun="plans") if rows else ""
 
 
@@ -229,8 +236,8 @@ def state_html(state: State, *, max_rows: int | None = MAX_ROWS) -> str:
             )
             for f in state.metrics.values()
         ]
-        columns = (("figure", ""), ("value", "num"), ("unit", ""), ("for", "nw"),
-                   ("reached by then", "nw"), ("source", ""))  # fmt: skip
+        columns = (("figure", "slug"), ("value", "num"), ("unit", ""), ("for", "nw"),
+                   ("reached by then", "nw"), ("source", "src"))  # fmt: skip
         parts.append(_table(columns, rows, "Figures reported by then", noun="figures",
                             max_rows=max_rows))  # fmt: skip
     return _view("".join(parts))
@@ -254,8 +261,8 @@ def history_html(periods: Sequence[Period], *, max_rows: int | None = MAX_ROWS) 
     caption = (
         f"History of {what} <span class='bl-muted'>&middot; {_plural(len(rows), 'period')}</span>"
     )
-    columns = (("track", ""), ("status", ""), ("truth", "nw"), ("from", "nw"),
-               ("until", "nw"), ("events", ""))  # fmt: skip
+    columns = (("track", "slug"), ("status", ""), ("truth", "nw"), ("from", "nw"),
+               ("until", "nw"), ("events", "prose"))  # fmt: skip
     return _view(_table(columns, rows, caption, noun="periods", max_rows=max_rows))
 
 
@@ -275,7 +282,7 @@ def diff_html(changes: Sequence[Change], *, max_rows: int | None = MAX_ROWS) -> 
         for c in changes
     ]
     caption = f"What changed <span class='bl-muted'>&middot; {_plural(len(rows), 'track')}</span>"
-    columns = (("track", ""), ("before", ""), ("after", ""), ("events", ""))
+    columns = (("track", "slug"), ("before", ""), ("after", ""), ("events", "prose"))
     return _view(_table(columns, rows, caption, noun="tracks", max_rows=max_rows))
 
 
@@ -310,8 +317,8 @@ def explanation_html(ex: Explanation, *, max_rows: int | None = MAX_ROWS) -> str
                 _sources(entry.sources),
             )
         )
-    columns = (("on", "nw"), ("status", ""), ("happened", "nw"), ("summary", ""),
-               ("revised", ""), ("sources", ""))  # fmt: skip
+    columns = (("on", "nw"), ("status", ""), ("happened", "nw"), ("summary", "prose"),
+               ("revised", ""), ("sources", "src"))  # fmt: skip
     caption = f"The {_plural(len(rows), 'event')} behind it, with their revisions"
     return _view(head + _table(columns, rows, caption, noun="events", max_rows=max_rows))
 

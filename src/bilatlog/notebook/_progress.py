@@ -11,6 +11,13 @@ __all__ = ["progress"]
 T = TypeVar("T")
 
 
+def _in_jupyter() -> bool:
+    """Whether this code runs in a Jupyter kernel (not merely beside an imported ipykernel)."""
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)() if ipython else None
+    return type(shell).__name__ == "ZMQInteractiveShell"
+
+
 def progress(
     items: Iterable[T], *, total: int | None = None, desc: str = "", enabled: bool | None = None
 ) -> Iterator[T]:
@@ -20,7 +27,7 @@ def progress(
     False never shows it.
     """
     if enabled is None:
-        enabled = sys.stderr.isatty() or "ipykernel" in sys.modules
+        enabled = sys.stderr.isatty() or _in_jupyter()
     if not enabled:
         yield from items
         return
