@@ -53,7 +53,7 @@ _T = f"{_V} table.bl-table"
 STYLE = (
     "<style>"
     f"{_V}{{font-family:{_FONT};font-size:13px;line-height:1.4;margin:0 0 .5em;"
-    "text-align:left}"
+    "text-align:left;max-width:100%;overflow-x:auto}"
     f"{_T}{{border-collapse:collapse;border:none;table-layout:auto;width:auto;"
     "margin:0 0 .75em;font-size:inherit;color:inherit}"
     f"{_T} caption{{caption-side:top;text-align:left;font-weight:600;padding:0 0 .3em;"

@@ -128,7 +128,8 @@ def plot_interactive(
         barmode="overlay", xaxis={"type": "date", "range": [left.isoformat(), right.isoformat()],
                                   "title": "date (when it happened)"},
         yaxis={"autorange": "reversed", "title": "track"}, legend={"title": "status"},
-        height=160 + 34 * max(len(chosen), 3), template="plotly_white",
-        hoverlabel={"align": "left"},
+        height=max(380, 140 + 40 * len(chosen)), template="plotly_white",
+        hoverlabel={"align": "left", "bgcolor": "white", "bordercolor": "#888888",
+                    "font": {"color": "#222222", "size": 12}},
     )  # fmt: skip
     return fig
