@@ -274,7 +274,13 @@ def plot_figures(
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.legend(fontsize="small", frameon=False)
+    handles, _ = ax.get_legend_handles_labels()
+    if any(ln.get_label() == "_span" for ln in ax.get_lines()):
+        from matplotlib.lines import Line2D  # noqa: PLC0415
+
+        span = "the year, month or approximate span a figure is for"
+        handles.append(Line2D([], [], color="#888888", linewidth=5, alpha=0.35, label=span))
+    ax.legend(handles=handles, fontsize="small", edgecolor="none", framealpha=0.9)
     days = [d for fs in series.values() for f in fs for d in (f.on.lo, f.on.hi)]
     first, last = min(days).year, max(days).year
     span = f"{first}\u2013{last}" if first != last else str(first)
