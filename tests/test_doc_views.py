@@ -63,3 +63,14 @@ def test_code_fits_the_page():
     """The tutorial's and the notebook how-to's code lines fit a code block without scrolling."""
     long = [(where, line) for where, line in _code_lines() if len(line) > FITS]
     assert long == []
+
+
+def test_tutorial_headings_keep_their_code_in_the_table_of_contents():
+    """The docs' notebook plugin drops `backtick` code from headings; <code> survives."""
+    from mkdocs_jupyter.plugin import _get_nb_toc_tokens  # noqa: PLC0415 - docs extra
+
+    tokens, _ = _get_nb_toc_tokens(str(DOCS / "tutorial.ipynb"), 6)
+    names = [t["name"] for top in tokens for t in top["children"]]
+    assert "How a track changed: history" in names
+    assert "Why: explain" in names
+    assert not [n for n in names if n.rstrip().endswith(":")]  # nothing cut off after a colon
