@@ -73,7 +73,7 @@ matrix of statuses per year — `?` marks a status that only possibly held."""),
     md("""## Why: <code>explain</code>
 
 Every answer leads back to its sources, and to every correction with its reason."""),
-    code("""why = tl.explain("dea-operations", at="2021-06-01")
+    code("""why = tl.explain("dea-operations", "2021-06-01")
 why"""),
     code("""# the same data, for your own code
 [(e.event.on.edtf, e.event.status, e.sources[0].outlet) for e in why.entries]"""),
@@ -93,6 +93,30 @@ In October 2021 an action plan was due in January 2022. Plans never change a
 status; they are listed as expected until they are due or something fulfils them."""),
     code("""[e.summary for e in tl.state_at("2021-11-01").planned]"""),
     code("""tl.state_at("2022-02-01")["bicentennial-framework"].status"""),
+    md("""A plan can also be broken. `tl.plans()` tells each plan's fate — fulfilled (by what,
+when), overdue since its latest date, or still expected — and `State.overdue`
+lists the promises whose date passed with nothing fulfilling them."""),
+    code("""fates = tl.plans(at="2024-06-01")
+pd.DataFrame([(f.plan.track, f.plan.on.edtf, f.describe()) for f in fates],
+             columns=["track", "due", "fate"])"""),
+    code("""[e.summary for e in tl.state_at("2024-06-01").overdue]"""),
+    md("""## The events themselves: <code>events</code> and <code>log</code>
+
+`tl.events(...)` gives the events as known (corrections applied, retractions left
+out), filtered on their corrected fields; each keeps its position and the
+corrections behind it. `tl.log()` is every record as stored, corrections and
+retractions included."""),
+    code("""tl.events(track="dea-visas")"""),
+    code("""revisions = tl.log(kinds=["correction", "retraction"])
+[(r.position, r.kind, r.reason) for r in revisions]"""),
+    md("""## Before you cite it: <code>audit</code>
+
+`tl.audit()` lists what a careful reader would question — events or revisions
+without sources, figures without units, conflicting statuses for one day, overdue
+plans, sources newer than the records citing them — each with the record and why.
+(`bilatlog audit` prints the same and exits 1 when it finds anything.)"""),
+    code("""report = tl.audit()
+{check: len(found) for check, found in report.by_check().items()}"""),
     md("""## Your own question: a projection
 
 Fold the events into whatever you need. Here: which US and Mexican agencies

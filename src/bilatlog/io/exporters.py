@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bilatlog.events import Event, thaw
-from bilatlog.exceptions import ValidationError
 from bilatlog.io._common import PLOVER_TYPES
 from bilatlog.time import Precision, When
 
@@ -71,7 +70,7 @@ def event_record(e: Event) -> dict[str, Any]:
 
 
 def _events(tl: Timeline, known_at: KnownAt) -> Iterator[Event]:
-    return iter(tl.known_events(known_at=known_at))
+    return (k.event for k in tl.events(known_at=known_at))
 
 
 def export_csv(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -> int:
@@ -179,17 +178,10 @@ def _slide(e: Event) -> dict[str, Any]:
     return slide
 
 
-def _check_tracks(tl: Timeline, names: Sequence[str], known_at: KnownAt, field: str) -> None:
-    known = set(tl.tracks(known_at=known_at))
+def _check_tracks(tl: Timeline, names: Sequence[str], known_at: KnownAt) -> None:
+    """Refuse a track the store never held (UnknownNameError, with "did you mean")."""
     for name in names:
-        if name not in known:
-            raise ValidationError(
-                field,
-                name,
-                "no event of this timeline is on that track.",
-                f"use one of {sorted(known)[:6]}{' ...' if len(known) > 6 else ''}"
-                " (`bilatlog state` lists them).",
-            )
+        tl.history(name, known_at=known_at)
 
 
 def _eras(tl: Timeline, track: str, known_at: KnownAt) -> list[dict[str, Any]]:
@@ -238,12 +230,10 @@ def export_timelinejs(
             periods of several tracks would jumble there.
 
     Raises:
-        ValidationError: a track in `tracks` or `eras` has no event.
+        ValidationError: a malformed track name in `tracks` or `eras`.
+        UnknownNameError: a track the store has never held.
     """
-    if tracks is not None:
-        _check_tracks(tl, tracks, known_at, "tracks")
-    if eras is not None:
-        _check_tracks(tl, [eras], known_at, "eras")
+    _check_tracks(tl, [*(tracks or ()), *([eras] if eras is not None else [])], known_at)
     chosen = set(tracks) if tracks is not None else None
     events = [_slide(e) for e in _events(tl, known_at) if chosen is None or e.track in chosen]
     doc: dict[str, Any] = {

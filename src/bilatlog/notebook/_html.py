@@ -73,7 +73,7 @@ STYLE = (
     "white-space:nowrap;color:inherit}"
     f"{_V} .bl-certain{{color:#1a7f37;font-weight:600}}"
     f"{_V} .bl-possible{{color:#9a6700;font-style:italic}}"
-    f"{_V} .bl-muted{{color:#6e7781;font-size:.9em}}"
+    f"{_V} .bl-muted{{color:#6e7781;font-size:.9em}}{_V} .bl-planned{{color:#555555}}"
     f"{_V} details.bl-more>summary{{cursor:pointer;color:#6e7781;margin:-.4em 0 .75em}}"
     f"{_V} a{{color:#0969da}}"
     "</style>"
@@ -132,17 +132,30 @@ def _rows_html(rows: Iterable[Sequence[str]], kinds: Sequence[_Kind]) -> str:
     )
 
 
-def _table(
-    columns: Sequence[tuple[str, _Kind]],
+#: The kind a column gets from its header, for tables built from plain header names.
+_KINDS: dict[str, _Kind] = {
+    "track": "slug", "figure": "slug", "truth": "nw", "happened": "nw", "on": "nw",
+    "since": "nw", "from": "nw", "until": "nw", "for": "nw", "due": "nw", "was due": "nw",
+    "position": "num", "value": "num", "summary": "prose", "plan": "prose", "events": "prose",
+    "why": "prose", "sources": "src", "source": "src",
+}  # fmt: skip
+
+
+def _grid(
+    columns: Sequence[tuple[str, _Kind] | str],
     rows: Sequence[Sequence[str]],
     caption: str,
     *,
     noun: str = "rows",
     max_rows: int | None = MAX_ROWS,
 ) -> str:
-    """A captioned table; past `max_rows`, the rest folds under "and N more {noun}"."""
-    head = "<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h, _ in columns) + "</tr></thead>"
-    kinds = [k for _, k in columns]
+    """A captioned table; past `max_rows`, the rest folds under "and N more {noun}".
+
+    A column is `(header, kind)` or a plain header, whose kind then follows `_KINDS`.
+    """
+    pairs = [c if isinstance(c, tuple) else (c, _KINDS.get(c, "")) for c in columns]
+    head = "<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h, _ in pairs) + "</tr></thead>"
+    kinds = [k for _, k in pairs]
     shown = rows if max_rows is None else rows[:max_rows]
     out = (
         f'<table class="bl-table"><caption>{caption}</caption>{head}'
@@ -156,6 +169,19 @@ def _table(
             f"<tbody>{_rows_html(rest, kinds)}</tbody></table></details>"
         )
     return out
+
+
+def _table(
+    columns: Sequence[tuple[str, _Kind] | str],
+    rows: Sequence[Sequence[str]],
+    caption: str = "",
+    *,
+    noun: str = "rows",
+    max_rows: int | None = MAX_ROWS,
+) -> str:
+    """A whole view of one captioned table, with the style sheet (for other modules' views)."""
+    return _view(_grid(columns, rows, caption or _plural(len(rows), "row"), noun=noun,
+                       max_rows=max_rows))  # fmt: skip
 
 
 def _plural(n: int, word: str) -> str:
@@ -191,7 +217,7 @@ def track_states_html(
     if not caption:
         one = len(states) == 1
         caption = f"Status of <b>{_e(states[0].track)}</b>" if one else _plural(len(rows), "track")
-    return _view(_table(_TRACK_COLUMNS, rows, caption, noun="tracks", max_rows=max_rows))
+    return _view(_grid(_TRACK_COLUMNS, rows, caption, noun="tracks", max_rows=max_rows))
 
 
 def _planned(events: Sequence[Event]) -> str:
@@ -207,7 +233,7 @@ def _planned(events: Sequence[Event]) -> str:
     ]
     columns = (("track", "slug"), ("expected status", ""), ("due", "nw"), ("plan", "prose"),
                ("sources", "src"))  # fmt: skip
-    return _table(columns, rows, "Planned, still expected", noun="plans") if rows else ""
+    return _grid(columns, rows, "Planned, still expected", noun="plans") if rows else ""
 
 
 def state_html(state: State, *, max_rows: int | None = MAX_ROWS) -> str:
@@ -217,13 +243,16 @@ def state_html(state: State, *, max_rows: int | None = MAX_ROWS) -> str:
         f'<span class="bl-muted">&middot; {_plural(len(state), "track")} &middot; as known '
         f"at position {state.known_at}</span>"
     )
-    if not len(state):
-        return _view(f"<p><b>{caption}</b>: no track has a status yet.</p>")
     parts = [
-        _table(_TRACK_COLUMNS, _track_rows(state.values()), caption, noun="tracks",
-               max_rows=max_rows),
+        _grid(_TRACK_COLUMNS, _track_rows(state.values()), caption, noun="tracks",
+              max_rows=max_rows)
+        if len(state) else f"<p><b>{caption}</b>: no track has a status yet.</p>",
         _planned(state.planned),
     ]  # fmt: skip
+    if state.overdue:
+        from bilatlog._html import overdue_html  # noqa: PLC0415 - plans and audits live there
+
+        parts.append(overdue_html(state.overdue))
     if state.metrics:
         rows = [
             (
@@ -238,7 +267,7 @@ def state_html(state: State, *, max_rows: int | None = MAX_ROWS) -> str:
         ]
         columns = (("figure", "slug"), ("value", "num"), ("unit", ""), ("for", "nw"),
                    ("reached by then", "nw"), ("source", "src"))  # fmt: skip
-        parts.append(_table(columns, rows, "Figures reported by then", noun="figures",
+        parts.append(_grid(columns, rows, "Figures reported by then", noun="figures",
                             max_rows=max_rows))  # fmt: skip
     return _view("".join(parts))
 
@@ -263,7 +292,13 @@ def history_html(periods: Sequence[Period], *, max_rows: int | None = MAX_ROWS) 
     )
     columns = (("track", "slug"), ("status", ""), ("truth", "nw"), ("from", "nw"),
                ("until", "nw"), ("events", "prose"))  # fmt: skip
-    return _view(_table(columns, rows, caption, noun="periods", max_rows=max_rows))
+    table = _grid(columns, rows, caption, noun="periods", max_rows=max_rows)
+    plans = getattr(periods, "plans", ())
+    if plans:
+        from bilatlog._html import plans_html  # noqa: PLC0415 - plans and audits live there
+
+        table += plans_html(plans, caption="Plans and their fate")
+    return _view(table)
 
 
 def diff_html(changes: Sequence[Change], *, max_rows: int | None = MAX_ROWS) -> str:
@@ -283,14 +318,14 @@ def diff_html(changes: Sequence[Change], *, max_rows: int | None = MAX_ROWS) -> 
     ]
     caption = f"What changed <span class='bl-muted'>&middot; {_plural(len(rows), 'track')}</span>"
     columns = (("track", "slug"), ("before", ""), ("after", ""), ("events", "prose"))
-    return _view(_table(columns, rows, caption, noun="tracks", max_rows=max_rows))
+    return _view(_grid(columns, rows, caption, noun="tracks", max_rows=max_rows))
 
 
 def explanation_html(ex: Explanation, *, max_rows: int | None = MAX_ROWS) -> str:
     """The state, then every event behind it with its corrections, reasons and sources."""
     at = f"{_e(ex.at.describe())} <code>{_e(ex.at.edtf)}</code>"
     head = (
-        _table(
+        _grid(
             _TRACK_COLUMNS,
             _track_rows([ex.state]),
             f"Why <b>{_e(ex.track)}</b> on {at}",
@@ -320,7 +355,12 @@ def explanation_html(ex: Explanation, *, max_rows: int | None = MAX_ROWS) -> str
     columns = (("on", "nw"), ("status", ""), ("happened", "nw"), ("summary", "prose"),
                ("revised", ""), ("sources", "src"))  # fmt: skip
     caption = f"The {_plural(len(rows), 'event')} behind it, with their revisions"
-    return _view(head + _table(columns, rows, caption, noun="events", max_rows=max_rows))
+    table = head + _grid(columns, rows, caption, noun="events", max_rows=max_rows)
+    if ex.plans:
+        from bilatlog._html import plans_html  # noqa: PLC0415 - plans and audits live there
+
+        table += plans_html(ex.plans, caption="Plans and their fate")
+    return _view(table)
 
 
 def store_name(tl: Timeline) -> str:

@@ -75,7 +75,7 @@ def plot_interactive(
     """
     go = _plotly()
     chosen = list(tracks) if tracks is not None else tl.tracks(known_at=known_at)
-    events = [e for e in tl.known_events(known_at=known_at) if e.on.lo != dt.date.min]
+    events = [k.event for k in tl.events(known_at=known_at) if k.on.lo != dt.date.min]
     dated = [d for e in events for d in (e.on.lo, e.on.hi) if d != dt.date.max]
     fig = go.Figure()
     if not dated or not chosen:

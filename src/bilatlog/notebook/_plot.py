@@ -64,7 +64,7 @@ def _say_empty(ax: Any, why: str, title: str) -> Any:  # noqa: ANN401 - a matplo
 
 def _why_empty(tl: Timeline, known_at: KnownAt, what: str) -> str:
     if known_at is not None and tl.resolve_known_at(known_at) == 0:
-        first = next(iter(tl.events(kinds=("event", "correction", "retraction"))), None)
+        first = next(iter(tl.log()), None)
         since = f"; its first was recorded on {first.recorded_at.date()}" if first else ""
         return f"Nothing to draw: at {known_at} the store held no record yet{since}."
     return f"Nothing to draw: {what}."
@@ -148,7 +148,7 @@ def plot_timeline(
     own = ax is None
     if ax is None:
         _, ax = plt.subplots(figsize=(11, 0.42 * max(len(chosen), 3) + 2.2), layout="constrained")
-    events = [e for e in tl.known_events(known_at=known_at) if e.on.lo != dt.date.min]
+    events = [k.event for k in tl.events(known_at=known_at) if k.on.lo != dt.date.min]
     histories = {t: tl.history(t, known_at=known_at) for t in chosen}
     head = title or "Status of cooperation by track"
     if not any(histories.values()):
