@@ -127,6 +127,9 @@ def test_an_unknown_track_is_an_error_and_writes_nothing(us_mx, tmp_path):
         export_timelinejs(us_mx, target, eras="nope")
     with pytest.raises(bl.ValidationError, match="track"):
         export_timelinejs(us_mx, target, tracks=["DEA Ops"])
+    for wrong in ("merida-initiative", []):
+        with pytest.raises(bl.ValidationError, match="a list of one or more tracks"):
+            export_timelinejs(us_mx, target, tracks=wrong)
     assert not target.exists()
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bilatlog.events import Event, thaw
+from bilatlog.exceptions import ValidationError
 from bilatlog.io._common import PLOVER_TYPES
 from bilatlog.time import Precision, When
 
@@ -230,9 +231,14 @@ def export_timelinejs(
             periods of several tracks would jumble there.
 
     Raises:
-        ValidationError: a malformed track name in `tracks` or `eras`.
+        ValidationError: `tracks` is a string or empty; a malformed track name.
         UnknownNameError: a track the store has never held.
     """
+    if isinstance(tracks, str) or (tracks is not None and not tracks):
+        raise ValidationError(
+            "tracks", tracks, "expected a list of one or more tracks.",
+            "pass e.g. tracks=['merida-initiative', 'dea-operations'].",
+        )  # fmt: skip
     _check_tracks(tl, [*(tracks or ()), *([eras] if eras is not None else [])], known_at)
     chosen = set(tracks) if tracks is not None else None
     events = [_slide(e) for e in _events(tl, known_at) if chosen is None or e.track in chosen]
