@@ -25,15 +25,15 @@ __all__ = [
     "status_group",
 ]
 
-#: The meaning groups, in legend order, each with the shades that statuses not in
-#: `STATUS_COLOURS` take (blues and greens for cooperation, oranges and reds for strain,
-#: greys for ended, purples and browns for the rest).
 GROUPS: Mapping[str, tuple[str, ...]] = {
     "cooperation": ("#4c72b0", "#64b5cd", "#2a9d8f", "#4f9fd1", "#76b7b2", "#59a14f"),
     "strain": ("#e15759", "#f28e2b", "#edc948", "#c46a3b", "#ff9d76"),
     "ended": ("#4a4a4a", "#6a6a6a", "#8a8a8a", "#aaaaaa"),
     "other": ("#8172b3", "#937860", "#a05195", "#b07aa1", "#6f4e7c", "#9d755d", "#c49c94"),
 }
+"""The meaning groups, in legend order, each with the shades that statuses not in
+`STATUS_COLOURS` take (blues and greens for cooperation, oranges and reds for strain,
+greys for ended, purples and browns for the rest)."""
 
 
 def _stems(*stems: str) -> re.Pattern[str]:
@@ -41,8 +41,6 @@ def _stems(*stems: str) -> re.Pattern[str]:
     return re.compile(r"(?:^|-)(?:" + "|".join(stems) + ")")
 
 
-#: Word beginnings that put a status in a group, tried in this order (first match wins):
-#: `ordered-not-implemented` is strain, `extended-to-2024` is cooperation.
 GROUP_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ended", _stems("end", "dissolv", "disband", "dismissed", "closed", "terminat", "expired",
                      "abolish", "cancel", "withdrawn", "lapsed", "over$")),
@@ -55,8 +53,9 @@ GROUP_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            "renew", "extend", "cooperat", "ratif", "dialogue", "talks", "open",
                            "launch", "approv", "pledg")),
 )  # fmt: skip
+"""Word beginnings that put a status in a group, tried in this order (first match wins):
+`ordered-not-implemented` is strain, `extended-to-2024` is cooperation."""
 
-#: Fixed colours for common statuses (those of the bundled US-Mexico dataset among them).
 STATUS_COLOURS: Mapping[str, str] = {
     # cooperation: working together
     "announced": "#9ecae1",
@@ -84,6 +83,7 @@ STATUS_COLOURS: Mapping[str, str] = {
     "disbanded": "#7d7d7d",
     "dismissed": "#9c9c9c",
 }
+"""Fixed colours for common statuses (those of the bundled US-Mexico dataset among them)."""
 
 
 def status_group(status: str) -> str:

@@ -37,8 +37,8 @@ __all__ = [
 
 _e = html.escape
 
-#: How many rows a table shows before it folds the rest under "and N more".
 MAX_ROWS = 20
+"""How many rows a table shows before it folds the rest under "and N more"."""
 
 _FONT = (
     'system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",'
@@ -47,9 +47,6 @@ _FONT = (
 _MONO = 'ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono","DejaVu Sans Mono",monospace'
 _V = "div.bl-view"
 _T = f"{_V} table.bl-table"
-#: The style sheet every view carries. Selectors start with `div.bl-view table.bl-table`
-#: so that they outrank JupyterLab's `:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td`
-#: and the classic Notebook's `.rendered_html td`.
 STYLE = (
     "<style>"
     f"{_V}{{font-family:{_FONT};font-size:13px;line-height:1.4;margin:0 0 .5em;"
@@ -78,6 +75,9 @@ STYLE = (
     f"{_V} a{{color:#0969da}}"
     "</style>"
 )
+"""The style sheet every view carries. Selectors start with `div.bl-view table.bl-table`
+so that they outrank JupyterLab's `:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td`
+and the classic Notebook's `.rendered_html td`."""
 
 
 def _view(body: str) -> str:

@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 
 __all__ = ["MIN_SPAN", "plot_figures", "plot_timeline"]
 
-#: The narrowest an uncertain span is drawn, as a share of the time axis: a few
-#: weeks of doubt stay visible on an 18-year chart (a marker's width, not a claim).
 MIN_SPAN = 0.008
+"""The narrowest an uncertain span is drawn, as a share of the time axis: a few
+weeks of doubt stay visible on an 18-year chart (a marker's width, not a claim)."""
 
 
 def _pyplot() -> Any:  # noqa: ANN401 - matplotlib is optional
