@@ -1,8 +1,8 @@
 """Render what a notebook shows into the docs: HTML views as snippets, plots as images.
 
 Writes docs/snippets/*.html (the HTML a notebook displays for a state, a
-history, a diff and an explanation of the bundled dataset; the how-tos include
-them) and docs/images/figures.png. tests/test_doc_views.py fails when a
+history, a diff, an explanation, events, plans and an audit of the bundled
+dataset; the how-tos include them) and docs/images/figures.png. tests/test_doc_views.py fails when a
 snippet no longer matches what bilatlog renders: run this script again.
 The notebook and TimelineJS screenshots come from the browser tests
 (scripts/build_screenshots); the README's picture from scripts/render_readme_plot.py.
@@ -32,6 +32,9 @@ def views() -> dict[str, str]:
         "diff.html": tl.diff("2020-01-01", "2021-12-31")._repr_html_(),
         "explain.html": tl.explain("dea-operations", at="2021-06-01")._repr_html_(),
         "timeline.html": tl._repr_html_(),
+        "events.html": tl.events(track="dea-visas")._repr_html_(),
+        "plans.html": tl.history("national-guard")._repr_html_(),
+        "audit.html": tl.audit()._repr_html_(),
     }
 
 

@@ -63,8 +63,8 @@ STYLE = (
     "{background:transparent}"
     f"{_T} tbody tr:hover{{background:rgba(128,128,128,.08)}}"
     f"{_T} td.bl-nw,{_V} .bl-nw{{white-space:nowrap}}"
-    f"{_T} td.bl-slug{{min-width:9em}}{_T} td.bl-src{{min-width:9em}}"
-    f"{_T} td.bl-prose{{min-width:14em}}"
+    f"{_T} td.bl-slug>div{{min-width:8em}}{_T} td.bl-src>div{{min-width:9em}}"
+    f"{_T} td.bl-prose>div{{min-width:15em}}"
     f"{_T} td.bl-num{{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}}"
     f"{_V} code{{font-family:{_MONO};font-size:.95em;background:none;padding:0;"
     "white-space:nowrap;color:inherit}"
@@ -96,11 +96,14 @@ def _truth(t: Truth | str) -> str:
 
 
 def _when(w: When) -> str:
-    """The EDTF text on one line, its meaning in words below it (when the words add any)."""
+    """The EDTF text on one line, its meaning in words below it (when the words add any).
+
+    The EDTF text never wraps; the words may, between words, in a narrow table.
+    """
     words = w.describe()
     if words == w.edtf:
         return f"<code>{_e(w.edtf)}</code>"
-    return f'<code>{_e(w.edtf)}</code><br><span class="bl-muted bl-nw">{_e(words)}</span>'
+    return f'<code>{_e(w.edtf)}</code><br><span class="bl-muted">{_e(words)}</span>'
 
 
 def _sources(sources: Iterable[Source]) -> str:
@@ -118,24 +121,38 @@ def _sources(sources: Iterable[Source]) -> str:
     return "; ".join(out)
 
 
-#: Column kinds: "nw" keeps the cell on one line (truth, dates), "num" right-aligns it;
+#: Column kinds: "nw" keeps the cell on one line (truth), "date" keeps the EDTF text on
+#: one line and lets its words wrap below it, "num" right-aligns;
 #: "slug" (tracks, which may break only after a hyphen), "prose" and "src" (sources) keep
 #: a readable width when the table is squeezed.
 _Kind = str
 
 
+#: Kinds whose content sits in a div of a minimum width: a cell's own min-width is
+#: ignored when the table is squeezed, a child's is not.
+_WIDE = {"slug", "prose", "src"}
+
+
+def _cell(kind: _Kind, value: str) -> str:
+    if not kind:
+        return f"<td>{value}</td>"
+    if kind in _WIDE:
+        return f'<td class="bl-{kind}"><div>{value}</div></td>'
+    return f'<td class="bl-{kind}">{value}</td>'
+
+
 def _rows_html(rows: Iterable[Sequence[str]], kinds: Sequence[_Kind]) -> str:
-    cls = [f' class="bl-{k}"' if k else "" for k in kinds]
     return "".join(
-        "<tr>" + "".join(f"<td{c}>{v}</td>" for c, v in zip(cls, row, strict=True)) + "</tr>"
+        "<tr>" + "".join(_cell(k, v) for k, v in zip(kinds, row, strict=True)) + "</tr>"
         for row in rows
     )
 
 
 #: The kind a column gets from its header, for tables built from plain header names.
 _KINDS: dict[str, _Kind] = {
-    "track": "slug", "figure": "slug", "truth": "nw", "happened": "nw", "on": "nw",
-    "since": "nw", "from": "nw", "until": "nw", "for": "nw", "due": "nw", "was due": "nw",
+    "track": "slug", "figure": "slug", "truth": "nw", "happened": "nw", "on": "date",
+    "since": "date", "from": "date", "until": "date", "for": "date", "due": "date",
+    "was due": "date",
     "position": "num", "value": "num", "summary": "prose", "plan": "prose", "events": "prose",
     "why": "prose", "sources": "src", "source": "src",
 }  # fmt: skip
@@ -189,7 +206,7 @@ def _plural(n: int, word: str) -> str:
 
 
 _TRACK_COLUMNS = (
-    ("track", "slug"), ("status", ""), ("truth", "nw"), ("since", "nw"), ("also possible", ""),
+    ("track", "slug"), ("status", ""), ("truth", "nw"), ("since", "date"), ("also possible", ""),
     ("sources", "src"),
 )  # fmt: skip
 
@@ -231,7 +248,7 @@ def _planned(events: Sequence[Event]) -> str:
         )
         for e in events
     ]
-    columns = (("track", "slug"), ("expected status", ""), ("due", "nw"), ("plan", "prose"),
+    columns = (("track", "slug"), ("expected status", ""), ("due", "date"), ("plan", "prose"),
                ("sources", "src"))  # fmt: skip
     return _grid(columns, rows, "Planned, still expected", noun="plans") if rows else ""
 
@@ -265,7 +282,7 @@ def state_html(state: State, *, max_rows: int | None = MAX_ROWS) -> str:
             )
             for f in state.metrics.values()
         ]
-        columns = (("figure", "slug"), ("value", "num"), ("unit", ""), ("for", "nw"),
+        columns = (("figure", "slug"), ("value", "num"), ("unit", ""), ("for", "date"),
                    ("reached by then", "nw"), ("source", "src"))  # fmt: skip
         parts.append(_grid(columns, rows, "Figures reported by then", noun="figures",
                             max_rows=max_rows))  # fmt: skip
@@ -273,10 +290,16 @@ def state_html(state: State, *, max_rows: int | None = MAX_ROWS) -> str:
 
 
 def history_html(periods: Sequence[Period], *, max_rows: int | None = MAX_ROWS) -> str:
-    """Status periods, one row each, with their truth and the events behind them."""
+    """Status periods, one row each, with their truth and the events behind them.
+
+    The periods of one track (`tl.history(track)`) name it in the caption, not
+    in a column of their own.
+    """
+    tracks = sorted({p.track for p in periods})
+    one = len(tracks) == 1
     rows = [
         (
-            f"<b>{_e(p.track)}</b>",
+            *(() if one else (f"<b>{_e(p.track)}</b>",)),
             _e(p.status),
             _truth(p.truth),
             _when(p.start),
@@ -285,13 +308,12 @@ def history_html(periods: Sequence[Period], *, max_rows: int | None = MAX_ROWS) 
         )
         for p in periods
     ]
-    tracks = sorted({p.track for p in periods})
-    what = f"<b>{_e(tracks[0])}</b>" if len(tracks) == 1 else _plural(len(tracks), "track")
+    what = f"<b>{_e(tracks[0])}</b>" if one else _plural(len(tracks), "track")
     caption = (
         f"History of {what} <span class='bl-muted'>&middot; {_plural(len(rows), 'period')}</span>"
     )
-    columns = (("track", "slug"), ("status", ""), ("truth", "nw"), ("from", "nw"),
-               ("until", "nw"), ("events", "prose"))  # fmt: skip
+    columns = (*(() if one else (("track", "slug"),)), ("status", ""), ("truth", "nw"),
+               ("from", "date"), ("until", "date"), ("events", "prose"))  # fmt: skip
     table = _grid(columns, rows, caption, noun="periods", max_rows=max_rows)
     plans = getattr(periods, "plans", ())
     if plans:
@@ -352,7 +374,7 @@ def explanation_html(ex: Explanation, *, max_rows: int | None = MAX_ROWS) -> str
                 _sources(entry.sources),
             )
         )
-    columns = (("on", "nw"), ("status", ""), ("happened", "nw"), ("summary", "prose"),
+    columns = (("on", "date"), ("status", ""), ("happened", "nw"), ("summary", "prose"),
                ("revised", ""), ("sources", "src"))  # fmt: skip
     caption = f"The {_plural(len(rows), 'event')} behind it, with their revisions"
     table = head + _grid(columns, rows, caption, noun="events", max_rows=max_rows)
