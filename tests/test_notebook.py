@@ -76,7 +76,7 @@ def test_truth_and_dates_are_kept_on_one_line_and_prose_left_aligned(tl):
     """
     page = tl.state_at("2021-01-15")._repr_html_()
     assert '<td class="bl-nw"><span class="bl-possible bl-nw"' in page
-    assert '<td class="bl-date"><code>2021-01~</code>' in page
+    assert '<td class="bl-date"><div><code>2021-01~</code>' in page
     style = page[page.index("<style>") : page.index("</style>")]
     # JupyterLab's `:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td` is (0,2,1):
     # `div.bl-view table.bl-table td` is (0,2,3) and wins

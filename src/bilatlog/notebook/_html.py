@@ -64,7 +64,7 @@ STYLE = (
     f"{_T} tbody tr:hover{{background:rgba(128,128,128,.08)}}"
     f"{_T} td.bl-nw,{_V} .bl-nw{{white-space:nowrap}}"
     f"{_T} td.bl-slug>div{{min-width:8em}}{_T} td.bl-src>div{{min-width:9em}}"
-    f"{_T} td.bl-prose>div{{min-width:15em}}"
+    f"{_T} td.bl-prose>div{{min-width:15em}}{_T} td.bl-date>div{{min-width:8.5em}}"
     f"{_T} td.bl-num{{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}}"
     f"{_V} code{{font-family:{_MONO};font-size:.95em;background:none;padding:0;"
     "white-space:nowrap;color:inherit}"
@@ -130,7 +130,7 @@ _Kind = str
 
 #: Kinds whose content sits in a div of a minimum width: a cell's own min-width is
 #: ignored when the table is squeezed, a child's is not.
-_WIDE = {"slug", "prose", "src"}
+_WIDE = {"slug", "prose", "src", "date"}
 
 
 def _cell(kind: _Kind, value: str) -> str:
