@@ -41,3 +41,10 @@ def test_open_large_prints_time_and_memory():
     out = _run("open_large.py", "2000")
     assert "records/s" in out
     assert "after 64 more questions: resident" in out
+
+
+def test_export_memory_prints_a_row_per_store():
+    out = _run("export_memory.py", "500")
+    rows = [line for line in out.splitlines() if line.startswith("| events-")]
+    assert len(rows) == 2
+    assert all(row.endswith(" MB |") for row in rows)

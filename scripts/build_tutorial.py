@@ -16,7 +16,7 @@ On 15 October 2021 *Foreign Policy* told how the United States and Mexico
 rebranded their drug war: the Mérida Initiative, born in 2007, was declared
 dead, and a "Bicentennial Framework" took its place after a year in which
 Mexico had curtailed the DEA's work. bilatlog ships that story as a dataset of
-55 sourced events. This notebook reads the story out of it — what held when,
+63 sourced events. This notebook reads the story out of it — what held when,
 how sure we can be, and what we knew when."""),
     code("""import bilatlog as bl
 
@@ -114,7 +114,9 @@ retractions included."""),
 `tl.audit()` lists what a careful reader would question — events or revisions
 without sources, figures without units, conflicting statuses for one day, overdue
 plans, sources newer than the records citing them — each with the record and why.
-(`bilatlog audit` prints the same and exits 1 when it finds anything.)"""),
+(`bilatlog audit` prints the same and exits 1 when it finds anything.) Here it
+finds one gap, and only one: the Supreme Court's return of the Guard to civilian
+control, due on 1 January 2024, whose fate the dataset's research does not record."""),
     code("""report = tl.audit()
 {check: len(found) for check, found in report.by_check().items()}"""),
     md("""## Your own question: a projection

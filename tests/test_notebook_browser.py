@@ -49,6 +49,9 @@ PROBE = """<pre id="probe"></pre><script>
     date: look(document.querySelector("div.bl-view td code")),
     header: look(document.querySelector("div.bl-view th")),
     card: look(views[0].querySelector("div")),
+    isoLines: Array.prototype.map.call(
+      document.querySelectorAll("div.bl-view td .bl-muted .bl-nw"),
+      function (el) { return el.getClientRects().length; }),
     control: look(document.querySelector("table.dataframe tbody td"))
   };
   document.getElementById("probe").textContent = JSON.stringify(out);
@@ -90,6 +93,8 @@ def test_tables_keep_their_style_in_the_host(executed, template, tmp_path):
     assert probe["truthCell"]["wrap"] == "nowrap"
     assert probe["date"]["lines"] == 1
     assert re.match(r"\d{4}-\d{2}", probe["date"]["text"])
+    assert probe["isoLines"]  # the dates inside words ("some day 2020-01-01 to ...")...
+    assert set(probe["isoLines"]) == {1}  # ...each stay on one line
     assert probe["tables"] == probe["captions"] > 0
     assert probe["prose"]["font"].startswith("system-ui")
     assert "in-memory copy of us_mexico_security.jsonl" in probe["card"]["text"]

@@ -43,11 +43,11 @@ def test_first_command_installs_a_wheel_and_shows_the_story(tmp_path):
     out = proc.stdout
     for track, status in [
         ("merida-initiative", "ended"),
-        ("dea-operations", "partly-restored"),
+        ("dea-operations", "suspended"),
         ("dea-visas", "resuming"),
         ("federal-police", "dissolved"),
         ("national-guard", "operational"),
-        ("bicentennial-framework", "in-force"),
+        ("bicentennial-framework", "launched"),
         ("security-dialogue", "active"),
     ]:
         line = next(line for line in out.splitlines() if line.startswith(track + " "))

@@ -253,6 +253,11 @@ def _cmd_export(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     from bilatlog import io  # noqa: PLC0415 - only this command needs the exporters
 
     target = Path(a.to)
+    store = getattr(tl.backend, "path", None)
+    if store is not None and target.exists() and target.resolve() == Path(store).resolve():
+        raise ValidationError(
+            "--to", a.to, "is the store being exported.", "write the export to another file."
+        )
     if a.kind == "bilatlog":  # a store of its own: the log as known at --known-at
         stop = tl.resolve_known_at(a.known_at)
         with bilatlog.open(target) as out:
@@ -265,6 +270,10 @@ def _cmd_export(tl: Timeline, a: argparse.Namespace) -> list[Row]:
         n = io.export_csv(tl, target, known_at=a.known_at)
     elif a.kind == "jsonl":
         n = io.export_jsonl(tl, target, known_at=a.known_at)
+    elif a.kind == "parquet":
+        from bilatlog.io.arrow import export_parquet  # noqa: PLC0415 - the arrow extra
+
+        n = export_parquet(tl, target, known_at=a.known_at)
     elif a.kind == "timelinejs":
         tracks = [t.strip() for t in a.tracks.split(",") if t.strip()] if a.tracks else None
         doc = io.export_timelinejs(
@@ -299,7 +308,12 @@ def _cmd_import(tl: Timeline, a: argparse.Namespace) -> list[Row]:
         before = tl.position
         tl.append(records)
         return [{"read": len(records), "added": tl.position - before}]
+    if a.kind == "csv" and (a.between or a.dates):
+        raise ValidationError(
+            "--between", a.between or a.dates, "not for a bilatlog CSV.", "import it whole."
+        )
     importer = {
+        "csv": io.import_csv,
         "icews": io.import_icews,
         "polecat": io.import_polecat,
         "gdelt": io.import_gdelt,
@@ -308,14 +322,8 @@ def _cmd_import(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     dates = tuple(a.dates.split("/", 1)) if a.dates else None
     if dates is not None and len(dates) != 2:
         raise ValidationError("--dates", a.dates, "expected START/END.", "e.g. 2018-01/2018-12.")
-    report = importer(
-        tl,
-        source,
-        between=a.between,
-        dates=dates,
-        strict=a.strict,
-        progress=False if a.quiet else None,
-    )
+    filters = {} if a.kind == "csv" else {"between": a.between, "dates": dates}
+    report = importer(tl, source, strict=a.strict, progress=False if a.quiet else None, **filters)
     for bad in report.bad[:10]:
         print(f"bilatlog: bad row: line {bad.line}: {escape(bad.reason)}", file=sys.stderr)
     if len(report.bad) > 10:
@@ -397,12 +405,13 @@ COMMANDS: dict[str, tuple[Handler, bool, str, str]] = {
     "verify": (_cmd_verify, False, "check the hash chain and every stored record",
                "bilatlog --store relations.db verify"),
     "import": (_cmd_import, True,
-               "import ICEWS, POLECAT, GDELT or PLOVER files (or another bilatlog store)",
+               "import ICEWS, POLECAT, GDELT, PLOVER or bilatlog CSV files (or another store)",
                "bilatlog --store relations.db import icews events.2018.tab --between US,MX"),
     "copy": (_cmd_copy, True, "copy another store into this one verbatim (same hashes)",
              "bilatlog --store 'postgresql://me@db/research?schema=us_mx' copy relations.jsonl"),
     "export": (_cmd_export, False,
-               "write the events as CSV, JSONL, TimelineJS3 JSON or PLOVER (or a bilatlog store)",
+               ("write the events as CSV, JSONL, Parquet, TimelineJS3 JSON or PLOVER "
+                "(or a bilatlog store)"),
                ("bilatlog export timelinejs --to us-mexico.json "
                 "--tracks merida-initiative,dea-operations --eras merida-initiative")),
     "when": (_cmd_when, False, "show what an EDTF date means",
@@ -530,8 +539,10 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:  # noqa: PLR0
         source(p)
     elif name == "import":
         p.add_argument(
-            "kind", metavar="FORMAT", choices=["icews", "polecat", "gdelt", "plover", "bilatlog"],
-            help="icews, polecat, gdelt, plover, or bilatlog (another store)",
+            "kind", metavar="FORMAT",
+            choices=["icews", "polecat", "gdelt", "plover", "csv", "bilatlog"],
+            help="icews, polecat, gdelt, plover, csv (as export csv writes it), "
+            "or bilatlog (another store)",
         )  # fmt: skip
         p.add_argument("file", help="the file to import")
         p.add_argument("--between", help="a dyad, either direction: US,MX")
@@ -542,8 +553,9 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:  # noqa: PLR0
         p.add_argument("source", help="the store to copy from (.jsonl, .db or postgresql://)")
     elif name == "export":
         p.add_argument(
-            "kind", metavar="FORMAT", choices=["csv", "jsonl", "timelinejs", "plover", "bilatlog"],
-            help="csv, jsonl, timelinejs, plover, or bilatlog (a store)",
+            "kind", metavar="FORMAT",
+            choices=["csv", "jsonl", "parquet", "timelinejs", "plover", "bilatlog"],
+            help="csv, jsonl, parquet (the arrow extra), timelinejs, plover, or bilatlog (a store)",
         )  # fmt: skip
         p.add_argument("--to", required=True, help="the file to write")
         p.add_argument("--title", default="bilatlog timeline", help="TimelineJS title")

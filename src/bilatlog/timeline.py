@@ -171,6 +171,26 @@ class Timeline:
 
         return series_frame(self.series(metric, known_at=known_at))
 
+    def states_frame(
+        self,
+        start: str | dt.date | When,
+        end: str | dt.date | When,
+        *,
+        every: str = "year",
+        tracks: Sequence[str] | None = None,
+        known_at: KnownAt = None,
+    ) -> Any:  # noqa: ANN401 - pandas
+        """Tidy states: one row per date and track (date, track, status, truth, possible)."""
+        from bilatlog.io.frames import states_frame  # noqa: PLC0415 - optional extra
+
+        return states_frame(self, start, end, every=every, tracks=tracks, known_at=known_at)
+
+    def to_arrow(self, *, known_at: KnownAt = None, batch_size: int = 10_000) -> Any:  # noqa: ANN401
+        """The events as known, streamed as a `pyarrow.RecordBatchReader` (the `arrow` extra)."""
+        from bilatlog.io.arrow import record_batches  # noqa: PLC0415 - optional extra
+
+        return record_batches(self, known_at=known_at, batch_size=batch_size)
+
     def plot(
         self,
         tracks: Sequence[str] | None = None,

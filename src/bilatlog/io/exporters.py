@@ -24,13 +24,22 @@ from bilatlog.time import Precision, When
 if TYPE_CHECKING:
     from bilatlog.timeline import KnownAt, Timeline
 
-__all__ = ["event_record", "export_csv", "export_jsonl", "export_plover", "export_timelinejs"]
+__all__ = [
+    "CSV_COLUMNS",
+    "RECORD_COLUMNS",
+    "event_record",
+    "export_csv",
+    "export_jsonl",
+    "export_plover",
+    "export_timelinejs",
+]
 
-CSV_COLUMNS = (
+#: the keys of `event_record`, in order
+RECORD_COLUMNS = (
     "id", "type", "edtf", "earliest", "latest", "precision", "uncertain", "approximate",
-    "track", "status", "planned", "announced", "fulfils", "actors", "summary", "sources",
-    "source_urls", "data",
+    "track", "status", "planned", "announced", "fulfils", "actors", "summary", "sources", "data",
 )  # fmt: skip
+CSV_COLUMNS = (*RECORD_COLUMNS[:-1], "outlets", "source_urls", "data")
 
 
 def event_record(e: Event) -> dict[str, Any]:
@@ -75,17 +84,28 @@ def _events(tl: Timeline, known_at: KnownAt) -> Iterator[Event]:
 
 
 def export_csv(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -> int:
-    """Write one row per event; sources flattened as `outlet (url)` joined by ` | `."""
+    """Write one row per event: `event_record`'s columns, lists and dicts as text.
+
+    `actors` are joined by `;` (Namibia alone as `NA;`, which pandas does not
+    read as missing); `sources` and `data` are JSON text (nothing of
+    a source is lost), with `outlets` (`outlet (url) | ...`) and `source_urls`
+    for reading by eye. `import_csv`, or `pandas.read_csv` then `from_frame`,
+    reads it back into the same events.
+    """
     n = 0
     with Path(path).open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=CSV_COLUMNS, lineterminator="\n")
         w.writeheader()
         for e in _events(tl, known_at):
             rec = event_record(e)
-            rec["actors"] = ";".join(rec["actors"])
-            rec["sources"] = " | ".join(
+            # a lone "NA" (Namibia) would read as missing in pandas.read_csv: "NA;" does not
+            rec["actors"] = ";".join(rec["actors"]) + (";" if rec["actors"] == ["NA"] else "")
+            rec["outlets"] = " | ".join(
                 s.get("outlet", "") + (f" ({s['url']})" if s.get("url") else "")
                 for s in rec["sources"]
+            )
+            rec["sources"] = (
+                json.dumps(rec["sources"], ensure_ascii=False) if rec["sources"] else ""
             )
             rec["source_urls"] = " ".join(s.url for s in e.sources if s.url)
             rec["data"] = (
@@ -262,9 +282,12 @@ def export_plover(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -
     Returns `(written, skipped)`: events whose type is not `plover.<event>` (or
     carry no `data["plover"]`) have no PLOVER equivalent and are skipped.
     """
-    from bilatlog.io._common import _countries  # noqa: PLC0415 - shared table
+    from bilatlog.io._common import country_info  # noqa: PLC0415 - shared table
 
-    alpha3 = {v: k for k, v in _countries().items() if len(k) == 3 and k.isupper()}
+    def alpha3(actor: str) -> str:
+        info = country_info(actor.split(".", maxsplit=1)[0])
+        return info.iso3 if info is not None and info.iso3 else actor
+
     written = skipped = 0
     with Path(path).open("w", encoding="utf-8") as f:
         for e in _events(tl, known_at):
@@ -275,7 +298,7 @@ def export_plover(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -
             if not e.type.startswith("plover.") or event not in PLOVER_TYPES:
                 skipped += 1
                 continue
-            actors = [{"code": alpha3.get(a.split(".")[0], a)} for a in e.actors]
+            actors = [{"code": alpha3(a)} for a in e.actors]
             record = {
                 "id": e.id,
                 "date": e.on.lo.isoformat(),

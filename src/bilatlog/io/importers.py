@@ -43,6 +43,7 @@ from bilatlog.io._common import (
     PloverType,
     coded_type,
     country,
+    dyad_sides,
     in_dyad,
     in_window,
     normalise_dyad,
@@ -207,11 +208,20 @@ def import_icews(
     name = Path(path).name
 
     def convert(line: int, row: dict[str, str]) -> Event | None:
-        src, tgt = country(_na(row["Source Country"])), country(_na(row["Target Country"]))
         on = parse_day("Event Date", row["Event Date"])
-        if not in_dyad(dyad, src, tgt) or not in_window(w, on):
+        pair = (
+            dyad_sides(
+                dyad,
+                ("Source Country", _na(row["Source Country"])),
+                ("Target Country", _na(row["Target Country"])),
+            )
+            if in_window(w, on)
+            else None
+        )
+        if not pair:
             report.filtered += 1
             return None
+        src, tgt = pair
         type_name, p = coded_type(row["CAMEO Code"])
         publisher = _na(row["Publisher"]) or "ICEWS (publisher not given)"
         return Event(
@@ -292,12 +302,20 @@ def import_polecat(
     name = Path(path).name
 
     def convert(line: int, row: dict[str, str]) -> Event | None:
-        src = country(_na(row.get("Actor Country")))
-        tgt = country(_na(row.get("Recipient Country")))
         on = parse_day("Event Date", row["Event Date"])
-        if not in_dyad(dyad, src, tgt) or not in_window(w, on):
+        pair = (
+            dyad_sides(
+                dyad,
+                ("Actor Country", _na(row.get("Actor Country"))),
+                ("Recipient Country", _na(row.get("Recipient Country"))),
+            )
+            if in_window(w, on)
+            else None
+        )
+        if not pair:
             report.filtered += 1
             return None
+        src, tgt = pair
         event = (row.get("Event Type") or "").strip().upper()
         if event not in PLOVER_TYPES:
             raise ValidationError(
@@ -393,11 +411,20 @@ def import_gdelt(
                 f"GDELT 2.0 rows have {GDELT_COLUMNS} columns.",
                 "check that this is a GDELT 2.0 events file (not 1.0, not mentions).",
             )
-        src, tgt = country(_na(f[_A1_COUNTRY])), country(_na(f[_A2_COUNTRY]))
         on = parse_day("SQLDATE", f[_G_DATE])
-        if not in_dyad(dyad, src, tgt) or not in_window(w, on):
+        pair = (
+            dyad_sides(
+                dyad,
+                ("Actor1CountryCode", f[_A1_COUNTRY] or None),
+                ("Actor2CountryCode", f[_A2_COUNTRY] or None),
+            )
+            if in_window(w, on)
+            else None
+        )
+        if not pair:
             report.filtered += 1
             return None
+        src, tgt = pair
         type_name, p = coded_type(f[_G_CODE])
         url = f[_G_URL] if f[_G_URL].startswith(("http://", "https://")) else ""
         return Event(

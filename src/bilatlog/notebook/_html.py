@@ -12,6 +12,7 @@ and folds the rest under "and N more".
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -95,6 +96,10 @@ def _truth(t: Truth | str) -> str:
     return f'<span class="bl-nw">{_e(value)}</span>'
 
 
+# an ISO date inside words ("some day 2020-01-01 to 2021-04-30"): never broken at a hyphen
+_ISO_DAY = re.compile(r"-?\d{4}-\d{2}(?:-\d{2})?")
+
+
 def _when(w: When) -> str:
     """The EDTF text on one line, its meaning in words below it (when the words add any).
 
@@ -103,7 +108,8 @@ def _when(w: When) -> str:
     words = w.describe()
     if words == w.edtf:
         return f"<code>{_e(w.edtf)}</code>"
-    return f'<code>{_e(w.edtf)}</code><br><span class="bl-muted">{_e(words)}</span>'
+    words = _ISO_DAY.sub(r'<span class="bl-nw">\g<0></span>', _e(words))
+    return f'<code>{_e(w.edtf)}</code><br><span class="bl-muted">{words}</span>'
 
 
 def _sources(sources: Iterable[Source]) -> str:
