@@ -75,8 +75,10 @@ def test_truth_and_dates_are_kept_on_one_line_and_prose_left_aligned(tl):
     The rendering itself is checked in Chromium (tests/test_notebook_browser.py).
     """
     page = tl.state_at("2021-01-15")._repr_html_()
-    assert '<td class="bl-nw"><span class="bl-possible bl-nw"' in page
-    assert '<td class="bl-date"><div><code>2021-01~</code>' in page
+    nowrap = ' style="white-space:nowrap"'
+    assert f'<span class="bl-possible bl-nw"{nowrap} title="possible, not certain">' in page
+    assert f"<div><code{nowrap}>2021-01~</code>" in page
+    assert '<td class="bl-date" style="text-align:left;vertical-align:top">' in page
     style = page[page.index("<style>") : page.index("</style>")]
     # JupyterLab's `:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td` is (0,2,1):
     # `div.bl-view table.bl-table td` is (0,2,3) and wins
@@ -90,10 +92,9 @@ def test_dates_inside_words_never_break_at_a_hyphen():
     t.record("unit.disbanded", on="[2020..2021-04]", track="dea-operations-siu",
              status="disbanded")  # fmt: skip
     page = t.state_at("2022")._repr_html_()
-    assert "<code>[2020..2021-04]</code>" in page
-    assert (
-        'some day <span class="bl-nw">2020-01-01</span> to <span class="bl-nw">2021-04-30' in page
-    )
+    nowrap = 'class="bl-nw" style="white-space:nowrap"'
+    assert "[2020..2021-04]</code>" in page
+    assert f"some day <span {nowrap}>2020-01-01</span> to <span {nowrap}>2021-04-30" in page
 
 
 def test_a_large_state_folds_after_the_first_tracks():

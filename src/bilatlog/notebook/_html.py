@@ -81,6 +81,14 @@ so that they outrank JupyterLab's `:not(.jp-RenderedMarkdown).jp-RenderedHTMLCom
 and the classic Notebook's `.rendered_html td`."""
 
 
+# Inline styles repeat what matters most, for hosts that strip <style> but keep (sanitized)
+# style attributes: JupyterLab showing an untrusted notebook, for one.
+_LEFT = ' style="text-align:left;vertical-align:top"'
+_NOWRAP = ' style="text-align:left;vertical-align:top;white-space:nowrap"'
+_RIGHT = ' style="text-align:right;vertical-align:top;white-space:nowrap"'
+_NW = ' style="white-space:nowrap"'
+
+
 def _view(body: str) -> str:
     return f'<div class="bl-view">{STYLE}{body}</div>'
 
@@ -88,10 +96,11 @@ def _view(body: str) -> str:
 def _truth(t: Truth | str) -> str:
     value = t.value if isinstance(t, Truth) else t
     if value == "certain":
-        return '<span class="bl-certain bl-nw" title="certain">&#10004;&nbsp;certain</span>'
+        return f'<span class="bl-certain bl-nw"{_NW} title="certain">&#10004;&nbsp;certain</span>'
     if value == "possible":
         return (
-            '<span class="bl-possible bl-nw" title="possible, not certain">?&nbsp;possible</span>'
+            f'<span class="bl-possible bl-nw"{_NW} title="possible, not certain">'
+            "?&nbsp;possible</span>"
         )
     return f'<span class="bl-nw">{_e(value)}</span>'
 
@@ -107,9 +116,9 @@ def _when(w: When) -> str:
     """
     words = w.describe()
     if words == w.edtf:
-        return f"<code>{_e(w.edtf)}</code>"
-    words = _ISO_DAY.sub(r'<span class="bl-nw">\g<0></span>', _e(words))
-    return f'<code>{_e(w.edtf)}</code><br><span class="bl-muted">{words}</span>'
+        return f"<code{_NW}>{_e(w.edtf)}</code>"
+    words = _ISO_DAY.sub(rf'<span class="bl-nw"{_NW}>\g<0></span>', _e(words))
+    return f'<code{_NW}>{_e(w.edtf)}</code><br><span class="bl-muted">{words}</span>'
 
 
 def _sources(sources: Iterable[Source]) -> str:
@@ -141,10 +150,11 @@ _WIDE = {"slug", "prose", "src", "date"}
 
 def _cell(kind: _Kind, value: str) -> str:
     if not kind:
-        return f"<td>{value}</td>"
+        return f"<td{_LEFT}>{value}</td>"
+    style = {"nw": _NOWRAP, "num": _RIGHT}.get(kind, _LEFT)
     if kind in _WIDE:
-        return f'<td class="bl-{kind}"><div>{value}</div></td>'
-    return f'<td class="bl-{kind}">{value}</td>'
+        return f'<td class="bl-{kind}"{style}><div>{value}</div></td>'
+    return f'<td class="bl-{kind}"{style}>{value}</td>'
 
 
 def _rows_html(rows: Iterable[Sequence[str]], kinds: Sequence[_Kind]) -> str:
@@ -177,7 +187,7 @@ def _grid(
     A column is `(header, kind)` or a plain header, whose kind then follows `_KINDS`.
     """
     pairs = [c if isinstance(c, tuple) else (c, _KINDS.get(c, "")) for c in columns]
-    head = "<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h, _ in pairs) + "</tr></thead>"
+    head = "<thead><tr>" + "".join(f"<th{_LEFT}>{_e(h)}</th>" for h, _ in pairs) + "</tr></thead>"
     kinds = [k for _, k in pairs]
     shown = rows if max_rows is None else rows[:max_rows]
     out = (
