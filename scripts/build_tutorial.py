@@ -20,7 +20,7 @@ Mexico had curtailed the DEA's work. bilatlog ships that story as a dataset of
 how sure we can be, and what we knew when."""),
     code("""import bilatlog as bl
 
-tl = bl.examples.us_mexico()   # an in-memory copy: extend it freely
+tl = bl.examples.us_mexico()  # an in-memory copy: extend it
 tl"""),
     md("""## The whole story at a glance
 
@@ -28,8 +28,8 @@ tl"""),
 period may or may not have begun or ended yet (imprecise dates)."""),
     code("""ax = tl.plot(
     tracks=["merida-initiative", "dea-operations", "dea-visas",
-            "federal-police", "national-guard", "bicentennial-framework",
-            "security-dialogue"],
+            "federal-police", "national-guard",
+            "bicentennial-framework", "security-dialogue"],
     start="2006-06", end="2024-06",
 )"""),
     md("""## The state on a day
@@ -38,7 +38,7 @@ period may or may not have begun or ended yet (imprecise dates)."""),
 how sure that is: `CERTAIN`, `POSSIBLE` or `NO`. In a notebook it shows as a
 table, with certainty marked and sources linked."""),
     code("""tl.state_at("2021-06-01")"""),
-    code("""tl.state_at("2021-06-01")["dea-operations"]   # one track: a TrackState"""),
+    code("""tl.state_at("2021-06-01")["dea-operations"]  # one track"""),
     md("""## Imprecise dates, honest answers
 
 No order ever suspended the DEA's work: reporting dates the freeze to "about
@@ -56,19 +56,23 @@ The article cited 93,331 US overdose deaths for 2020 — the CDC's provisional
 count. The final count, published later, is recorded as a correction. Both
 answers stay available."""),
     code("""deaths = "us.overdose-deaths"
-then = tl.state_at("2021-12-31", known_at="2021-10-15").metrics[deaths]
+then = tl.state_at("2021-12-31", known_at="2021-10-15")
+then = then.metrics[deaths]
 now = tl.state_at("2021-12-31").metrics[deaths]
 then.value, now.value"""),
-    code("""[(f.on.edtf, f.value) for f in tl.series("mx.troops-deployed-domestically")]"""),
-    code("""ax = tl.plot_figures(["us.overdose-deaths"], known_at="2021-10-15")"""),
+    code("""troops = tl.series("mx.troops-deployed-domestically")
+[(f.on.edtf, f.value) for f in troops]"""),
+    code("""ax = tl.plot_figures([deaths], known_at="2021-10-15")"""),
     md("""## Hand it to pandas
 
 Every event as a row (dates as EDTF plus earliest and latest days), or a
 matrix of statuses per year — `?` marks a status that only possibly held."""),
-    code("""tl.to_frame()[["id", "edtf", "earliest", "latest", "track", "status"]].head()"""),
+    code("""columns = ["id", "edtf", "earliest", "latest", "track", "status"]
+tl.to_frame()[columns].head()"""),
     code("""tl.status_matrix(
     start="2018", end="2023",
-    tracks=["merida-initiative", "dea-operations", "bicentennial-framework"],
+    tracks=["merida-initiative", "dea-operations",
+            "bicentennial-framework"],
 )"""),
     md("""## Why: <code>explain</code>
 
@@ -76,7 +80,8 @@ Every answer leads back to its sources, and to every correction with its reason.
     code("""why = tl.explain("dea-operations", "2021-06-01")
 why"""),
     code("""# the same data, for your own code
-[(e.event.on.edtf, e.event.status, e.sources[0].outlet) for e in why.entries]"""),
+[(e.event.on.edtf, e.event.status, e.sources[0].outlet)
+ for e in why.entries]"""),
     md("""## What changed: <code>diff</code>"""),
     code("""tl.diff("2018-01-01", "2021-12-31")"""),
     md("""## Step through the years: <code>replay</code>"""),
@@ -97,8 +102,10 @@ status; they are listed as expected until they are due or something fulfils them
 when), overdue since its latest date, or still expected — and `State.overdue`
 lists the promises whose date passed with nothing fulfilling them."""),
     code("""fates = tl.plans(at="2024-06-01")
-pd.DataFrame([(f.plan.track, f.plan.on.edtf, f.describe()) for f in fates],
-             columns=["track", "due", "fate"])"""),
+pd.DataFrame(
+    [(f.plan.track, f.plan.on.edtf, f.describe()) for f in fates],
+    columns=["track", "due", "fate"],
+)"""),
     code("""[e.summary for e in tl.state_at("2024-06-01").overdue]"""),
     md("""## The events themselves: <code>events</code> and <code>log</code>
 
@@ -140,8 +147,9 @@ sorted(counts.items(), key=lambda kv: -kv[1])[:6]"""),
 The copy is yours: record an event, with its source. `bl.open("my.jsonl")`
 keeps a timeline in a file you can diff in git."""),
     code("""ev = tl.record(
-    "dialogue.held", on="2024-10~", track="security-dialogue", status="active",
-    actors=["US.STATE", "MX.SRE"], summary="A further dialogue round (example)",
+    "dialogue.held", on="2024-10~", track="security-dialogue",
+    status="active", actors=["US.STATE", "MX.SRE"],
+    summary="A further dialogue round (example)",
     sources=[bl.Source(outlet="Example Wire",
                        url="https://example.org/dialogue")],
 )
