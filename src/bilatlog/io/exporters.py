@@ -3,6 +3,12 @@
 Every exporter writes the events as known at `known_at` (default: now), with
 corrections applied and retractions left out, in valid-time order; dates keep
 their honesty: EDTF text plus earliest/latest days.
+
+Every export records the head it was made at: beside the file, `<file>.head.json`
+holds the checkpoint of the log position it reflects (see `bilatlog.checkpoint`),
+so anyone can later check the store still holds that record:
+`bilatlog verify --expect POSITION:HASH`. An exporter refuses to write over
+the store it reads.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bilatlog.backends import is_store_file
+from bilatlog.checkpoint import Checkpoint, checkpoint_at
 from bilatlog.events import Event, thaw
 from bilatlog.exceptions import ValidationError
 from bilatlog.io._common import PLOVER_TYPES
@@ -29,9 +37,13 @@ __all__ = [
     "RECORD_COLUMNS",
     "event_record",
     "export_csv",
+    "export_head",
     "export_jsonl",
     "export_plover",
     "export_timelinejs",
+    "head_path",
+    "record_head",
+    "refuse_store",
 ]
 
 #: the keys of `event_record`, in order
@@ -83,6 +95,40 @@ def _events(tl: Timeline, known_at: KnownAt) -> Iterator[Event]:
     return (k.event for k in tl.events(known_at=known_at))
 
 
+def refuse_store(tl: Timeline, path: str | Path, field: str = "path") -> Path:
+    """Refuse a file that is the timeline's own store (after resolving `..` and links).
+
+    For an export target (writing there would destroy the store), and for an
+    import or copy source (the store would read itself).
+    """
+    target = Path(path)
+    if is_store_file(tl.backend, target):
+        if field in ("file", "source"):
+            problem, fix = "is the store itself; it cannot import itself.", "name another file."
+        else:
+            problem = "is the store being exported; writing there would destroy it."
+            fix = "write the export to another file, e.g. --to export.csv."
+        raise ValidationError(field, str(path), f"{problem} ({tl.backend.url})", fix)
+    return target
+
+
+def head_path(path: str | Path) -> Path:
+    """Where an export's head is recorded: `<file>.head.json`."""
+    p = Path(path)
+    return p.with_name(p.name + ".head.json")
+
+
+def export_head(tl: Timeline, known_at: KnownAt = None) -> Checkpoint:
+    """The checkpoint of the log position an export as known at `known_at` reflects."""
+    return checkpoint_at(tl.backend, tl.resolve_known_at(known_at))
+
+
+def record_head(tl: Timeline, path: str | Path, head: Checkpoint) -> None:
+    """Write `head` beside an export, as `<file>.head.json`."""
+    target = refuse_store(tl, head_path(path))
+    target.write_text(head.text() + "\n", encoding="utf-8")
+
+
 def export_csv(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -> int:
     """Write one row per event: `event_record`'s columns, lists and dicts as text.
 
@@ -92,8 +138,10 @@ def export_csv(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -> i
     for reading by eye. `import_csv`, or `pandas.read_csv` then `from_frame`,
     reads it back into the same events.
     """
+    head = export_head(tl, known_at)
+    known_at = head.position
     n = 0
-    with Path(path).open("w", encoding="utf-8", newline="") as f:
+    with refuse_store(tl, path).open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=CSV_COLUMNS, lineterminator="\n")
         w.writeheader()
         for e in _events(tl, known_at):
@@ -113,16 +161,20 @@ def export_csv(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -> i
             )
             w.writerow(rec)
             n += 1
+    record_head(tl, path, head)
     return n
 
 
 def export_jsonl(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -> int:
     """Write one JSON object per line per event (see `event_record`)."""
+    head = export_head(tl, known_at)
+    known_at = head.position
     n = 0
-    with Path(path).open("w", encoding="utf-8") as f:
+    with refuse_store(tl, path).open("w", encoding="utf-8") as f:
         for e in _events(tl, known_at):
             f.write(json.dumps(event_record(e), ensure_ascii=False) + "\n")
             n += 1
+    record_head(tl, path, head)
     return n
 
 
@@ -235,7 +287,8 @@ def export_timelinejs(
     imprecise dates show their EDTF meaning as `display_date`; planned events
     are marked; sources are links in each slide's text. The headline is the
     summary's first sentence, or its first words cut at a word (at most
-    64 characters); the full summary is the slide's text, once.
+    64 characters); the full summary is the slide's text, once. The
+    document's `bilatlog` key records the head it was made at.
 
     Args:
         tl: the timeline to export.
@@ -259,6 +312,9 @@ def export_timelinejs(
             "tracks", tracks, "expected a list of one or more tracks.",
             "pass e.g. tracks=['merida-initiative', 'dea-operations'].",
         )  # fmt: skip
+    target = refuse_store(tl, path)
+    head = export_head(tl, known_at)
+    known_at = head.position
     _check_tracks(tl, [*(tracks or ()), *([eras] if eras is not None else [])], known_at)
     chosen = set(tracks) if tracks is not None else None
     events = [_slide(e) for e in _events(tl, known_at) if chosen is None or e.track in chosen]
@@ -269,7 +325,9 @@ def export_timelinejs(
     }  # fmt: skip
     if eras is not None:
         doc["eras"] = _eras(tl, eras, known_at)
-    Path(path).write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    doc["bilatlog"] = json.loads(head.text())
+    target.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    record_head(tl, path, head)
     return doc
 
 
@@ -288,8 +346,10 @@ def export_plover(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -
         info = country_info(actor.split(".", maxsplit=1)[0])
         return info.iso3 if info is not None and info.iso3 else actor
 
+    head = export_head(tl, known_at)
+    known_at = head.position
     written = skipped = 0
-    with Path(path).open("w", encoding="utf-8") as f:
+    with refuse_store(tl, path).open("w", encoding="utf-8") as f:
         for e in _events(tl, known_at):
             plover = e.data.get("plover")
             event = (
@@ -317,4 +377,5 @@ def export_plover(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -
             f.write(json.dumps({k: v for k, v in record.items() if v is not None},
                                ensure_ascii=False) + "\n")  # fmt: skip
             written += 1
+    record_head(tl, path, head)
     return written, skipped
