@@ -6,7 +6,7 @@ import csv
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -172,8 +172,7 @@ def country(value: str | None, *, scheme: str | None = None) -> str | None:
         raise ValidationError("scheme", scheme, "not a country scheme.", "use None or 'cow'.")
     found, problem = _resolve(value, scheme)
     if problem is not None:
-        why, fix = problem
-        raise ValidationError("country", value, why, fix)
+        raise ValidationError("country", value, problem[0], problem[1])
     return found
 
 
@@ -408,7 +407,7 @@ def _excerpt(row: object) -> str:
     return text[:200]
 
 
-def open_text(path: str | Path) -> Iterator[str]:
+def open_text(path: str | Path) -> Generator[str, None, None]:
     """Stream a text file's lines (UTF-8, undecodable bytes shown as U+FFFD)."""
     with Path(path).open(encoding="utf-8", errors="replace", newline="") as f:
         yield from f
