@@ -144,7 +144,8 @@ def check_held(backend: Backend, tracks: Collection[str], field: str, name: str 
         close = tuple(difflib.get_close_matches(name, sorted(tracks), n=1, cutoff=0.6))
     if not close:
         candidates = _held_names(backend, field)
-        candidates = [c for c in candidates if _is_glob(c) == _is_glob(name)]
+        family = field == "type" and "." not in name  # `visas`: every type has a dot
+        candidates = [c for c in candidates if family or _is_glob(c) == _is_glob(name)]
         close = tuple(difflib.get_close_matches(name, candidates, n=1, cutoff=0.6))
     what = "type matching" if field == "type" and _is_glob(name) else field
     raise UnknownNameError(what, name, close)

@@ -100,6 +100,17 @@ def _step(every: str | relativedelta) -> relativedelta:
     return step
 
 
+def _check_order(field: str, value: object, start: When, end: When) -> None:
+    """Refuse a span that ends before it starts: its answer would be empty, not honest."""
+    if end.hi < start.lo:
+        raise ValidationError(
+            field,
+            value,
+            f"the span ends ({end.edtf}) before it starts ({start.edtf}).",
+            "give the earlier date first.",
+        )
+
+
 def _check_track(track: object) -> None:
     if not isinstance(track, str) or not SLUG_RE.fullmatch(track):
         raise ValidationError(
@@ -225,11 +236,29 @@ class Timeline:
         end: str | dt.date | None = None,
         known_at: KnownAt = None,
         ax: Any = None,  # noqa: ANN401 - matplotlib Axes
+        **options: Any,  # noqa: ANN401 - colours=, title=
     ) -> Any:  # noqa: ANN401 - matplotlib Axes
         """Draw status periods per track (Gantt style); see `bilatlog.notebook.plot_timeline`."""
         from bilatlog.notebook import plot_timeline  # noqa: PLC0415 - optional extra
 
-        return plot_timeline(self, tracks=tracks, start=start, end=end, known_at=known_at, ax=ax)
+        return plot_timeline(
+            self, tracks=tracks, start=start, end=end, known_at=known_at, ax=ax, **options
+        )
+
+    def plot_interactive(
+        self,
+        tracks: Sequence[str] | None = None,
+        start: str | dt.date | None = None,
+        end: str | dt.date | None = None,
+        known_at: KnownAt = None,
+        **options: Any,  # noqa: ANN401 - colours=
+    ) -> Any:  # noqa: ANN401 - a plotly Figure
+        """An interactive plotly timeline (the `interactive` extra); hover for sources."""
+        from bilatlog.notebook import plot_interactive  # noqa: PLC0415 - optional extra
+
+        return plot_interactive(
+            self, tracks=tracks, start=start, end=end, known_at=known_at, **options
+        )
 
     def plot_figures(
         self,
@@ -237,11 +266,12 @@ class Timeline:
         *,
         known_at: KnownAt = None,
         ax: Any = None,  # noqa: ANN401
+        **options: Any,  # noqa: ANN401 - title=
     ) -> Any:  # noqa: ANN401 - matplotlib Axes
-        """Line chart of figures; with `known_at`, the values known then beside today's."""
+        """Chart of figures; with `known_at`, the values known then beside today's."""
         from bilatlog.notebook import plot_figures  # noqa: PLC0415 - optional extra
 
-        return plot_figures(self, metrics, known_at=known_at, ax=ax)
+        return plot_figures(self, metrics, known_at=known_at, ax=ax, **options)
 
     def close(self) -> None:
         """Release the backend's resources; the log stays as it is."""
@@ -325,22 +355,26 @@ class Timeline:
                 "pass tl.append([bl.Event(...)]), or use tl.record(...) for one event.",
             )
         batch = list(events)
-        self._check_fulfils([e for e in batch if isinstance(e, Event)])
+        self._check_fulfils(batch)
         return self.backend.append(batch, expected_position=expected_position)
 
-    def _check_fulfils(self, events: Sequence[Event]) -> None:
-        in_batch = {e.id: e for e in events}
-        for e in events:
-            if e.fulfils is None:
+    def _check_fulfils(self, batch: Sequence[Record]) -> None:
+        """Every `fulfils` named, by an event or by a correction, is a planned event."""
+        in_batch = {e.id: e for e in batch if isinstance(e, Event)}
+        for r in batch:
+            named = r.fulfils if isinstance(r, Event) else None
+            if isinstance(r, Correction):
+                named = r.changes.get("fulfils")  # type: ignore[assignment]
+            if not isinstance(named, str):
                 continue
-            plan = in_batch.get(e.fulfils)
+            plan = in_batch.get(named)
             if plan is None:
-                stored = self.backend.get(e.fulfils)
+                stored = self.backend.get(named)
                 plan = stored.record if stored is not None and stored.is_event else None  # type: ignore[assignment]
             if not isinstance(plan, Event) or not plan.planned:
                 raise ValidationError(
                     "fulfils",
-                    e.fulfils,
+                    named,
                     "names no planned event in the store.",
                     "record the plan first (planned=True), then name its id.",
                 )
@@ -372,7 +406,7 @@ class Timeline:
         }
         if id is not None:
             fields["id"] = id
-        return self.backend.append([Correction(**fields)], expected_position=expected_position)[0]
+        return self.append([Correction(**fields)], expected_position=expected_position)[0]
 
     @_locked
     def retract(
@@ -464,7 +498,9 @@ class Timeline:
             raise ValidationError(
                 "between", between, "expected (start, end).", "pass ('2019', '2022')."
             ) from None
-        return self._when("between", start), self._when("between", end)
+        window = self._when("between", start), self._when("between", end)
+        _check_order("between", between, *window)
+        return window
 
     def events(
         self,
@@ -795,6 +831,7 @@ class Timeline:
         Each change carries the track's events that may fall after `a` and by `b`.
         """
         wa, wb = self._when("a", a), self._when("b", b)
+        _check_order("b", b, wa, wb)
         known = self.resolve_known_at(known_at)
         engine = self._engine()
         before, after = engine.state(wa, known), engine.state(wb, known)
@@ -845,7 +882,9 @@ class Timeline:
         `progress=None` shows a progress bar when someone is watching (terminal
         or notebook); True always; False (the default) never.
         """
-        first, last = self._when("start", start).lo, self._when("end", end).hi
+        ws, we = self._when("start", start), self._when("end", end)
+        _check_order("end", end, ws, we)
+        first, last = ws.lo, we.hi
         step = _step(every)
         known = self.resolve_known_at(known_at)
         engine = self._engine()
