@@ -357,6 +357,8 @@ def _fill(
     from bilatlog.notebook import progress as bar  # noqa: PLC0415 - display helper
 
     (head,) = db.execute("SELECT COALESCE(MAX(position), 0) FROM bilatlog_events").fetchone()
+    if not head:
+        return  # a new store: nothing to file (and no progress bar to show)
     writer = VersionWriter(db, decode, table)
     chunk = 5000
     done = 0
