@@ -27,6 +27,7 @@ decoded only for the versions an answer shows, through a bounded cache.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sqlite3
 import threading
@@ -38,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Final
 from bilatlog._codec import Codec
 from bilatlog.backends._sql import decode_rows
 from bilatlog.events import Correction, Event, RecordedEvent, Retraction
-from bilatlog.exceptions import IntegrityError
+from bilatlog.exceptions import IntegrityError, StorageError
 from bilatlog.projections._segments import MAX, StatusVersion, build_segments, stored_version
 from bilatlog.projections.cooperation import (
     Figure,
@@ -408,7 +409,9 @@ class Engine:
             for track, edtf in self._run_starts(runs, params):
                 on = When.parse(edtf)
                 since[track] = on.start or on
-        self.load(v for _, _, _, held in chosen.values() for v in held)
+        # the events are decoded only when some track's `events` are asked for (then all
+        # of this state's at once): most answers need only status, since and truth
+        lazy = _LazyEvents(self, [v for _, _, _, held in chosen.values() for v in held])
         tracks = {
             track: TrackState(
                 track=track,
@@ -416,7 +419,7 @@ class Engine:
                 since=since[track],
                 truth=truth,
                 possible=statuses,
-                events=tuple(h.event for h in held),
+                events=functools.partial(lazy.events, held),
             )
             for track, (status, truth, statuses, held) in chosen.items()
         }
@@ -612,6 +615,31 @@ class Engine:
                 "edtf": last.key[2],
                 "pos": last.key[3],
             }
+
+
+class _LazyEvents:
+    """Decodes a state's events on first use, all at once (then lets go of the engine)."""
+
+    __slots__ = ("_engine", "_versions")
+
+    def __init__(self, engine: Engine, versions: list[StatusVersion]) -> None:
+        self._engine: Engine | None = engine
+        self._versions = versions
+
+    def events(self, held: Sequence[StatusVersion]) -> tuple[Event, ...]:
+        """The events of `held` (versions of this state), decoding the state's on first use."""
+        engine = self._engine
+        if engine is not None:
+            try:
+                engine.load(self._versions)
+            except sqlite3.ProgrammingError as exc:  # the timeline was closed meanwhile
+                raise StorageError(
+                    "this state's events were not read before its timeline was closed: "
+                    "read `events` before close(), or ask again on an open timeline"
+                ) from exc
+            self._engine = None
+            self._versions = []
+        return tuple(h.event for h in held)
 
 
 def figures(engine: Engine, metric: str, known: int) -> list[Figure]:
