@@ -3,8 +3,9 @@
     python benchmarks/hot_answers.py STORE.db [--asks 64] [--passes 5] [--profile QUESTION]
 
 The same questions as `bitemporal.py hot` (a backfilled store built by
-`bitemporal.py build`): medians over every call (wall clock and process CPU time), min-max of the passes'
-medians (ms). `--profile state_at` runs cProfile over that question instead.
+`bitemporal.py build`): medians over every call (wall clock and process CPU
+time), min-max of the passes' medians (ms). `--profile state_at` runs cProfile
+over that question instead.
 Nothing here asserts a time.
 """
 
