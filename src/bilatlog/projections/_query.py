@@ -361,6 +361,20 @@ class Engine:
 
     def state(self, at: When, known: int) -> State:
         """The cooperation state at `at` (a day or an imprecise date) as known at `known`."""
+        params: dict[str, Any] = {"dlo": at.lo.toordinal(), "dhi": at.hi.toordinal(), "k": known}
+        tracks = self.track_states(at, known, self._track_names())
+        planned, overdue = self._plans_at(at, known)
+        return State(
+            at=at,
+            known_at=known,
+            tracks=tracks,
+            planned=planned,
+            metrics=self._metrics(at.hi, params),
+            overdue=overdue,
+        )
+
+    def track_states(self, at: When, known: int, names: Sequence[str]) -> dict[str, TrackState]:
+        """The state of each of these tracks at `at` as known at `known` (those that have one)."""
         dlo, dhi = at.lo, at.hi
         params: dict[str, Any] = {"dlo": dlo.toordinal(), "dhi": dhi.toordinal(), "k": known}
         chosen: dict[str, tuple[str, Truth, tuple[str, ...], list[StatusVersion]]] = {}
@@ -369,7 +383,7 @@ class Engine:
         runs: list[tuple[str, StatusVersion]] = []
         uncertain: list[list[Any]] = []
         anchors: dict[str, StatusVersion] = {}
-        all_tracks = json.dumps([[t] for t in self._track_names()])
+        all_tracks = json.dumps([[t] for t in names])
         for track, start_hi, end_lo, *row, before in self._rows(
             _ANCHORS, {**params, "tracks": all_tracks}
         ):
@@ -412,7 +426,7 @@ class Engine:
         # the events are decoded only when some track's `events` are asked for (then all
         # of this state's at once): most answers need only status, since and truth
         lazy = _LazyEvents(self, [v for _, _, _, held in chosen.values() for v in held])
-        tracks = {
+        return {
             track: TrackState(
                 track=track,
                 status=status,
@@ -423,15 +437,6 @@ class Engine:
             )
             for track, (status, truth, statuses, held) in chosen.items()
         }
-        planned, overdue = self._plans_at(at, known)
-        return State(
-            at=at,
-            known_at=known,
-            tracks=tracks,
-            planned=planned,
-            metrics=self._metrics(dhi, params),
-            overdue=overdue,
-        )
 
     def _run_starts(
         self, runs: list[tuple[str, StatusVersion]], params: dict[str, Any]

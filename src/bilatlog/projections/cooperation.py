@@ -483,7 +483,7 @@ def _end_bounds(s: Segment) -> tuple[dt.date, dt.date] | None:
 
 def explain_of(engine: Engine, track: str, when: When, known: int) -> Explanation:
     """Why `track` is in its state at `when`, as known at `known` (see `Timeline.explain`)."""
-    state = engine.state(when, known).get(track)
+    state = engine.track_states(when, known, [track]).get(track)  # that track's alone
     entries = []
     # plans never change a status: they are told with their fate in `plans`, not as events
     planned = {v.position for v in engine.plans(known)}
