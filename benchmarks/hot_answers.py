@@ -5,7 +5,8 @@
 The same questions as `bitemporal.py hot` (a backfilled store built by
 `bitemporal.py build`): medians over every call (wall clock and process CPU
 time), min-max of the passes' medians (ms). `--profile state_at` runs cProfile
-over that question instead.
+over that question instead. `state_at` repeats its days (after a warm-up pass:
+answers kept); `new_day` asks a day never asked before each call.
 Nothing here asserts a time.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import datetime as dt
 import pstats
 import random
 import statistics
@@ -55,7 +57,9 @@ def main() -> None:
     p.add_argument("path", type=Path)
     p.add_argument("--asks", type=int, default=64)
     p.add_argument("--passes", type=int, default=5)
-    p.add_argument("--profile", choices=["state_at", "known", "history", "explain", "replay"])
+    p.add_argument(
+        "--profile", choices=["state_at", "new_day", "known", "history", "explain", "replay"]
+    )
     args = p.parse_args()
     tl = bl.open(args.path)
     rng = random.Random(1)
@@ -66,8 +70,12 @@ def main() -> None:
     known = [rng.randint(head // 2, head) for _ in range(args.asks)]
     all_tracks = tl.tracks()
     tracks = sorted({rng.choice(all_tracks) for _ in range(16)})
+    # days never asked before (each call one; the engine keeps recent answers)
+    every = [dt.date(first, 1, 1) + dt.timedelta(days=i) for i in range(365 * (last - first))]
+    fresh = iter(rng.sample(every, args.asks * (2 * args.passes + 1)))
     questions: dict[str, tuple[Callable[[Any], object], list[Any], int]] = {
         "state_at": (tl.state_at, days, args.passes),
+        "new_day": (lambda _: tl.state_at(next(fresh).isoformat()), days, args.passes),
         "known": (
             lambda a: tl.state_at(a[0], known_at=a[1]),
             list(zip(days, known, strict=True)),

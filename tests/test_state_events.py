@@ -51,3 +51,16 @@ def test_events_after_close_are_a_storage_error(tmp_path: Path) -> None:
     assert status == "on"
     with pytest.raises(bl.StorageError, match="before close"):
         _ = s["t"].events
+
+
+def test_a_kept_answer_follows_the_log(tmp_path: Path) -> None:
+    """Asked again after an append, a state says what the log says now (and before, as before)."""
+    _store(tmp_path / "s.db")
+    tl = bl.open(tmp_path / "s.db")
+    before = tl.position
+    assert tl.state_at("2020-02-15")["t"].status == "on"
+    tl.append([bl.Event(type="ops.paused", on="2020-02-10", track="t", status="paused")])
+    assert tl.state_at("2020-02-15")["t"].status == "paused"
+    assert tl.state_at("2020-02-15", known_at=before)["t"].status == "on"
+    assert tl.state_at("2020-02-15", known_at=before) == tl.state_at("2020-02-15", known_at=before)
+    tl.close()

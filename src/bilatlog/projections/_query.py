@@ -200,6 +200,7 @@ ORDER BY v.fulfils, {_ASC}
 
 _CACHE: Final = 20_000  # decoded events kept (by version), least recently used dropped first
 _PAGE: Final = 1000
+_STATES: Final = 20_000  # track states kept in recent answers (whole states, oldest dropped)
 
 
 class Engine:
@@ -220,6 +221,10 @@ class Engine:
         self._codec = Codec()
         self._cache: OrderedDict[int, Event] = OrderedDict()
         self._cache_size = cache
+        # recent answers: a state as known at K reads only records up to K, which never
+        # change, so it stays right as the log grows (bounded by the tracks they hold)
+        self._states: OrderedDict[tuple[When, int], State] = OrderedDict()
+        self._states_held = 0
         # the tracks seen, and the last record looked at: rows are never deleted, so new
         # tracks can only come with new records (one name per track: bounded)
         self._tracks: set[str] = set()
@@ -361,6 +366,21 @@ class Engine:
 
     def state(self, at: When, known: int) -> State:
         """The cooperation state at `at` (a day or an imprecise date) as known at `known`."""
+        key = (at, known)
+        with self._lock:
+            state = self._states.get(key)
+            if state is not None:
+                self._states.move_to_end(key)
+                return state
+            state = self._state(at, known)
+            self._states[key] = state
+            self._states_held += max(len(state), 1)
+            while self._states_held > _STATES and len(self._states) > 1:
+                _, old = self._states.popitem(last=False)
+                self._states_held -= max(len(old), 1)
+            return state
+
+    def _state(self, at: When, known: int) -> State:
         params: dict[str, Any] = {"dlo": at.lo.toordinal(), "dhi": at.hi.toordinal(), "k": known}
         tracks = self.track_states(at, known, self._track_names())
         planned, overdue = self._plans_at(at, known)
