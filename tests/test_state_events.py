@@ -64,3 +64,15 @@ def test_a_kept_answer_follows_the_log(tmp_path: Path) -> None:
     assert tl.state_at("2020-02-15", known_at=before)["t"].status == "on"
     assert tl.state_at("2020-02-15", known_at=before) == tl.state_at("2020-02-15", known_at=before)
     tl.close()
+
+
+def test_a_kept_history_is_a_new_list_each_time(tmp_path: Path) -> None:
+    _store(tmp_path / "s.db")
+    tl = bl.open(tmp_path / "s.db")
+    first = tl.history("t")
+    first.clear()  # the caller's own list
+    again = tl.history("t")
+    assert [p.status for p in again] == ["on", "off"]
+    tl.append([bl.Event(type="ops.resumed", on="2020-05", track="t", status="on")])
+    assert [p.status for p in tl.history("t")] == ["on", "off", "on"]
+    tl.close()

@@ -44,6 +44,7 @@ from bilatlog.projections._segments import MAX, StatusVersion, build_segments, s
 from bilatlog.projections.cooperation import (
     Figure,
     History,
+    Period,
     State,
     TrackState,
     figure_of,
@@ -200,7 +201,7 @@ ORDER BY v.fulfils, {_ASC}
 
 _CACHE: Final = 20_000  # decoded events kept (by version), least recently used dropped first
 _PAGE: Final = 1000
-_STATES: Final = 20_000  # track states kept in recent answers (whole states, oldest dropped)
+_STATES: Final = 20_000  # track states (or periods) kept in recent answers, oldest dropped
 
 
 class Engine:
@@ -225,6 +226,8 @@ class Engine:
         # change, so it stays right as the log grows (bounded by the tracks they hold)
         self._states: OrderedDict[tuple[When, int], State] = OrderedDict()
         self._states_held = 0
+        self._histories: OrderedDict[tuple[str, int], tuple[Period, ...]] = OrderedDict()
+        self._histories_held = 0
         # the tracks seen, and the last record looked at: rows are never deleted, so new
         # tracks can only come with new records (one name per track: bounded)
         self._tracks: set[str] = set()
@@ -552,9 +555,21 @@ class Engine:
 
     def history(self, track: str, known: int) -> History:
         """Every status period of `track`, as known at `known`."""
-        versions = self.track_versions(track, known)
-        self.load(versions)
-        return periods_of(track, build_segments(versions))
+        key = (track, known)
+        with self._lock:  # kept like states: the records up to `known` never change
+            periods = self._histories.get(key)
+            if periods is None:
+                versions = self.track_versions(track, known)
+                self.load(versions)
+                periods = tuple(periods_of(track, build_segments(versions)))
+                self._histories[key] = periods
+                self._histories_held += max(len(periods), 1)
+                while self._histories_held > _STATES and len(self._histories) > 1:
+                    _, old = self._histories.popitem(last=False)
+                    self._histories_held -= max(len(old), 1)
+            else:
+                self._histories.move_to_end(key)
+        return History(periods)  # a new list each time: the caller may change it
 
     def tracks(self, known: int) -> list[str]:
         """Every track with a status event current at `known`, sorted."""
