@@ -64,6 +64,18 @@ def test_frame_dates_are_datetime64_and_categories_are_categoricals(tl):
     assert str(figures["earliest"].dtype).startswith("datetime64")
 
 
+def test_frame_of_open_intervals_beside_closed_dates_has_nat():
+    """An open end (`2021/..`) beside a closed date is NaT in both event frames."""
+    t = bl.open()
+    t.record("treaty.signed", on="2019-05", track="pact", status="in-force")
+    t.record("talks.open", on="2021/..", summary="talks open, still going")
+    t.record("talks.earlier", on="../2018", summary="talks before 2018, start unknown")
+    for frame in (t.to_frame(), t.events().to_frame()):
+        assert frame["earliest"].isna().tolist() == [True, False, False]
+        assert frame["latest"].isna().tolist() == [False, False, True]
+        assert frame["latest"].iloc[1] == pd.Timestamp("2019-05-31")
+
+
 def test_frame_dates_reach_beyond_the_nanosecond_range():
     """A date before 1677 (outside datetime64[ns]) is kept, not an overflow error."""
     t = bl.open()

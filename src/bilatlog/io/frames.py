@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bilatlog.exceptions import BilatlogError, ValidationError
 from bilatlog.io.exporters import RECORD_COLUMNS, event_record
 from bilatlog.io.rows import event_of_row
+from bilatlog.io.rows import missing as _missing
 from bilatlog.time import Precision, When
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def _days(pd: Any, values: Iterable[dt.date | str | None]) -> Any:  # noqa: ANN4
     """datetime64[s] (years 1 to 9999 fit, unlike nanoseconds), NaT for an open end."""
     import numpy as np  # noqa: PLC0415 - comes with pandas
 
-    days = [None if v is None else str(v) for v in values]
+    days = [None if _missing(v) else str(v) for v in values]  # pandas turns None into NaN
     return pd.array(np.array(days, dtype="datetime64[D]").astype("datetime64[s]"))
 
 
