@@ -297,6 +297,25 @@ def test_an_empty_plot_says_why(tl):
     plt.close(ax.figure)
 
 
+def test_a_plot_of_one_day_spans_its_year_and_of_open_starts_their_known_days():
+    """One event on one day: its year's axis, no warning; only `../2020`: no crash, no year 1."""
+    one = bl.open()
+    one.record("pact.signed", on="2021-06-01", track="pact", status="in-force")
+    ax = one.plot()
+    low, high = (mdates.num2date(x).date().isoformat() for x in ax.get_xlim())
+    assert (low, high) == ("2021-01-01", "2021-12-31")
+    assert ax.get_title(loc="left").endswith(", 2021")
+    plt.close(ax.figure)
+    before = bl.open()
+    before.record("pact.ended", on="../2020", track="pact", status="ended")
+    ax = before.plot()
+    low, high = (mdates.num2date(x).date() for x in ax.get_xlim())
+    period = before.history("pact")[0]
+    assert (low, high) == period.end_bounds  # the days its end may fall on
+    assert _bars(ax)
+    plt.close(ax.figure)
+
+
 def _series(ax):
     return [ln for ln in ax.get_lines() if not ln.get_label().startswith("_")]
 

@@ -155,8 +155,14 @@ def plot_timeline(
         what = "none of these tracks has a status" if chosen else "no track has a status"
         return _say_empty(ax, _why_empty(tl, known_at, what), head)
     dated = [d for e in events for d in (e.on.lo, e.on.hi) if d != dt.date.max]
+    if not dated:  # only open starts (`../2020`): the periods' known days date the chart
+        bounds = (d for ps in histories.values() for p in ps
+                  for d in (*p.start_bounds, *(p.end_bounds or ())))  # fmt: skip
+        dated = [d for d in bounds if d not in (dt.date.min, dt.date.max)]
     left = When.parse(start).lo if start is not None else min(dated)
     right = When.parse(end).hi if end is not None else max(dated)
+    if left >= right:  # one day: its year, not a singular axis
+        left, right = dt.date(left.year, 1, 1), dt.date(right.year, 12, 31)
     floor = dt.timedelta(days=max(2, 2 * math.ceil(MIN_SPAN * (right - left).days / 2)))
     seen: dict[str, str] = {}
     for y, track in enumerate(chosen):
