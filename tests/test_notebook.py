@@ -316,6 +316,21 @@ def test_a_plot_of_one_day_spans_its_year_and_of_open_starts_their_known_days():
     plt.close(ax.figure)
 
 
+def test_one_name_as_a_string_is_refused_not_read_letter_by_letter(tl):
+    """tracks="dea-operations" or metrics="us.overdose-deaths": a ValidationError naming the fix."""
+    calls = (
+        ("tracks", lambda: tl.plot(tracks="dea-operations")),
+        ("metrics", lambda: tl.plot_figures("us.overdose-deaths")),
+        ("tracks", lambda: tl.plot_interactive(tracks="dea-operations")),
+    )
+    for field, call in calls:
+        with pytest.raises(bl.ValidationError) as caught:
+            call()
+        assert caught.value.field == field
+        assert "=[" in caught.value.fix
+    plt.close("all")
+
+
 def _series(ax):
     return [ln for ln in ax.get_lines() if not ln.get_label().startswith("_")]
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from bilatlog.notebook._colours import status_colour
+from bilatlog.notebook._plot import names
 from bilatlog.time import When
 
 if TYPE_CHECKING:
@@ -74,7 +75,8 @@ def plot_interactive(
     `fig.write_html("timeline.html")`.
     """
     go = _plotly()
-    chosen = list(tracks) if tracks is not None else tl.tracks(known_at=known_at)
+    asked = names("tracks", tracks, "merida-initiative")
+    chosen = asked if asked is not None else tl.tracks(known_at=known_at)
     events = [k.event for k in tl.events(known_at=known_at) if k.on.lo != dt.date.min]
     dated = [d for e in events for d in (e.on.lo, e.on.hi) if d != dt.date.max]
     fig = go.Figure()

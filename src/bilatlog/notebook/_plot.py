@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from bilatlog.exceptions import ValidationError
 from bilatlog.notebook._colours import GROUPS, status_colour, status_group
 from bilatlog.time import Precision, When
 
@@ -34,6 +35,18 @@ def _pyplot() -> Any:  # noqa: ANN401 - matplotlib is optional
         msg = "plots need matplotlib. Fix: pip install 'bilatlog[plot]'"
         raise BilatlogError(msg) from e
     return plt
+
+
+def names(field: str, value: Sequence[str] | None, example: str) -> list[str] | None:
+    """A list of names as given; one name as a string would be read letter by letter: refused."""
+    if isinstance(value, str):
+        raise ValidationError(
+            field,
+            value,
+            "expected a list of names, not one string.",
+            f"pass {field}=[{example!r}].",
+        )
+    return list(value) if value is not None else None
 
 
 def _date_axis(ax: Any) -> None:  # noqa: ANN401 - a matplotlib Axes
@@ -144,7 +157,8 @@ def plot_timeline(
     plans hollow diamonds. An empty chart says why.
     """
     plt = _pyplot()
-    chosen = list(tracks) if tracks is not None else tl.tracks(known_at=known_at)
+    asked = names("tracks", tracks, "merida-initiative")
+    chosen = asked if asked is not None else tl.tracks(known_at=known_at)
     own = ax is None
     if ax is None:
         _, ax = plt.subplots(figsize=(11, 0.42 * max(len(chosen), 3) + 2.2), layout="constrained")
@@ -246,6 +260,7 @@ def plot_figures(
     are hollow markers on dashed lines beside today's, labelled "(now)" and
     "(as known at ...)", so corrected values stand out.
     """
+    metrics = names("metrics", metrics, "us.overdose-deaths") or []
     plt = _pyplot()
     from matplotlib.ticker import FuncFormatter  # noqa: PLC0415
 
