@@ -91,6 +91,23 @@ def test_the_summary_appears_once(us_mx, doc):
     assert "agreed to issue visas" not in whole["text"]["text"]
 
 
+def test_open_ends_never_stretch_the_timeline_to_year_1_or_9999(tmp_path):
+    """`../2020` and `[..2019]` sit at their known end; `2021/..` and `[2022..]` get no end date."""
+    t = bl.open()
+    for on in ("../2020", "[..2019]", "2021/..", "[2022..]", "2018-05"):
+        t.record("talks.held", on=on, summary=f"talks {on}")
+    doc = export_timelinejs(t, tmp_path / "t.json")
+    slides = {s["text"]["headline"]: s for s in doc["events"]}
+    years = [d["year"] for s in doc["events"] for d in (s["start_date"], s.get("end_date")) if d]
+    assert min(years) == 2018
+    assert max(years) == 2022
+    assert slides["talks ../2020"]["start_date"]["year"] == 2020
+    assert slides["talks [..2019]"]["start_date"]["year"] == 2019
+    assert "end_date" not in slides["talks [2022..]"]
+    assert "end_date" not in slides["talks ../2020"]
+    assert all(s["display_date"] for s in doc["events"])
+
+
 def test_tracks_choose_the_groups(us_mx, tmp_path):
     """`tracks=` keeps only those tracks' events, one group each."""
     chosen = ["merida-initiative", "dea-operations", "dea-visas"]

@@ -237,18 +237,31 @@ def _slide(e: Event) -> dict[str, Any]:
     text = f"<p>{html.escape(e.summary)}</p>" if e.summary and not whole else ""
     if e.status:
         text += f"<p>{html.escape(e.track or '')}: <b>{html.escape(e.status)}</b></p>"
+    if on.lo == dt.date.min:  # an open start (`../2020`, `[..2019]`): at its known end
+        start = _tl_date(on, end=True) if on.is_interval else _tl_day(on.hi, on.describe())
+    else:
+        start = _tl_date(on)
     slide: dict[str, Any] = {
         "unique_id": e.id,
-        "start_date": _tl_date(on),
+        "start_date": start,
         "display_date": ("Planned: " if e.planned else "") + on.describe(),
         "text": {"headline": html.escape(head), "text": text + _sources_html(e)},
         "group": e.track or e.type.split(".")[0],
     }
-    if on.is_interval and on.end is not None:
+    if on.lo == dt.date.min or on.hi == dt.date.max:
+        pass  # an open end has no end date: TimelineJS would stretch its scale to year 9999
+    elif on.is_interval and on.end is not None:
         slide["end_date"] = _tl_date(on, end=True)
     elif on.precision is Precision.RANGE:
-        slide["end_date"] = {"year": on.hi.year, "month": on.hi.month, "day": on.hi.day}
+        slide["end_date"] = _tl_day(on.hi)
     return slide
+
+
+def _tl_day(day: dt.date, display: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"year": day.year, "month": day.month, "day": day.day}
+    if display is not None:
+        out["display_date"] = display
+    return out
 
 
 def _check_tracks(tl: Timeline, names: Sequence[str], known_at: KnownAt) -> None:
