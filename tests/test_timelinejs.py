@@ -108,6 +108,18 @@ def test_open_ends_never_stretch_the_timeline_to_year_1_or_9999(tmp_path):
     assert all(s["display_date"] for s in doc["events"])
 
 
+def test_an_export_without_events_is_an_error_and_writes_nothing(us_mx, tmp_path):
+    """An empty store, or known_at before the first record: TimelineJS would show only an error."""
+    target = tmp_path / "t.json"
+    for t, known_at in ((bl.open(), None), (us_mx, "2000-01-01")):
+        with pytest.raises(bl.ValidationError) as caught:
+            export_timelinejs(t, target, known_at=known_at)
+        assert caught.value.field == "known_at"
+        assert "no event" in caught.value.problem
+        assert not target.exists()
+        assert not target.with_name("t.json.head.json").exists()
+
+
 def test_tracks_choose_the_groups(us_mx, tmp_path):
     """`tracks=` keeps only those tracks' events, one group each."""
     chosen = ["merida-initiative", "dea-operations", "dea-visas"]

@@ -317,7 +317,8 @@ def export_timelinejs(
             periods of several tracks would jumble there.
 
     Raises:
-        ValidationError: `tracks` is a string or empty; a malformed track name.
+        ValidationError: `tracks` is a string or empty; a malformed track name;
+            no event to export (TimelineJS shows only an error then); nothing is written.
         UnknownNameError: a track the store has never held.
     """
     if isinstance(tracks, str) or (tracks is not None and not tracks):
@@ -331,6 +332,12 @@ def export_timelinejs(
     _check_tracks(tl, [*(tracks or ()), *([eras] if eras is not None else [])], known_at)
     chosen = set(tracks) if tracks is not None else None
     events = [_slide(e) for e in _events(tl, known_at) if chosen is None or e.track in chosen]
+    if not events:  # TimelineJS shows only an error ("configuration has no events")
+        field, value = ("tracks", list(tracks)) if tracks is not None else ("known_at", known_at)
+        raise ValidationError(
+            field, value, "leaves no event to export; TimelineJS cannot show a timeline without one.",
+            "export a store with events, at a later known_at, or tracks that have events.",
+        )  # fmt: skip
     doc: dict[str, Any] = {
         "title": {"text": {"headline": html.escape(title),
                            "text": f"<p>{len(events)} events, exported by bilatlog</p>"}},
