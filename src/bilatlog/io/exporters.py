@@ -335,7 +335,7 @@ def export_timelinejs(
     if not events:  # TimelineJS shows only an error ("configuration has no events")
         field, value = ("tracks", list(tracks)) if tracks is not None else ("known_at", known_at)
         raise ValidationError(
-            field, value, "leaves no event to export; TimelineJS cannot show a timeline without one.",
+            field, value, "leaves no event to export; TimelineJS shows no timeline without one.",
             "export a store with events, at a later known_at, or tracks that have events.",
         )  # fmt: skip
     doc: dict[str, Any] = {
