@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 import pyarrow as pa
@@ -244,6 +245,21 @@ def test_parquet_export_writes_nothing_on_a_bad_batch_size(tmp_path):
     with pytest.raises(bl.ValidationError, match="batch_size"):
         export_parquet(bl.examples.us_mexico(), path, batch_size=0)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_parquet_in_python_refuses_its_store_and_records_its_head(tmp_path):
+    """As every other exporter: the store's own file is refused, a written file has its head."""
+    store = tmp_path / "s.jsonl"
+    with bl.open(store) as t:
+        t.record("talks.held", on="2021")
+        before = store.read_bytes()
+        with pytest.raises(bl.ValidationError, match="is the store being exported"):
+            export_parquet(t, store)
+        assert store.read_bytes() == before
+        out = tmp_path / "s.parquet"
+        assert export_parquet(t, out) == 1
+        head = json.loads((tmp_path / "s.parquet.head.json").read_text(encoding="utf-8"))
+        assert head["position"] == t.position == 1
 
 
 def test_an_export_never_overwrites_the_store_it_reads(tmp_path, capsys):
