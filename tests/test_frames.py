@@ -77,6 +77,25 @@ def test_frame_of_open_intervals_beside_closed_dates_has_nat():
         assert frame["latest"].iloc[1] == pd.Timestamp("2019-05-31")
 
 
+def test_empty_frames_are_typed_as_full_ones():
+    """Nothing to show: text columns still take `.str`, flags are bool, positions int."""
+    t = bl.open()
+    t.record("treaty.signed", on="2019", track="pact", status="in-force")
+    empty = bl.open()
+    for frame, text in (
+        (empty.state_at("2020").to_frame(), "track"),
+        (t.states_frame("2010", "2012"), "track"),
+        (t.series_frame("no.such-metric"), "metric"),
+        (t.history("pact", known_at=0).to_frame(), "status"),
+        (empty.to_frame(), "track"),
+    ):
+        assert frame.empty
+        assert frame[frame[text].str.startswith("pa")].empty  # float64 would raise here
+    assert empty.to_frame()["planned"].dtype == bool
+    assert empty.events().to_frame()["position"].dtype == "int64"
+    assert t.series_frame("no.such-metric")["value"].dtype.kind in "fi"
+
+
 def test_frame_dates_reach_beyond_the_nanosecond_range():
     """A date before 1677 (outside datetime64[ns]) is kept, not an overflow error."""
     t = bl.open()

@@ -61,6 +61,18 @@ def _days(pd: Any, values: Iterable[dt.date | str | None]) -> Any:  # noqa: ANN4
     return pd.array(np.array(days, dtype="datetime64[D]").astype("datetime64[s]"))
 
 
+def _empty_typed(frame: Any, dtypes: dict[str, Any]) -> Any:  # noqa: ANN401 - pandas
+    """An empty frame's columns as a filled one's: text as object (`.str` works), flags bool.
+
+    pandas types a column built from no values as float64, on which `.str`
+    fails: a filter on an empty state or series would raise where a full one works.
+    """
+    return frame.astype(dtypes) if frame.empty else frame
+
+
+_FLAGS = {"uncertain": bool, "approximate": bool, "planned": bool}
+
+
 def timeline_frame(tl: Timeline, *, known_at: KnownAt = None) -> pd.DataFrame:
     """One row per event (as known): EDTF text, earliest/latest as datetime64, lists kept.
 
@@ -75,7 +87,7 @@ def timeline_frame(tl: Timeline, *, known_at: KnownAt = None) -> pd.DataFrame:
     frame["precision"] = _precision(pd, list(frame["precision"]))
     outlets = [" | ".join(s.get("outlet", "") for s in src) for src in frame["sources"]]
     frame["outlets"] = outlets or pd.Series([], dtype=object)
-    return frame
+    return _empty_typed(frame, _FLAGS)
 
 
 def events_frame(events: Iterable[KnownEvent]) -> pd.DataFrame:
@@ -98,14 +110,14 @@ def events_frame(events: Iterable[KnownEvent]) -> pd.DataFrame:
     frame["earliest"] = _days(pd, frame["earliest"])
     frame["latest"] = _days(pd, frame["latest"])
     frame["precision"] = _precision(pd, list(frame["precision"]))
-    return frame
+    return _empty_typed(frame, {**_FLAGS, "position": "int64", "corrections": "int64"})
 
 
 def state_frame(state: State) -> pd.DataFrame:
     """One row per track: status, truth (categorical), since (EDTF and datetime64 bounds)."""
     pd = _pd()
     states = list(state.values())
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "track": [s.track for s in states],
             "status": [s.status for s in states],
@@ -117,13 +129,16 @@ def state_frame(state: State) -> pd.DataFrame:
             "events": [[e.id for e in s.events] for s in states],
         }
     )
+    return _empty_typed(
+        frame, dict.fromkeys(("track", "status", "since", "possible", "events"), object)
+    )
 
 
 def history_frame(periods: Iterable[Period]) -> pd.DataFrame:
     """One row per status period: bounds of its start and end as datetime64, NaT while open."""
     pd = _pd()
     ps = list(periods)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "track": [p.track for p in ps],
             "status": [p.status for p in ps],
@@ -137,13 +152,14 @@ def history_frame(periods: Iterable[Period]) -> pd.DataFrame:
             "events": [[e.id for e in p.events] for p in ps],
         }
     )
+    return _empty_typed(frame, dict.fromkeys(("track", "status", "start", "end", "events"), object))
 
 
 def series_frame(figures: Iterable[Figure]) -> pd.DataFrame:
     """One row per reported figure: metric, value, unit, date (EDTF, datetime64 bounds), event."""
     pd = _pd()
     fs = list(figures)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "metric": [f.metric for f in fs],
             "value": [f.value for f in fs],
@@ -154,6 +170,7 @@ def series_frame(figures: Iterable[Figure]) -> pd.DataFrame:
             "event": [f.event.id for f in fs],
         }
     )
+    return _empty_typed(frame, dict.fromkeys(("metric", "unit", "on", "event"), object))
 
 
 def states_frame(
@@ -185,7 +202,7 @@ def states_frame(
             rows["status"].append(s.status)
             rows["truth"].append(s.truth.value)
             rows["possible"].append("|".join(s.possible))
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "date": _days(pd, days),
             "track": rows["track"],
@@ -194,6 +211,7 @@ def states_frame(
             "possible": rows["possible"],
         }
     )
+    return _empty_typed(frame, dict.fromkeys(("track", "status", "possible"), object))
 
 
 def status_matrix(
