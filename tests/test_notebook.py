@@ -380,6 +380,21 @@ def test_interactive_timeline_hover_gives_summary_date_and_sources(tl):
     assert "2006\u20132024" in fig.layout.title.text
 
 
+def test_interactive_timeline_of_one_day_or_open_starts_draws_its_periods():
+    """As the Gantt plot: one day spans its year (bar drawn, title `2021`); `../2020` is drawn."""
+    one = bl.open()
+    one.record("pact.signed", on="2021-06-01", track="pact", status="in-force")
+    fig = one.plot_interactive()
+    assert fig.layout.xaxis.range == ("2021-01-01", "2021-12-31")
+    assert [t.name for t in fig.data if t.type == "bar"] == ["in-force"]
+    assert fig.layout.title.text.endswith(", 2021")
+    before = bl.open()
+    before.record("pact.ended", on="../2020", track="pact", status="ended")
+    fig = before.plot_interactive()
+    assert not fig.layout.annotations
+    assert [t.name for t in fig.data if t.type == "bar"] == ["ended"]
+
+
 def test_plain_reprs_are_one_line(tl):
     """Outside notebooks, answers print as one readable line each."""
     assert repr(tl.state_at("2021-01-15")["dea-operations"]) == (

@@ -8,8 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from bilatlog.notebook._colours import status_colour
-from bilatlog.notebook._plot import names
-from bilatlog.time import When
+from bilatlog.notebook._plot import axis_days, names, years
 
 if TYPE_CHECKING:
     from bilatlog.events import Event
@@ -78,19 +77,19 @@ def plot_interactive(
     asked = names("tracks", tracks, "merida-initiative")
     chosen = asked if asked is not None else tl.tracks(known_at=known_at)
     events = [k.event for k in tl.events(known_at=known_at) if k.on.lo != dt.date.min]
-    dated = [d for e in events for d in (e.on.lo, e.on.hi) if d != dt.date.max]
+    histories = {t: tl.history(t, known_at=known_at) for t in chosen}
+    days = axis_days(events, histories.values(), start, end)
     fig = go.Figure()
-    if not dated or not chosen:
+    if days is None or not chosen:
         fig.add_annotation(text="Nothing to draw: no dated event on these tracks"
                            + (f" as known at {known_at}" if known_at is not None else ""),
                            showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)  # fmt: skip
         return fig
-    left = When.parse(start).lo if start is not None else min(dated)
-    right = When.parse(end).hi if end is not None else max(dated)
+    left, right = days
     shown: set[str] = set()
     ms = 86_400_000  # plotly measures date bars in milliseconds
     for track in chosen:
-        for p in tl.history(track, known_at=known_at):
+        for p in histories[track]:
             colour = status_colour(p.status, colours)
             s_lo, s_hi = p.start_bounds
             e_lo, e_hi = p.end_bounds or (right, right)
@@ -126,7 +125,7 @@ def plot_interactive(
         ))  # fmt: skip
     known = f" (as known at {known_at})" if known_at is not None else ""
     fig.update_layout(
-        title={"text": f"Status of cooperation by track, {left.year}\u2013{right.year}{known}"},
+        title={"text": f"Status of cooperation by track, {years(left, right)}{known}"},
         barmode="overlay", xaxis={"type": "date", "range": [left.isoformat(), right.isoformat()],
                                   "title": "date (when it happened)"},
         yaxis={"autorange": "reversed", "title": "track"}, legend={"title": "status"},
