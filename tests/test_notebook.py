@@ -327,7 +327,7 @@ def test_one_name_as_a_string_is_refused_not_read_letter_by_letter(tl):
         with pytest.raises(bl.ValidationError) as caught:
             call()
         assert caught.value.field == field
-        assert "=[" in caught.value.fix
+        assert f"{field}=[{caught.value.value!r}]" in caught.value.fix
     plt.close("all")
 
 

@@ -74,7 +74,7 @@ def plot_interactive(
     `fig.write_html("timeline.html")`.
     """
     go = _plotly()
-    asked = names("tracks", tracks, "merida-initiative")
+    asked = names("tracks", tracks)
     chosen = asked if asked is not None else tl.tracks(known_at=known_at)
     events = [k.event for k in tl.events(known_at=known_at) if k.on.lo != dt.date.min]
     histories = {t: tl.history(t, known_at=known_at) for t in chosen}

@@ -38,14 +38,14 @@ def _pyplot() -> Any:  # noqa: ANN401 - matplotlib is optional
     return plt
 
 
-def names(field: str, value: Sequence[str] | None, example: str) -> list[str] | None:
+def names(field: str, value: Sequence[str] | None) -> list[str] | None:
     """A list of names as given; one name as a string would be read letter by letter: refused."""
     if isinstance(value, str):
         raise ValidationError(
             field,
             value,
             "expected a list of names, not one string.",
-            f"pass {field}=[{example!r}].",
+            f"pass {field}=[{value!r}].",
         )
     return list(value) if value is not None else None
 
@@ -188,7 +188,7 @@ def plot_timeline(
     plans hollow diamonds. An empty chart says why.
     """
     plt = _pyplot()
-    asked = names("tracks", tracks, "merida-initiative")
+    asked = names("tracks", tracks)
     chosen = asked if asked is not None else tl.tracks(known_at=known_at)
     own = ax is None
     if ax is None:
@@ -283,7 +283,7 @@ def plot_figures(
     are hollow markers on dashed lines beside today's, labelled "(now)" and
     "(as known at ...)", so corrected values stand out.
     """
-    metrics = names("metrics", metrics, "us.overdose-deaths") or []
+    metrics = names("metrics", metrics) or []
     plt = _pyplot()
     from matplotlib.ticker import FuncFormatter  # noqa: PLC0415
 
