@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 import pandas as pd
@@ -94,6 +95,18 @@ def test_empty_frames_are_typed_as_full_ones():
     assert empty.to_frame()["planned"].dtype == bool
     assert empty.events().to_frame()["position"].dtype == "int64"
     assert t.series_frame("no.such-metric")["value"].dtype.kind in "fi"
+
+
+def test_from_frame_names_the_missing_date_column_and_spaces_in_names():
+    """A CSV header `type, edtf` (a space after the comma): the error names edtf, not `on`."""
+    frame = pd.read_csv(io.StringIO("type, edtf\ntalks.held, 2021-05\n"))
+    with pytest.raises(bl.ValidationError) as caught:
+        bl.from_frame(frame)
+    assert "missing edtf (or on)" in caught.value.problem
+    assert "' edtf'" in caught.value.problem
+    assert "str.strip" in caught.value.fix
+    with pytest.raises(bl.ValidationError, match="missing type"):
+        bl.from_frame(pd.DataFrame({"edtf": ["2021"]}))
 
 
 def test_frame_dates_reach_beyond_the_nanosecond_range():

@@ -260,9 +260,13 @@ def from_frame(
     date_column = "edtf" if "edtf" in frame.columns else "on"
     missing = [c for c in ("type", date_column) if c not in frame.columns]
     if missing:
+        named = ["edtf (or on)" if c == "on" else c for c in missing]
+        spaced = [c for c in frame.columns if isinstance(c, str) and c != c.strip()]
+        hint = f" (columns {spaced} have spaces around their names)" if spaced else ""
         raise ValidationError(
-            "columns", list(frame.columns), f"missing {missing}.", "a frame needs type and edtf."
-        )
+            "columns", list(frame.columns), f"missing {', '.join(named)}{hint}.",
+            "a frame needs type and edtf; e.g. frame.rename(columns=str.strip).",
+        )  # fmt: skip
     events = []
     for index, row in frame.iterrows():
         try:
