@@ -109,6 +109,23 @@ def test_from_frame_names_the_missing_date_column_and_spaces_in_names():
         bl.from_frame(pd.DataFrame({"edtf": ["2021"]}))
 
 
+def test_import_csv_reads_a_spreadsheet_csv_with_a_byte_order_mark(tmp_path):
+    """Excel's "CSV UTF-8" starts with a BOM and ends lines with CRLF: read as plain UTF-8."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbftype,edtf,actors,summary\r\ntalks.held,2021-05,NA;,Windhoek\r\n"
+        b'talks.held,"[2019,2021]",US;MX,"S\xc3\xa3o Paulo, again"\r\n'
+    )
+    t = bl.open()
+    report = import_csv(t, path, strict=True)
+    assert report.imported == 2
+    got = [(e.type, e.on.edtf, e.actors, e.summary) for e in _known(t)]
+    assert sorted(got) == sorted([
+        ("talks.held", "2021-05", ("NA",), "Windhoek"),
+        ("talks.held", "[2019,2021]", ("US", "MX"), "S\u00e3o Paulo, again"),
+    ])  # fmt: skip
+
+
 def test_frame_dates_reach_beyond_the_nanosecond_range():
     """A date before 1677 (outside datetime64[ns]) is kept, not an overflow error."""
     t = bl.open()

@@ -408,8 +408,12 @@ def _excerpt(row: object) -> str:
 
 
 def open_text(path: str | Path) -> Generator[str, None, None]:
-    """Stream a text file's lines (UTF-8, undecodable bytes shown as U+FFFD)."""
-    with Path(path).open(encoding="utf-8", errors="replace", newline="") as f:
+    """Stream a text file's lines (UTF-8, undecodable bytes shown as U+FFFD).
+
+    A leading byte order mark (spreadsheets write one) is dropped: it would
+    otherwise stick to the first column's name.
+    """
+    with Path(path).open(encoding="utf-8-sig", errors="replace", newline="") as f:
         yield from f
 
 
