@@ -91,6 +91,18 @@ def test_the_summary_appears_once(us_mx, doc):
     assert "agreed to issue visas" not in whole["text"]["text"]
 
 
+def test_a_summary_that_is_its_headline_but_for_spacing_appears_once(tmp_path):
+    """A double space or a trailing one (as pasted from news text) does not repeat the summary."""
+    t = bl.open()
+    t.record("talks.held", on="2021", summary="Talks  held in Mexico City")
+    t.record("talks.held", on="2022", summary="Talks held in Washington. ")
+    doc = export_timelinejs(t, tmp_path / "t.json")
+    assert [s["text"]["headline"] for s in doc["events"]] == [
+        "Talks held in Mexico City", "Talks held in Washington",
+    ]  # fmt: skip
+    assert [s["text"]["text"] for s in doc["events"]] == ["", ""]
+
+
 def test_open_ends_never_stretch_the_timeline_to_year_1_or_9999(tmp_path):
     """`../2020` and `[..2019]` sit at their known end; `2021/..` and `[2022..]` get no end date."""
     t = bl.open()

@@ -233,7 +233,8 @@ def _sources_html(e: Event) -> str:
 def _slide(e: Event) -> dict[str, Any]:
     on = e.on
     head = _headline(e.summary) if e.summary else e.type
-    whole = head == e.summary.rstrip(".")  # the summary is the headline: not again as text
+    # the summary is the headline (spacing aside): not again as text
+    whole = head == " ".join(e.summary.split()).rstrip(".")
     text = f"<p>{html.escape(e.summary)}</p>" if e.summary and not whole else ""
     if e.status:
         text += f"<p>{html.escape(e.track or '')}: <b>{html.escape(e.status)}</b></p>"
