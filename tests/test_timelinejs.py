@@ -132,6 +132,19 @@ def test_an_export_without_events_is_an_error_and_writes_nothing(us_mx, tmp_path
         assert not target.with_name("t.json.head.json").exists()
 
 
+def test_an_era_with_an_open_start_begins_with_the_events_shown(tmp_path):
+    """A period from `../2018` is an era from the first event's day, not from year 1."""
+    t = bl.open()
+    t.record("pact.held", on="../2018", track="pact", status="active")
+    t.record("pact.suspended", on="2016-03", track="other", status="suspended")
+    t.record("pact.ended", on="2020-05", track="pact", status="ended")
+    doc = export_timelinejs(t, tmp_path / "t.json", eras="pact")
+    years = [d["year"] for era in doc["eras"] for d in (era["start_date"], era["end_date"])]
+    assert min(years) == 2016
+    assert max(years) == 2020
+    assert doc["eras"][0]["start_date"]["display_date"] == bl.When.parse("../2018").describe()
+
+
 def test_tracks_choose_the_groups(us_mx, tmp_path):
     """`tracks=` keeps only those tracks' events, one group each."""
     chosen = ["merida-initiative", "dea-operations", "dea-visas"]

@@ -273,17 +273,22 @@ def _check_tracks(tl: Timeline, names: Sequence[str], known_at: KnownAt) -> None
 
 def _eras(tl: Timeline, track: str, known_at: KnownAt) -> list[dict[str, Any]]:
     """One track's status periods as eras; an open period runs to the last dated event."""
-    days = [e.on.hi for e in _events(tl, known_at) if e.on.hi != dt.date.max]
-    last = max(days, default=dt.date.min)
+    ons = [e.on for e in _events(tl, known_at)]
+    last = max((w.hi for w in ons if w.hi != dt.date.max), default=dt.date.min)
+    first = min((w.lo for w in ons if w.lo != dt.date.min), default=last)
     still = {"year": last.year, "month": last.month, "day": last.day, "display_date": "still holds"}
-    return [
-        {
-            "start_date": _tl_date(p.start),
-            "end_date": _tl_date(p.end, end=True) if p.end is not None else still,
-            "text": {"headline": html.escape(f"{track}: {p.status}")},
-        }
-        for p in tl.history(track, known_at=known_at)
-    ]
+    eras = []
+    for p in tl.history(track, known_at=known_at):
+        ended = p.end if p.end is not None and p.end.hi != dt.date.max else None
+        end = _tl_date(ended, end=True) if ended is not None else still
+        if p.start.lo == dt.date.min:  # an open start (`../2020`): from the first event shown
+            until = ended.lo if ended is not None else last
+            start = _tl_day(min(first, until), p.start.describe())
+        else:
+            start = _tl_date(p.start)
+        text = {"headline": html.escape(f"{track}: {p.status}")}
+        eras.append({"start_date": start, "end_date": end, "text": text})
+    return eras
 
 
 def export_timelinejs(
