@@ -138,10 +138,12 @@ def test_an_era_with_an_open_start_begins_with_the_events_shown(tmp_path):
     t.record("pact.held", on="../2018", track="pact", status="active")
     t.record("pact.suspended", on="2016-03", track="other", status="suspended")
     t.record("pact.ended", on="2020-05", track="pact", status="ended")
+    t.record("pact.resumed", on="[..2021]", track="pact", status="active")
+    t.record("pact.ended", on="../2022", track="pact", status="ended")
     doc = export_timelinejs(t, tmp_path / "t.json", eras="pact")
     years = [d["year"] for era in doc["eras"] for d in (era["start_date"], era["end_date"])]
     assert min(years) == 2016
-    assert max(years) == 2020
+    assert max(years) == 2022
     assert doc["eras"][0]["start_date"]["display_date"] == bl.When.parse("../2018").describe()
 
 

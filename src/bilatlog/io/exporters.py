@@ -282,7 +282,7 @@ def _eras(tl: Timeline, track: str, known_at: KnownAt) -> list[dict[str, Any]]:
         ended = p.end if p.end is not None and p.end.hi != dt.date.max else None
         end = _tl_date(ended, end=True) if ended is not None else still
         if p.start.lo == dt.date.min:  # an open start (`../2020`): from the first event shown
-            until = ended.lo if ended is not None else last
+            until = last if ended is None else ended.lo if ended.lo != dt.date.min else ended.hi
             start = _tl_day(min(first, until), p.start.describe())
         else:
             start = _tl_date(p.start)
