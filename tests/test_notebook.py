@@ -69,6 +69,14 @@ def test_every_view_renders_with_a_caption_per_table(tl):
     assert "Status of <b>dea-operations</b>" in views["track"]
 
 
+def test_an_empty_diff_says_nothing_changed_instead_of_an_empty_table(tl):
+    """Two days with the same state: a sentence, as an empty state has, not headers alone."""
+    page = tl.diff("2021-06-01", "2021-06-02")._repr_html_()
+    assert "<table" not in page
+    assert "What changed</b>: nothing" in page
+    assert "<table" in tl.diff("2019-01-01", "2022-01-01")._repr_html_()
+
+
 def test_truth_and_dates_are_kept_on_one_line_and_prose_left_aligned(tl):
     """Truth and date cells are marked to stay on one line; the style sheet outranks the host's.
 

@@ -354,6 +354,8 @@ def diff_html(changes: Sequence[Change], *, max_rows: int | None = MAX_ROWS) -> 
         )
         for c in changes
     ]
+    if not rows:  # as an empty state: a sentence, not a table of headers only
+        return _view("<p><b>What changed</b>: nothing; every track is as it was.</p>")
     caption = f"What changed <span class='bl-muted'>&middot; {_plural(len(rows), 'track')}</span>"
     columns = (("track", "slug"), ("before", ""), ("after", ""), ("events", "prose"))
     return _view(_grid(columns, rows, caption, noun="tracks", max_rows=max_rows))
