@@ -293,6 +293,11 @@ def _cmd_verify(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     ]
 
 
+def _cmd_reindex(tl: Timeline, _a: argparse.Namespace) -> list[Row]:
+    tl.reindex(progress=None)
+    return [{"reindexed": tl.position, "store": tl.backend.url}]
+
+
 def _cmd_export(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     from bilatlog import io  # noqa: PLC0415 - only this command needs the exporters
 
@@ -476,6 +481,8 @@ COMMANDS: dict[str, tuple[Handler, bool, str, str]] = {
                 "bilatlog --store relations.jsonl retract EVENT_ID --reason duplicate"),
     "verify": (_cmd_verify, False, "check the hash chain and every stored record",
                "bilatlog --store relations.db verify"),
+    "reindex": (_cmd_reindex, True, "rebuild the derived bitemporal index from the log",
+                "bilatlog --store relations.db reindex"),
     "import": (_cmd_import, True,
                "import ICEWS, POLECAT, GDELT, PLOVER or bilatlog CSV files (or another store)",
                "bilatlog --store relations.db import icews events.2018.tab --between US,MX"),
