@@ -126,6 +126,21 @@ def test_import_csv_reads_a_spreadsheet_csv_with_a_byte_order_mark(tmp_path):
     ])  # fmt: skip
 
 
+def test_one_track_as_a_string_is_refused_by_the_state_frames(tl):
+    """tracks="dea-operations": a ValidationError, not an empty frame or columns d, e, a, ..."""
+    for call in (
+        lambda: tl.states_frame("2019", "2021", tracks="dea-operations"),
+        lambda: tl.status_matrix(start="2019", end="2021", tracks="dea-operations"),
+    ):
+        with pytest.raises(bl.ValidationError) as caught:
+            call()
+        assert caught.value.field == "tracks"
+        assert "tracks=['dea-operations']" in caught.value.fix
+    assert set(tl.states_frame("2019", "2021", tracks=["dea-operations"])["track"]) == {
+        "dea-operations"
+    }
+
+
 def test_frame_dates_reach_beyond_the_nanosecond_range():
     """A date before 1677 (outside datetime64[ns]) is kept, not an overflow error."""
     t = bl.open()

@@ -61,6 +61,16 @@ def _days(pd: Any, values: Iterable[dt.date | str | None]) -> Any:  # noqa: ANN4
     return pd.array(np.array(days, dtype="datetime64[D]").astype("datetime64[s]"))
 
 
+def _tracks(tracks: Sequence[str] | None) -> list[str] | None:
+    """The tracks asked for; one track as a string would be read letter by letter: refused."""
+    if isinstance(tracks, str):
+        raise ValidationError(
+            "tracks", tracks, "expected a list of tracks, not one string.",
+            f"pass tracks=[{tracks!r}].",
+        )  # fmt: skip
+    return list(tracks) if tracks is not None else None
+
+
 def _empty_typed(frame: Any, dtypes: dict[str, Any]) -> Any:  # noqa: ANN401 - pandas
     """An empty frame's columns as a filled one's: text as object (`.str` works), flags bool.
 
@@ -190,7 +200,8 @@ def states_frame(
     `Timeline.replay`; a track has rows from the first date it has a status.
     """
     pd = _pd()
-    chosen = set(tracks) if tracks is not None else None
+    asked = _tracks(tracks)
+    chosen = set(asked) if asked is not None else None
     days: list[dt.date] = []
     rows: dict[str, list[Any]] = {"track": [], "status": [], "truth": [], "possible": []}
     for day, state in tl.replay(start, end, every=every, known_at=known_at):
@@ -225,7 +236,8 @@ def status_matrix(
 ) -> pd.DataFrame:
     """Dates x tracks: the status on each date, with `?` after a possible one, empty if none."""
     pd = _pd()
-    chosen = list(tracks) if tracks is not None else tl.tracks(known_at=known_at)
+    asked = _tracks(tracks)
+    chosen = asked if asked is not None else tl.tracks(known_at=known_at)
     rows = {}
     for day, state in tl.replay(start, end, every=every, known_at=known_at):
         rows[day] = {
