@@ -77,6 +77,13 @@ def test_an_empty_diff_says_nothing_changed_instead_of_an_empty_table(tl):
     assert "<table" in tl.diff("2019-01-01", "2022-01-01")._repr_html_()
 
 
+def test_a_caption_gives_a_date_once_when_words_and_edtf_agree(tl):
+    """`State on 2021`, not `State on 2021 2021`; a day keeps both forms."""
+    assert "State on 2021 <span" in tl.state_at("2021")._repr_html_()
+    assert "<code>2021</code>" not in tl.explain("dea-operations", at="2021")._repr_html_()
+    assert "20 October 2021 <code>2021-10-20</code>" in tl.state_at("2021-10-20")._repr_html_()
+
+
 def test_truth_and_dates_are_kept_on_one_line_and_prose_left_aligned(tl):
     """Truth and date cells are marked to stay on one line; the style sheet outranks the host's.
 
