@@ -410,6 +410,17 @@ def test_interactive_timeline_of_one_day_or_open_starts_draws_its_periods():
     assert [t.name for t in fig.data if t.type == "bar"] == ["ended"]
 
 
+def test_a_huge_summary_keeps_its_hover_inside_the_figure():
+    """A 2,000-word summary: the hover shows its first lines and an ellipsis, not 200 lines."""
+    t = bl.open()
+    t.record("talks.held", on="2021-05", track="talks", status="open", summary="word " * 2000)
+    fig = t.plot_interactive()
+    hover = next(tr for tr in fig.data if tr.name == "event").hovertext[0]
+    summary = hover.split("</b>")[0]
+    assert summary.count("<br>") == 7  # eight lines
+    assert summary.endswith("\u2026")
+
+
 def test_plain_reprs_are_one_line(tl):
     """Outside notebooks, answers print as one readable line each."""
     assert repr(tl.state_at("2021-01-15")["dea-operations"]) == (

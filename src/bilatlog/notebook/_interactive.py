@@ -28,8 +28,13 @@ def _plotly() -> Any:  # noqa: ANN401 - plotly is optional
     return go
 
 
-def _wrap(text: str, width: int = 70) -> str:
-    """Break long hover text into lines (plotly does not wrap)."""
+#: The most lines of summary a hover shows: a longer one ends in an ellipsis, so the
+#: hover box stays inside the figure.
+HOVER_LINES = 8
+
+
+def _wrap(text: str, width: int = 70, most: int = HOVER_LINES) -> str:
+    """Break long hover text into at most `most` lines (plotly does not wrap)."""
     lines, line = [], ""
     for word in text.split():
         if line and len(line) + 1 + len(word) > width:
@@ -37,7 +42,10 @@ def _wrap(text: str, width: int = 70) -> str:
             line = word
         else:
             line = f"{line} {word}" if line else word
-    return "<br>".join(html.escape(x) for x in [*lines, line])
+    lines.append(line)
+    if len(lines) > most:
+        lines = [*lines[: most - 1], lines[most - 1] + " \u2026"]
+    return "<br>".join(html.escape(x) for x in lines)
 
 
 def _event_hover(e: Event) -> str:
