@@ -201,6 +201,7 @@ ORDER BY v.fulfils, {_ASC}
 
 _CACHE: Final = 20_000  # decoded events kept (by version), least recently used dropped first
 _PAGE: Final = 1000
+_ASKED: Final = 1024  # questions remembered (the key alone) to keep an answer asked twice
 _STATES: Final = 20_000  # track states (or periods) kept in recent answers, oldest dropped
 
 
@@ -226,6 +227,7 @@ class Engine:
         # change, so it stays right as the log grows (bounded by the tracks they hold)
         self._states: OrderedDict[tuple[When, int], State] = OrderedDict()
         self._states_held = 0
+        self._asked: OrderedDict[tuple[When, int], None] = OrderedDict()  # keys, not answers
         self._histories: OrderedDict[tuple[str, int], tuple[Period, ...]] = OrderedDict()
         self._histories_held = 0
         # the tracks seen, and the last record looked at: rows are never deleted, so new
@@ -376,6 +378,12 @@ class Engine:
                 self._states.move_to_end(key)
                 return state
             state = self._state(at, known)
+            # kept from its second asking on: a stream of new days (a replay) keeps nothing
+            if key not in self._asked:
+                self._asked[key] = None
+                if len(self._asked) > _ASKED:
+                    self._asked.popitem(last=False)
+                return state
             self._states[key] = state
             self._states_held += max(len(state), 1)
             while self._states_held > _STATES and len(self._states) > 1:
