@@ -230,6 +230,7 @@ class Engine:
         self._asked: OrderedDict[tuple[When, int], None] = OrderedDict()  # keys, not answers
         self._histories: OrderedDict[tuple[str, int], tuple[Period, ...]] = OrderedDict()
         self._histories_held = 0
+        self._asked_histories: OrderedDict[tuple[str, int], None] = OrderedDict()
         # the tracks seen, and the last record looked at: rows are never deleted, so new
         # tracks can only come with new records (one name per track: bounded)
         self._tracks: set[str] = set()
@@ -570,6 +571,11 @@ class Engine:
                 versions = self.track_versions(track, known)
                 self.load(versions)
                 periods = tuple(periods_of(track, build_segments(versions)))
+                if key not in self._asked_histories:  # kept from its second asking on
+                    self._asked_histories[key] = None
+                    if len(self._asked_histories) > _ASKED:
+                        self._asked_histories.popitem(last=False)
+                    return History(periods)
                 self._histories[key] = periods
                 self._histories_held += max(len(periods), 1)
                 while self._histories_held > _STATES and len(self._histories) > 1:
