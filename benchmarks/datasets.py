@@ -10,6 +10,7 @@ import random
 import statistics
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Final
 
 import bilatlog as bl
@@ -179,3 +180,31 @@ def backfilled(
             out = []
     if out:
         yield out
+
+
+# -- an ICEWS-shaped file (the Dataverse columns), for the import benchmarks -----------------
+
+ICEWS_HEADER: Final = (
+    "Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country", "Event Text",
+    "CAMEO Code", "Intensity", "Target Name", "Target Sectors", "Target Country", "Story ID",
+    "Sentence Number", "Publisher", "City", "District", "Province", "Country", "Latitude",
+    "Longitude",
+)  # fmt: skip
+_COUNTRIES: Final = ("United States", "Mexico", "Canada", "China", "India", "Brazil")
+_CODES: Final = ("010", "020", "036", "040", "042", "051", "057", "061", "064", "111", "173", "190")
+
+
+def write_icews(path: Path, rows: int, *, seed: int = 2018) -> Path:
+    """Write `rows` ICEWS-shaped rows (random dyads of six countries, CAMEO codes, 2018)."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as f:
+        f.write("\t".join(ICEWS_HEADER) + "\n")
+        for i in range(rows):
+            src, tgt = rng.sample(_COUNTRIES, 2)
+            f.write("\t".join([
+                str(10_000_000 + i), f"2018-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                f"Government ({src})", "Government", src, "Consult", rng.choice(_CODES),
+                str(rng.choice([1, 3.4, -2, 6.4])), f"Government ({tgt})", "Government", tgt,
+                str(rng.randint(1, 10**6)), "1", "Wire", "NA", "NA", "NA", tgt, "NA", "NA",
+            ]) + "\n")  # fmt: skip
+    return path
