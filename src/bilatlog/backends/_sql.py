@@ -74,7 +74,8 @@ def rows_of(sealed: Iterable[Sealed]) -> tuple[list[tuple[Any, ...]], list[tuple
         if type(r) is Event:
             on = r.on
             add((position, r.id, "event", r.type, r.track, r.status, on.lo.toordinal(),
-                 on.hi.toordinal(), None, env["recorded_at"], env["prev"], env["hash"], body))  # fmt: skip
+                 on.hi.toordinal(), None, env["recorded_at"], env["prev"], env["hash"],
+                 body))  # fmt: skip
             if r.actors:
                 add_actors([(a, position) for a in _sorted_levels(r.actors)])
         else:
