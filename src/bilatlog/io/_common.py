@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from bilatlog.events import Event
-from bilatlog.exceptions import ValidationError
+from bilatlog.exceptions import IntegrityError, ValidationError
 from bilatlog.time import When
 
 if TYPE_CHECKING:
@@ -241,14 +241,19 @@ def run_import(
     def flush() -> None:
         if not pending:
             return
-        # an id stored before with other content would fail the whole batch: find it first
-        for event_id, (line, e) in list(pending.items()):
-            stored = tl.get(event_id) if tl.position else None
-            if stored is not None and stored.record != e:
-                refuse(line, e, f"id {event_id!r} repeats an imported record with other content")
-                del pending[event_id]
         before = tl.position
-        tl.append([e for _, e in pending.values()])
+        try:
+            tl.append([e for _, e in pending.values()])
+        except IntegrityError:
+            # an id stored before with other content fails the whole batch (nothing written):
+            # find it, then append the rest (the first try costs nothing when none repeats)
+            for event_id, (line, e) in list(pending.items()):
+                stored = tl.get(event_id)
+                if stored is not None and stored.record != e:
+                    why = f"id {event_id!r} repeats an imported record with other content"
+                    refuse(line, e, why)
+                    del pending[event_id]
+            tl.append([e for _, e in pending.values()])
         written = tl.position - before
         report.imported += written
         report.already_present += len(pending) - written
