@@ -6,7 +6,11 @@ server given by BILATLOG_TEST_POSTGRES_URL (scripts/with-postgres starts one):
     scripts/with-postgres /tmp/peer-es/bin/python -O \
         benchmarks/peer_eventsourcing_postgres.py 100000
 
-Prints one JSON line: events per second (median of --rounds runs).
+With `--sqlite`, the same appends go to a file-backed SQLite database in a
+temporary folder instead (eventsourcing.sqlite, WAL), for a side-by-side run
+with only the appends (`benchmarks/write_path.py` runs both).
+
+Prints one JSON line: events per second (median of ROUNDS runs, 3 by default).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 import time
 import uuid
 from urllib.parse import urlsplit
@@ -35,23 +40,31 @@ class Relationship(Aggregate):
         self.last_on = occurred_on
 
 
-def run(n: int, batch: int, schema: str) -> float:
+def sqlite_env() -> dict[str, str]:
+    folder = tempfile.mkdtemp(prefix="peer-es-")
+    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": f"{folder}/peer.db"}
+
+
+def postgres_env(schema: str) -> dict[str, str]:
     raw = os.environ["BILATLOG_TEST_POSTGRES_URL"]
     url = urlsplit(raw)
     with psycopg.connect(raw, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    app = Application(
-        env={
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "POSTGRES_DBNAME": url.path.lstrip("/"),
-            "POSTGRES_HOST": url.hostname or "127.0.0.1",
-            "POSTGRES_PORT": str(url.port or 5432),
-            "POSTGRES_USER": url.username or "postgres",
-            "POSTGRES_PASSWORD": url.password or "",
-            "POSTGRES_SCHEMA": schema,
-            "CREATE_TABLE": "y",
-        }
-    )
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": url.path.lstrip("/"),
+        "POSTGRES_HOST": url.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(url.port or 5432),
+        "POSTGRES_USER": url.username or "postgres",
+        "POSTGRES_PASSWORD": url.password or "",
+        "POSTGRES_SCHEMA": schema,
+        "CREATE_TABLE": "y",
+    }
+
+
+def run(n: int, batch: int, schema: str) -> float:
+    env = sqlite_env() if "--sqlite" in sys.argv else postgres_env(schema)
+    app = Application(env=env)
     agg = Relationship("US-MX")
     app.save(agg)
     t0 = time.perf_counter()
@@ -66,10 +79,11 @@ def run(n: int, batch: int, schema: str) -> float:
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    n = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 100_000
     rounds = int(os.environ.get("ROUNDS", "3"))
     eps = [run(n, 1000, f"peer_{uuid.uuid4().hex[:8]}") for _ in range(rounds)]
-    print(json.dumps({"peer": "eventsourcing", "backend": "postgres", "n": n,
+    backend = "sqlite" if "--sqlite" in sys.argv else "postgres"
+    print(json.dumps({"peer": "eventsourcing", "backend": backend, "n": n,
                       "append_eps_median": round(statistics.median(eps), 1)}))  # fmt: skip
 
 
