@@ -49,11 +49,12 @@ def build(path: Path, n: int, tracks: int, batch: int = 10_000, *, quiet: bool =
     path.parent.mkdir(parents=True, exist_ok=True)
     tl = bl.open(path)
     t0 = time.perf_counter()
-    done = 0
+    done = shown = 0
     for records in backfilled(n, tracks=tracks, batch=batch):
         tl.append(records)
         done += sum(1 for r in records if isinstance(r, bl.Event))
-        if not quiet and done % (batch * 20) == 0:
+        if not quiet and done - shown >= batch * 20:
+            shown = done
             rate = done / (time.perf_counter() - t0)
             print(f"  {done:,} / {n:,} events, {rate:,.0f}/s", file=sys.stderr, flush=True)
     tl.close()
