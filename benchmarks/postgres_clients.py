@@ -60,6 +60,20 @@ def build(target: str, n: int, tracks: int) -> None:
     tl.close()
 
 
+def schema_bytes(schema: str) -> int:
+    """What the schema's tables take on disk, with their indexes and TOAST."""
+    import psycopg  # noqa: PLC0415 - the postgres extra
+
+    with psycopg.connect(os.environ["BILATLOG_TEST_POSTGRES_URL"]) as conn:
+        row = conn.execute(
+            "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND c.relkind = 'r'",
+            (schema,),
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def clients(target: str, count: int, day: str) -> list[dict[str, float]]:
     """Start `count` clients at once; return what each reported."""
     procs = [
@@ -88,6 +102,7 @@ def main() -> None:
     schema = args.schema or f"clients_{uuid.uuid4().hex[:8]}"
     target = f"{os.environ['BILATLOG_TEST_POSTGRES_URL']}?schema={schema}"
     build(target, args.n, args.tracks)
+    size = schema_bytes(schema)
     rows = []
     for r in range(args.rounds):
         got = clients(target, args.clients, f"{2000 + r}-06-01")
@@ -100,7 +115,9 @@ def main() -> None:
     print(f"{args.clients} concurrent clients x {args.rounds} rounds on "
           f"{rows[0]['position']:,} records: first answer median {statistics.median(times):.0f} ms "
           f"(min {min(times):.0f}, max {max(times):.0f}); peak resident median "
-          f"{statistics.median(peaks):.0f} MB (max {max(peaks):.0f})")  # fmt: skip
+          f"{statistics.median(peaks):.0f} MB (max {max(peaks):.0f}); on disk "
+          f"{size / 2**20:,.0f} MB with indexes, {size / rows[0]['position']:,.0f} bytes "
+          f"per record")  # fmt: skip
 
 
 if __name__ == "__main__":
