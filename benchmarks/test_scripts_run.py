@@ -63,11 +63,15 @@ def test_the_backfilled_workload_appends_whole_and_backfills():
     from datasets import backfilled  # noqa: PLC0415
 
     import bilatlog as bl  # noqa: PLC0415
+    from bilatlog._codec import Codec  # noqa: PLC0415
 
     tl = bl.open()
     batches = list(backfilled(3000, tracks=40, batch=700))
     for batch in batches:
         tl.append(batch)  # every correction and retraction names a stored, unretracted event
+    codec = Codec()
+    for r in (r for batch in batches for r in batch if isinstance(r, bl.Event)):
+        assert codec.record_from_dict("event", codec.record_to_dict(r)) == r  # validates
     kinds = [type(r).__name__ for batch in batches for r in batch]
     assert kinds.count("Event") == 3000
     assert kinds.count("Correction") > 0
