@@ -160,13 +160,28 @@ def _freeze_plain(value: object, depth: int) -> JSONValue:
             raise _NotPlain
         return value
     if type(value) is dict or type(value) is FrozenDict:
+        if depth >= MAX_DEPTH:  # its values would be too deep: let the checked path say so
+            raise _NotPlain
         items = value._d if type(value) is FrozenDict else value  # noqa: SLF001
         out: dict[str, JSONValue] = {}
         for k, v in items.items():
             if type(k) is not str or (not k.isascii() and SURROGATE_RE.search(k)):
                 raise _NotPlain
-            if type(v) is str and v.isascii() and len(v) <= MAX_STRING:
-                out[k] = v  # the commonest value, without a call
+            # scalars without a call each (what _freeze_checked accepts, checked the same way)
+            if isinstance(v, str):
+                if (not v.isascii() and SURROGATE_RE.search(v)) or len(v) > MAX_STRING:
+                    raise _NotPlain
+                out[k] = v
+            elif v is None or v is True or v is False:
+                out[k] = v
+            elif isinstance(v, int):
+                if not -(2**63) <= v < 2**64:
+                    raise _NotPlain
+                out[k] = v
+            elif isinstance(v, float):
+                if not math.isfinite(v):
+                    raise _NotPlain
+                out[k] = v
             else:
                 out[k] = _freeze_plain(v, depth + 1)
         return _frozen_dict(out)
