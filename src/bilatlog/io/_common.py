@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
+import gc
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
@@ -261,31 +263,51 @@ def run_import(
 
     from bilatlog.notebook import progress as bar  # noqa: PLC0415 - display helper
 
-    for line, row in bar(rows, desc=f"{report.dataset} rows", enabled=progress):
-        report.read += 1
-        try:
-            event = convert(line, row)
-        except ValidationError as e:
-            if strict:
-                raise ValidationError(
-                    f"line {line}", e.value, e.problem, e.fix or "fix or remove the row."
-                ) from None
-            report.bad.append(BadRow(line, f"{e.field}: {e.problem}", _excerpt(row)))
-            continue
-        if event is None:
-            continue
-        first = pending.get(event.id)
-        if first is not None:
-            if first[1] != event:
-                refuse(line, event, f"id {event.id!r} repeats line {first[0]} with other content")
-            else:
-                report.already_present += 1
-            continue
-        pending[event.id] = (line, event)
-        if len(pending) >= batch:
-            flush()
+    with _collector_paused():
+        for line, row in bar(rows, desc=f"{report.dataset} rows", enabled=progress):
+            report.read += 1
+            try:
+                event = convert(line, row)
+            except ValidationError as e:
+                if strict:
+                    raise ValidationError(
+                        f"line {line}", e.value, e.problem, e.fix or "fix or remove the row."
+                    ) from None
+                report.bad.append(BadRow(line, f"{e.field}: {e.problem}", _excerpt(row)))
+                continue
+            if event is None:
+                continue
+            first = pending.get(event.id)
+            if first is not None:
+                if first[1] != event:
+                    refuse(
+                        line, event, f"id {event.id!r} repeats line {first[0]} with other content"
+                    )
+                else:
+                    report.already_present += 1
+                continue
+            pending[event.id] = (line, event)
+            if len(pending) >= batch:
+                flush()
+                gc.collect(1)  # the young generations, once a batch (a batch makes no cycles)
     flush()
     return report
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while rows are converted (run_import collects per batch).
+
+    Converting rows makes many small objects and no cycles; left running, the
+    collector re-scans the pending batch again and again.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _excerpt(row: object) -> str:
