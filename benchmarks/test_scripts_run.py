@@ -57,6 +57,13 @@ def test_bitemporal_prints_every_question_per_size_and_track_count(tmp_path):
     figures = json.loads(data.read_text(encoding="utf-8"))
     assert [(f["n"], f["tracks"]) for f in figures] == [(300, 20), (600, 20), (300, 50), (600, 50)]
     assert all(f["peak_mb"]["median"] > 0 for f in figures)
+    image = tmp_path / "plot.png"
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "plot_state_scaling.py"), "--bitemporal",
+         f"main={data}", f"--out={image}"],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    assert image.read_bytes().startswith(b"\x89PNG")
 
 
 def test_the_backfilled_workload_appends_whole_and_backfills():
