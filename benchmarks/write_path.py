@@ -188,16 +188,17 @@ def icews(args: argparse.Namespace) -> None:
     before = _rss_mb()
     watcher = threading.Thread(target=sample, daemon=True)
     watcher.start()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     report = import_icews(tl, path, progress=not args.no_progress)
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     done.set()
     watcher.join()
     tl.close()
     rss = [m for _, m in samples] or [before]
     tenth = rss[: max(1, len(rss) // 10)]
     print(f"ICEWS-shaped import into SQLite: {report.imported:,} rows in {elapsed:.1f} s = "
-          f"{report.imported / elapsed:,.0f} rows/s; resident memory before {before:.0f} MB, "
+          f"{report.imported / elapsed:,.0f} rows/s ({report.imported / cpu:,.0f} per CPU "
+          f"second); resident memory before {before:.0f} MB, "
           f"over the first tenth {max(tenth):.0f} MB, peak {max(rss):.0f} MB, "
           f"at the end {rss[-1]:.0f} MB ({len(samples)} samples, every 0.5 s)")  # fmt: skip
 
