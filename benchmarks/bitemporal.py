@@ -176,7 +176,7 @@ def run_all(args: argparse.Namespace) -> None:
             if not path.exists():
                 row["build_eps"] = build(path, n, tracks, quiet=args.quiet)
             row.update(cold(path, runs=args.runs))
-            row.update(hot(path))
+            row.update(hot(path, asks=args.asks))
             results.append(row)
             print(f"measured N={n:,} tracks={tracks:,}", file=sys.stderr, flush=True)
     print(f"python {sys.version.split()[0]}, bilatlog {bl.__version__}; "
@@ -217,6 +217,7 @@ def main() -> None:
     a.add_argument("--runs", type=int, default=5)
     a.add_argument("--json", type=Path, help="also write every figure as JSON (for the plot)")
     a.add_argument("--quiet", action="store_true", help="no build progress on stderr")
+    a.add_argument("--asks", type=int, default=64, help="days asked per pass (hot)")
     args = p.parse_args()
     if args.cmd == "build":
         eps = build(args.path, args.n, args.tracks, args.batch)
