@@ -123,7 +123,7 @@ def fmt(s: dict[str, float] | None) -> str:
 
 def appends(args: argparse.Namespace) -> None:
     recs = workload(args.n, args.tracks)
-    backends = ["sqlite", *(["postgres"] if args.postgres else [])]
+    backends = [*([] if args.no_sqlite else ["sqlite"]), *(["postgres"] if args.postgres else [])]
     found: dict[str, dict[str, list[tuple[float, float]]]] = {b: {} for b in backends}
     for r in range(args.rounds):
         for backend in backends:
@@ -212,6 +212,7 @@ def main() -> None:
     a.add_argument("--rounds", type=int, default=3)
     a.add_argument("--peer-python", help="the peer venv's python (skip the peer without it)")
     a.add_argument("--postgres", action="store_true", help="also on BILATLOG_TEST_POSTGRES_URL")
+    a.add_argument("--no-sqlite", action="store_true", help="only PostgreSQL (with --postgres)")
     a.add_argument("--json", type=Path, help="also write the figures as JSON")
     i = sub.add_parser("icews", help="import an ICEWS-shaped file into SQLite")
     i.add_argument("--rows", type=int, default=1_000_000)
