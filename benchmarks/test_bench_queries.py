@@ -1,4 +1,4 @@
-"""history, diff and explain on one track, and a full rebuild of the cooperation projection.
+"""history, diff, explain, events and audit, and a full rebuild of the cooperation projection.
 
 Run: python -m pytest benchmarks/test_bench_queries.py --benchmark-only
 (BILATLOG_BENCH_SIZES picks N; the default is 10,000 and 100,000.)
@@ -47,6 +47,30 @@ def test_explain(benchmark, n):
     tl, _ = timeline(n)
     ex = benchmark(lambda: tl.explain("track-7", at="2010-06-01"))
     assert ex.entries
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_events_of_one_track(benchmark, n):
+    """tl.events(track=...): the events as known, filtered on their corrected fields."""
+    tl, _ = timeline(n)
+    known = benchmark(lambda: len(tl.events(track="track-7")))
+    assert known
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_all_events_as_known(benchmark, n):
+    """Every event as known (what exporters and to_frame read), once the index is warm."""
+    tl, _ = timeline(n)
+    known = benchmark.pedantic(lambda: len(tl.events()), rounds=3, iterations=1)
+    assert known
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_audit(benchmark, n):
+    """tl.audit(): one pass over the events as known, plans, and the stored log."""
+    tl, _ = timeline(n)
+    report = benchmark.pedantic(tl.audit, rounds=1, iterations=1)
+    assert report is not None
 
 
 @pytest.mark.parametrize("n", SIZES)

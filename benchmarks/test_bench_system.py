@@ -35,7 +35,7 @@ import sys
 import bilatlog as bl
 tl = bl.open(sys.argv[1])
 n = 0
-for rec in tl.events():
+for rec in tl.log():
     n += 1
 peak = next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]
 print(n, peak)

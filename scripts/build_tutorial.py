@@ -16,7 +16,7 @@ On 15 October 2021 *Foreign Policy* told how the United States and Mexico
 rebranded their drug war: the Mérida Initiative, born in 2007, was declared
 dead, and a "Bicentennial Framework" took its place after a year in which
 Mexico had curtailed the DEA's work. bilatlog ships that story as a dataset of
-55 sourced events. This notebook reads the story out of it — what held when,
+63 sourced events. This notebook reads the story out of it — what held when,
 how sure we can be, and what we knew when."""),
     code("""import bilatlog as bl
 
@@ -72,7 +72,7 @@ matrix of statuses per year — `?` marks a status that only possibly held."""),
     md("""## Why: `explain`
 
 Every answer leads back to its sources, and to every correction with its reason."""),
-    code("""why = tl.explain("dea-operations", at="2021-06-01")
+    code("""why = tl.explain("dea-operations", "2021-06-01")
 for entry in why.entries:
     print(entry.event.on.edtf, entry.event.status, "-", entry.event.summary[:70])
     for src in entry.sources[:1]:
@@ -93,6 +93,32 @@ In October 2021 an action plan was due in January 2022. Plans never change a
 status; they are listed as expected until they are due or something fulfils them."""),
     code("""[e.summary for e in tl.state_at("2021-11-01").planned]"""),
     code("""tl.state_at("2022-02-01")["bicentennial-framework"].status"""),
+    md("""A plan can also be broken. `tl.plans()` tells each plan's fate — fulfilled (by what,
+when), overdue since its latest date, or still expected — and `State.overdue`
+lists the promises whose date passed with nothing fulfilling them."""),
+    code("""for fate in tl.plans(at="2024-06-01"):
+    print(f"{fate.plan.track:24} {fate.plan.on.edtf:10}  {fate.describe()}")"""),
+    code("""[e.summary for e in tl.state_at("2024-06-01").overdue]"""),
+    md("""## The events themselves: `events` and `log`
+
+`tl.events(...)` gives the events as known (corrections applied, retractions left
+out), filtered on their corrected fields; each keeps its position and the
+corrections behind it. `tl.log()` is every record as stored, corrections and
+retractions included."""),
+    code("""tl.events(track="dea-visas")"""),
+    code(
+        """[(r.position, r.kind, r.reason) for r in tl.log(kinds=["correction", "retraction"])]"""
+    ),
+    md("""## Before you cite it: `audit`
+
+`tl.audit()` lists what a careful reader would question — events or revisions
+without sources, figures without units, conflicting statuses for one day, overdue
+plans, sources newer than the records citing them — each with the record and why.
+(`bilatlog audit` prints the same and exits 1 when it finds anything.) Here it
+finds one gap, and only one: the Supreme Court's return of the Guard to civilian
+control, due on 1 January 2024, whose fate the dataset's research does not record."""),
+    code("""report = tl.audit()
+{check: len(found) for check, found in report.by_check().items()}"""),
     md("""## Your own question: a projection
 
 Fold the events into whatever you need. Here: which US and Mexican agencies

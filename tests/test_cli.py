@@ -26,7 +26,8 @@ def test_state_table_shows_truth(capsys):
     assert code == 0
     for track in ("merida-initiative", "dea-operations", "federal-police", "national-guard"):
         assert track in out
-    assert "CERTAIN" in out
+    assert " certain " in out
+    assert "CERTAIN" not in out  # one style: the truth words, as in JSON and the API
     code, out, _ = run(capsys, "state", "--at", "2020-10", "--format", "json")
     rows = json.loads(out)
     assert {r["truth"] for r in rows} <= {"certain", "possible", "expected"}
@@ -39,7 +40,9 @@ def test_state_table_shows_truth(capsys):
         ["diff", "2018-01-01", "2021-12-31"],
         ["explain", "dea-operations", "--at", "2021-06-01"],
         ["events", "--type", "visas.*", "--between", "2020/2022"],
-        ["events", "--all", "--format", "csv"],
+        ["log", "--format", "csv"],
+        ["log", "--kind", "correction"],
+        ["plans", "--at", "2022-06-01"],
         ["replay", "--from", "2019", "--to", "2022", "--track", "merida-initiative"],
         ["--format", "csv", "state", "--at", "2021-12-31", "--known-at", "2021-10-15", "--metrics"],
         ["verify"],
@@ -72,8 +75,10 @@ def test_write_commands_need_a_store_and_write_to_it(capsys, tmp_path):
     assert run(capsys, "--store", store, "correct", event_id, "--reason", "exact day",
                "--set", "on=2021-10-08")[0] == 0  # fmt: skip
     assert run(capsys, "--store", store, "retract", event_id, "--reason", "duplicate")[0] == 0
-    code, out, _ = run(capsys, "--store", store, "events", "--all")
+    code, out, _ = run(capsys, "--store", store, "log")
     assert out.count("\n") == 4  # header + event + correction + retraction
+    code, out, _ = run(capsys, "--store", store, "--format", "json", "events")
+    assert json.loads(out) == []  # as known: the event is retracted
     export = tmp_path / "copy.jsonl"
     assert run(capsys, "--store", store, "export", "bilatlog", "--to", str(export))[0] == 0
     other = str(tmp_path / "other.db")
@@ -144,3 +149,128 @@ def test_every_command_is_documented():
     assert page == render(), "run: python scripts/gen_cli_docs.py"
     for name in COMMANDS:
         assert f"## `bilatlog {name}`" in page
+
+
+def test_str_of_answers_are_the_cli_tables(capsys):
+    """str() of a state, history, diff or explanation is what the CLI prints (to a pipe)."""
+    import bilatlog as bl  # noqa: PLC0415
+
+    tl = bl.examples.us_mexico()
+    code, out, _ = run(capsys, "state", "--at", "2021-06-01")
+    assert code == 0
+    assert out == str(tl.state_at("2021-06-01"))
+    code, out, _ = run(capsys, "history", "dea-operations")
+    assert out == str(tl.history("dea-operations"))
+    code, out, _ = run(capsys, "diff", "2018-01-01", "2021-12-31")
+    assert out == str(tl.diff("2018-01-01", "2021-12-31"))
+    code, out, _ = run(capsys, "explain", "dea-operations", "--at", "2021-06-01")
+    assert out == str(tl.explain("dea-operations", "2021-06-01"))
+
+
+def test_diff_shows_a_change_of_truth(capsys):
+    """A track that goes from possible to certain is a change, and says so; "1 event"."""
+    import bilatlog as bl  # noqa: PLC0415
+
+    _code, out, _ = run(capsys, "--format", "json", "diff", "2021-01-15", "2021-06-01")
+    rows = {r["track"]: r for r in json.loads(out)}
+    dea = rows["dea-operations"]
+    assert (dea["before"], dea["after"], dea["change"]) == (
+        "suspended (possible)", "suspended (certain)", "truth",
+    )  # fmt: skip
+    assert dea["events"] == "1 event"
+    [change] = [
+        c for c in bl.examples.us_mexico().diff("2021-01-15", "2021-06-01")
+        if c.track == "dea-operations"
+    ]  # fmt: skip
+    assert repr(change) == (
+        "<Change dea-operations: suspended (possible) -> suspended (certain) (1 event)>"
+    )
+
+
+def test_tables_fit_the_terminal_unless_wide(capsys, monkeypatch):
+    """On a terminal, every line fits COLUMNS (cut with …); --wide prints in full."""
+    monkeypatch.setattr("bilatlog.cli._is_terminal", lambda: True)
+    monkeypatch.setenv("COLUMNS", "100")
+    code, out, _ = run(capsys, "events")
+    assert code == 0
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert "…" in out
+    assert lines[0].split() == [
+        "POSITION", "ID", "KIND", "ON", "TYPE", "TRACK", "STATUS", "SUMMARY", "REVISED", "SOURCES",
+    ]  # fmt: skip
+    code, wide, _ = run(capsys, "events", "--wide")
+    assert "…" not in wide
+    assert max(len(line) for line in wide.splitlines()) > 100
+    assert len(wide.splitlines()) == len(lines)  # the same rows, uncut
+    monkeypatch.setenv("COLUMNS", "60")  # narrower than the headers: they give way too
+    code, out, _ = run(capsys, "events")
+    assert max(len(line) for line in out.splitlines()) <= 60
+
+
+def test_piping_into_head_exits_quietly(tmp_path):
+    """`bilatlog events | head -1`: one line, no BrokenPipeError, exit 0."""
+    script = f"{sys.executable} -m bilatlog.cli events | head -1; echo ${{PIPESTATUS[0]}} >&2"
+    proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=False)
+    assert proc.stdout.startswith("POSITION")
+    assert len(proc.stdout.splitlines()) == 1
+    assert proc.stderr.strip() == "0"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "step_days"),
+    [("2021-01-01", "2021-01-20", 1), ("2021-01", "2021-03", 7), ("2019", "2021", 31),
+     ("2006", "2022", 365)],
+)  # fmt: skip
+def test_replay_without_every_picks_a_step_that_fits(capsys, start, end, step_days):
+    """replay --from/--to without --every: days, weeks, months or years, by the span."""
+    code, out, _ = run(capsys, "--format", "json", "replay", "--from", start, "--to", end,
+                       "--track", "merida-initiative")  # fmt: skip
+    assert code == 0
+    days = sorted({r["date"] for r in json.loads(out)})
+    assert 2 <= len(days) <= 62
+    import datetime as dt  # noqa: PLC0415
+
+    gap = (dt.date.fromisoformat(days[1]) - dt.date.fromisoformat(days[0])).days
+    assert abs(gap - step_days) <= 3
+
+
+@pytest.mark.parametrize(
+    ("args", "expected", "unwanted"),
+    [
+        (["state", "--at", "2021", "--known-at", "2021-10-15T10:00"], "--known-at",
+         "known_at="),
+        (["state", "--at", "last week"], "--at 'last week'", "at="),
+        (["events", "--actor", "us"], "--actor us: expected an actor code", "actor="),
+        (["history", "dea-operation"],
+         "no track 'dea-operation'; did you mean 'dea-operations'?", "KeyError"),
+        (["--store", "relations.txt", "state", "--at", "2021"], "--store", "Backend instance"),
+        (["record", "talks.held", "--on", "2021"], "--store (none)", "None"),
+    ],
+)  # fmt: skip
+def test_messages_speak_cli(capsys, args, expected, unwanted):
+    """Errors name the flags, not Python arguments, and exit 2."""
+    code, out, err = run(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert expected in err
+    assert unwanted not in err
+
+
+def test_export_bilatlog_known_at_writes_the_log_as_known_then(capsys, tmp_path):
+    """export bilatlog --known-at K: the log's first K records, verbatim (same hashes)."""
+    import bilatlog as bl  # noqa: PLC0415
+
+    target = tmp_path / "then.jsonl"
+    code, out, err = run(capsys, "--format", "json", "export", "bilatlog", "--to", str(target),
+                         "--known-at", "2021-10-15")  # fmt: skip
+    assert code == 0, err
+    source = bl.examples.us_mexico()
+    k = source.resolve_known_at("2021-10-15")
+    assert 0 < k < source.position
+    assert json.loads(out)[0]["exported"] == k
+    with bl.open(target) as then:
+        assert then.position == k
+        assert then.verify().ok
+        assert [r.hash for r in then.log()] == [r.hash for r in source.log(known_at=k)]
+        assert then.state_at("2021-12-31") == source.state_at("2021-12-31", known_at=k)

@@ -26,3 +26,18 @@ def test_errors_carry_attributes():
     v = bl.ValidationError("on", "yesterday", "not a date.", "write '2021-10-08'.")
     assert (v.field, v.value) == ("on", "yesterday")
     assert str(v) == "on='yesterday': not a date. Fix: write '2021-10-08'."
+
+
+def test_names_never_held_and_records_of_another_kind():
+    """UnknownNameError: a KeyError whose str() is the message; RecordKindError: AttributeError."""
+    assert issubclass(bl.UnknownNameError, KeyError)
+    assert issubclass(bl.UnknownNameError, bl.BilatlogError)
+    e = bl.UnknownNameError("track", "dea-operation", ("dea-operations",))
+    assert (e.kind, e.name, e.suggestions) == ("track", "dea-operation", ("dea-operations",))
+    assert str(e) == "no track 'dea-operation'; did you mean 'dea-operations'?"
+    assert str(bl.UnknownNameError("actor", "CU")) == "no actor 'CU' in this store"
+    assert issubclass(bl.RecordKindError, AttributeError)
+    assert issubclass(bl.RecordKindError, bl.BilatlogError)
+    k = bl.RecordKindError("on", "correction", 5, "target, changes, reason and sources")
+    assert (k.field, k.kind, k.position) == ("on", "correction", 5)
+    assert str(k).startswith("position 5 holds a correction, which has no 'on'.")

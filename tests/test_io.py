@@ -35,7 +35,7 @@ def test_icews_dyad_rows_become_one_event_each_with_provenance():
     assert report.imported == 6
     assert report.filtered == 14
     assert report.bad == []
-    events = tl.known_events()
+    events = tl.events()
     assert all(set(e.actors) == {"US", "MX"} for e in events)
     by_code = sorted(e.data["cameo"] for e in events)
     assert by_code == ["010", "010", "010", "010", "061", "111"]
@@ -90,11 +90,11 @@ def test_plover_gold_standard_imports_and_maps_every_record():
     assert all("repeats" in b.reason for b in report.bad)
     assert report.skipped == documents
     assert report.imported == len(records) - documents - repeated
-    assert {e.type.split(".")[1].upper() for e in tl.known_events()} <= PLOVER_TYPES
-    old = next(e for e in tl.known_events() if e.data["provenance"]["original_id"].endswith(
+    assert {e.type.split(".")[1].upper() for e in tl.events()} <= PLOVER_TYPES
+    old = next(e for e in tl.events() if e.data["provenance"]["original_id"].endswith(
         "ASSAULT-0004"))  # fmt: skip
     assert "MX" in old.actors
-    renamed = [e for e in tl.known_events() if e.data["plover"].get("mode") == "fight"]
+    renamed = [e for e in tl.events() if e.data["plover"].get("mode") == "fight"]
     assert renamed
     assert all(e.type == "plover.assault" for e in renamed)
     mx = bl.open()
@@ -117,7 +117,7 @@ def test_plover_jsonl_current_schema(tmp_path):
     report = import_plover(tl, path)
     assert report.imported == 1
     assert [b.line for b in report.bad] == [2, 3, 4]
-    [e] = tl.known_events()
+    [e] = tl.events()
     assert (e.type, e.actors, e.sources[0].outlet) == ("plover.agree", ("US", "MX"), "Reuters")
 
 
@@ -141,7 +141,7 @@ def test_polecat_tolerates_repeated_header_and_stray_tabs(tmp_path):
     assert report.imported == 2
     assert [r.line for r in report.repaired] == [3, 4]
     assert [b.line for b in report.bad] == [5]
-    assert {e.type for e in tl.known_events()} == {"plover.agree", "plover.support"}
+    assert {e.type for e in tl.events()} == {"plover.agree", "plover.support"}
 
 
 def gdelt_row(**kw: str) -> str:
@@ -176,7 +176,7 @@ def test_gdelt_actor_codes_not_fips(tmp_path):
     assert report.imported == 1
     assert report.filtered == 1
     assert len(report.bad) == 2
-    [e] = tl.known_events()
+    [e] = tl.events()
     assert e.type == "plover.support"  # CAMEO 057, sign formal agreement
     assert e.sources[0].url == "https://www.example.org/news/1"
     assert e.data["intensity"] == 8
@@ -215,7 +215,7 @@ def test_exports_keep_dates_honest(tmp_path):
     tl = bl.examples.us_mexico()
     n = export_csv(tl, tmp_path / "e.csv")
     rows = (tmp_path / "e.csv").read_text(encoding="utf-8").splitlines()
-    assert n == len(rows) - 1 == len(tl.known_events())
+    assert n == len(rows) - 1 == len(tl.events())
     assert rows[0].startswith("id,type,edtf,earliest,latest")
     export_jsonl(tl, tmp_path / "e.jsonl")
     recs = [json.loads(x) for x in (tmp_path / "e.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -244,7 +244,7 @@ def test_timelinejs_export_is_valid(tmp_path):
     doc = export_timelinejs(tl, tmp_path / "t.json", title="US-Mexico security cooperation")
     assert json.loads((tmp_path / "t.json").read_text(encoding="utf-8")) == doc
     assert doc["title"]["text"]["headline"]
-    assert len(doc["events"]) == len(tl.known_events())
+    assert len(doc["events"]) == len(tl.events())
     for slide in doc["events"]:
         assert _valid_date(slide["start_date"])
         assert "end_date" not in slide or _valid_date(slide["end_date"])

@@ -10,6 +10,10 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
+import re
+import shlex
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,9 +21,19 @@ from typing import Any, NoReturn, TextIO
 
 import bilatlog
 from bilatlog import examples
-from bilatlog.events import Event, RecordedEvent, Source
+from bilatlog._tables import (
+    diff_rows,
+    escape,
+    event_rows,
+    explain_rows,
+    history_rows,
+    log_rows,
+    plural,
+    render,
+    state_rows,
+)
+from bilatlog.events import Source
 from bilatlog.exceptions import BilatlogError, ValidationError
-from bilatlog.projections import Change, Period, State
 from bilatlog.time import When
 from bilatlog.timeline import Timeline
 
@@ -37,185 +51,147 @@ class _Parser(argparse.ArgumentParser):
 
 # -- output ------------------------------------------------------------------------------
 
+# what JSON leaves raw but a terminal obeys: DEL, C1 controls (CSI), line separators, bidi
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CSV_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
-def _emit(rows: list[Row], fmt: str, out: TextIO) -> None:
+
+def _emit(rows: list[Row], fmt: str, out: TextIO, *, width: int | None = None) -> None:
     if fmt == "json":
-        out.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
+        text = json.dumps(rows, ensure_ascii=False, indent=2, default=str)
+        out.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
         return
     if not rows:
         out.write("(nothing)\n" if fmt == "table" else "")
         return
-    columns = list(rows[0])
     if fmt == "csv":
-        w = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+        w = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
-        w.writerows({k: _cell(v) for k, v in r.items()} for r in rows)
+        w.writerows(
+            {k: _CSV_UNSAFE.sub(lambda m: escape(m.group()), _csv_cell(v)) for k, v in r.items()}
+            for r in rows
+        )
         return
-    cells = [
-        [_TABLE_TRUTH.get(str(r[c]), str(r[c])) if c == "truth" else _cell(r[c]) for c in columns]
-        for r in rows
-    ]
-    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
-    out.write("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
-    out.write("\n")
-    out.writelines(
-        "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() + "\n"
-        for row in cells
-    )
+    out.write(render(rows, width=width))
 
 
-def _cell(value: object) -> str:
+def _csv_cell(value: object) -> str:
     if value is None:
         return "-"
     if isinstance(value, (list, tuple)):
-        return ", ".join(_cell(v) for v in value)
+        return ", ".join(_csv_cell(v) for v in value)
     return str(value)
 
 
-def _truth_mark(truth: object) -> str:
-    return str(getattr(truth, "value", truth))
+def _is_terminal() -> bool:
+    return sys.stdout.isatty()
 
 
-_TABLE_TRUTH = {"certain": "CERTAIN", "possible": "possible?"}  # visible at a glance
+def _width(a: argparse.Namespace) -> int | None:
+    """The terminal's width (COLUMNS, else the terminal's), when a table goes to one.
 
-
-def _state_rows(state: State) -> list[Row]:
-    rows = [
-        {
-            "track": s.track,
-            "status": s.status,
-            "truth": _truth_mark(s.truth),
-            "since": s.since.edtf,
-            "possible": list(s.possible) if len(s.possible) > 1 else None,
-        }
-        for s in state.values()
-    ]
-    rows += [
-        {
-            "track": e.track,
-            "status": f"(planned) {e.status or e.type}",
-            "truth": "expected",
-            "since": e.on.edtf,
-            "possible": None,
-        }
-        for e in state.planned
-    ]
-    return rows
-
-
-def _event_row(rec: RecordedEvent) -> Row:
-    r = rec.record
-    if not isinstance(r, Event):
-        return {
-            "position": rec.position,
-            "id": r.id,
-            "kind": type(r).__name__.lower(),
-            "on": None,
-            "type": None,
-            "track": None,
-            "status": None,
-            "summary": f"{r.target}: {r.reason}",
-            "sources": [s.url or s.outlet for s in r.sources],
-        }
-    return {
-        "position": rec.position,
-        "id": r.id,
-        "kind": "planned" if r.planned else "event",
-        "on": r.on.edtf,
-        "type": r.type,
-        "track": r.track,
-        "status": r.status,
-        "summary": r.summary,
-        "sources": [s.url or s.outlet for s in r.sources],
-    }
+    None (tables in full) with --wide, or when the output is a file or a pipe.
+    """
+    if getattr(a, "wide", False) or getattr(a, "wide_first", False) or not _is_terminal():
+        return None
+    return shutil.get_terminal_size((100, 24)).columns
 
 
 # -- commands ----------------------------------------------------------------------------
 
 
 def _cmd_state(tl: Timeline, a: argparse.Namespace) -> list[Row]:
-    state = tl.state_at(a.at, known_at=a.known_at)
-    rows = _state_rows(state)
-    if a.metrics:
-        rows += [
-            {
-                "track": f"[figure] {f.metric}",
-                "status": f"{f.value} {f.unit or ''}".strip(),
-                "truth": _truth_mark(f.truth),
-                "since": f.on.edtf,
-                "possible": None,
-            }
-            for f in state.metrics.values()
-        ]
-    return rows
+    return state_rows(tl.state_at(a.at, known_at=a.known_at), metrics=a.metrics)
 
 
 def _cmd_history(tl: Timeline, a: argparse.Namespace) -> list[Row]:
-    periods: list[Period] = tl.history(a.track, known_at=a.known_at)
-    return [
-        {
-            "status": p.status,
-            "truth": _truth_mark(p.truth),
-            "start": p.start.edtf,
-            "end": p.end.edtf if p.end else "(still)",
-            "events": [e.id for e in p.events],
-        }
-        for p in periods
-    ]
+    periods = tl.history(a.track, known_at=a.known_at)
+    return history_rows(periods, periods.plans)
 
 
 def _cmd_diff(tl: Timeline, a: argparse.Namespace) -> list[Row]:
-    changes: list[Change] = tl.diff(a.a, a.b, known_at=a.known_at)
-    return [
-        {
-            "track": c.track,
-            "before": f"{c.before.status} ({c.before.truth.value})" if c.before else None,
-            "after": f"{c.after.status} ({c.after.truth.value})" if c.after else None,
-            "events": [e.id for e in c.events],
-        }
-        for c in changes
-    ]
+    return diff_rows(tl.diff(a.a, a.b, known_at=a.known_at))
 
 
 def _cmd_explain(tl: Timeline, a: argparse.Namespace) -> list[Row]:
-    ex = tl.explain(a.track, at=a.at, known_at=a.known_at)
-    return [
-        {
-            "on": entry.event.on.edtf,
-            "id": entry.event.id,
-            "status": entry.event.status or entry.event.type,
-            "truth": _truth_mark(entry.truth),
-            "summary": entry.event.summary,
-            "revised": [
-                f"{c.recorded_at.date()}: {getattr(c.record, 'reason', '')}"
-                for c in entry.corrections
-            ]
-            + ([f"RETRACTED {entry.retraction.recorded_at.date()}"] if entry.retraction else []),
-            "sources": [s.url or s.outlet for s in entry.sources],
-        }
-        for entry in ex.entries
-    ]
+    return explain_rows(tl.explain(a.track, a.at, known_at=a.known_at))
+
+
+def _between(text: str | None, flag: str = "--between") -> tuple[str, str] | None:
+    if not text:
+        return None
+    start, sep, end = text.partition("/")
+    if not sep:
+        raise ValidationError(flag, text, "expected START/END.", f"e.g. {flag} 2019/2022.")
+    return start, end
 
 
 def _cmd_events(tl: Timeline, a: argparse.Namespace) -> list[Row]:
-    between = tuple(a.between.split("/", 1)) if a.between else None
-    if between is not None and len(between) != 2:
-        raise ValidationError("--between", a.between, "expected START/END.", "e.g. 2019/2022.")
-    recs = tl.events(
+    known = tl.events(
         track=a.track,
         type=a.type,
         actor=a.actor,
-        between=between,
+        between=_between(a.between),
         known_at=a.known_at,
-        kinds=("event", "correction", "retraction") if a.all else ("event",),
     )
-    return [_event_row(r) for r in recs]
+    return event_rows(known)
+
+
+def _cmd_log(tl: Timeline, a: argparse.Namespace) -> list[Row]:
+    kinds = tuple(a.kind) if a.kind else ("event", "correction", "retraction")
+    records = tl.log(
+        track=a.track,
+        type=a.type,
+        actor=a.actor,
+        between=_between(a.between),
+        known_at=a.known_at,
+        kinds=kinds,
+    )
+    return log_rows(records)
+
+
+def _cmd_plans(tl: Timeline, a: argparse.Namespace) -> list[Row]:
+    return [
+        {
+            "track": f.plan.track,
+            "plan": f.plan.status or f.plan.type,
+            "due": f.plan.on.edtf,
+            "fate": f.fate,
+            "detail": f.describe(),
+            "id": f.plan.id,
+        }
+        for f in tl.plans(at=a.at, track=a.track, known_at=a.known_at)
+    ]
+
+
+def _cmd_audit(tl: Timeline, a: argparse.Namespace) -> list[Row]:
+    report = tl.audit(known_at=a.known_at)
+    if report:
+        a.exit_status = 1
+        print(
+            f"bilatlog: audit: {plural(len(report), 'finding')} "
+            f"({', '.join(f'{k}: {len(v)}' for k, v in report.by_check().items())})",
+            file=sys.stderr,
+        )
+    return report.rows()
+
+
+def _fitting_step(start: str, end: str) -> str:
+    """A step that gives at most ~60 rows per track over the span."""
+    days = (When.parse(end).hi - When.parse(start).lo).days
+    for every, limit in (("day", 62), ("week", 366), ("month", 5 * 366)):
+        if days <= limit:
+            return every
+    return "year"
 
 
 def _cmd_replay(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     rows: list[Row] = []
-    for day, state in tl.replay(a.start, a.end, every=a.every, known_at=a.known_at):
-        for row in _state_rows(state):
+    for track in a.track or ():
+        tl.history(track, known_at=a.known_at)  # a track never held is an error, not no rows
+    every = a.every or _fitting_step(a.start, a.end)
+    for day, state in tl.replay(a.start, a.end, every=every, known_at=a.known_at):
+        for row in state_rows(state):
             if a.track and row["track"] not in a.track:
                 continue
             rows.append({"date": day.isoformat(), **row})
@@ -247,7 +223,7 @@ def _cmd_record(tl: Timeline, a: argparse.Namespace) -> list[Row]:
         planned=a.planned,
         id=a.id,
     )
-    return [_event_row(rec)]
+    return log_rows([rec])
 
 
 def _cmd_correct(tl: Timeline, a: argparse.Namespace) -> list[Row]:
@@ -259,13 +235,11 @@ def _cmd_correct(tl: Timeline, a: argparse.Namespace) -> list[Row]:
                 "--set", item, "expected FIELD=VALUE.", "e.g. --set on=2020-10-15"
             )
         changes[field] = value.split(",") if field == "actors" else value
-    return [
-        _event_row(tl.correct(a.event_id, reason=a.reason, sources=_sources(a), changes=changes))
-    ]
+    return log_rows([tl.correct(a.event_id, reason=a.reason, sources=_sources(a), changes=changes)])
 
 
 def _cmd_retract(tl: Timeline, a: argparse.Namespace) -> list[Row]:
-    return [_event_row(tl.retract(a.event_id, reason=a.reason, sources=_sources(a)))]
+    return log_rows([tl.retract(a.event_id, reason=a.reason, sources=_sources(a))])
 
 
 def _cmd_verify(tl: Timeline, _a: argparse.Namespace) -> list[Row]:
@@ -279,11 +253,14 @@ def _cmd_export(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     from bilatlog import io  # noqa: PLC0415 - only this command needs the exporters
 
     target = Path(a.to)
-    if a.kind == "bilatlog":  # a store of its own: every record, re-recorded now
-        records = [r.record for r in tl.events(kinds=("event", "correction", "retraction"))]
+    if a.kind == "bilatlog":  # a store of its own: the log as known at --known-at
+        stop = tl.resolve_known_at(a.known_at)
         with bilatlog.open(target) as out:
-            out.append(records)
-        return [{"format": a.kind, "exported": len(records), "to": str(target)}]
+            if out.position == 0:  # verbatim: same positions, recorded_at and hashes
+                n = _copy_prefix(tl, out, stop)
+            else:  # into a store that has records: appended (repeats are no-ops)
+                n = len(out.append([r.record for r in tl.log(known_at=stop)]))
+        return [{"format": a.kind, "exported": n, "known_at": stop, "to": str(target)}]
     if a.kind == "csv":
         n = io.export_csv(tl, target, known_at=a.known_at)
     elif a.kind == "jsonl":
@@ -296,6 +273,16 @@ def _cmd_export(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     return [{"format": a.kind, "exported": n, "to": str(target)}]
 
 
+def _copy_prefix(tl: Timeline, out: Timeline, stop: int, batch: int = 1000) -> int:
+    n, chunk = 0, []
+    for rec in tl.backend.read(1, stop) if stop else ():
+        chunk.append(rec)
+        if len(chunk) >= batch:
+            n += len(out.backend.copy_in(chunk))
+            chunk = []
+    return n + (len(out.backend.copy_in(chunk)) if chunk else 0)
+
+
 def _cmd_import(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     from bilatlog import io  # noqa: PLC0415 - only this command needs the importers
 
@@ -304,7 +291,7 @@ def _cmd_import(tl: Timeline, a: argparse.Namespace) -> list[Row]:
         raise ValidationError("file", a.file, "no such file.", "check the path.")
     if a.kind == "bilatlog":
         with bilatlog.open(source) as src:
-            records = [r.record for r in src.events(kinds=("event", "correction", "retraction"))]
+            records = [r.record for r in src.log()]
         before = tl.position
         tl.append(records)
         return [{"read": len(records), "added": tl.position - before}]
@@ -326,7 +313,7 @@ def _cmd_import(tl: Timeline, a: argparse.Namespace) -> list[Row]:
         progress=False if a.quiet else None,
     )
     for bad in report.bad[:10]:
-        print(f"bilatlog: bad row: line {bad.line}: {bad.reason}", file=sys.stderr)
+        print(f"bilatlog: bad row: line {bad.line}: {escape(bad.reason)}", file=sys.stderr)
     if len(report.bad) > 10:
         print(f"bilatlog: ... and {len(report.bad) - 10} more bad rows", file=sys.stderr)
     print(f"bilatlog: {report.summary()}", file=sys.stderr)
@@ -383,8 +370,16 @@ COMMANDS: dict[str, tuple[Handler, bool, str, str]] = {
              "bilatlog diff 2018-01-01 2021-12-31"),
     "explain": (_cmd_explain, False, "why a track is in its state: events, corrections, sources",
                 "bilatlog explain dea-operations --at 2021-06-01"),
-    "events": (_cmd_events, False, "list recorded events, filtered",
+    "events": (_cmd_events, False,
+               "list the events as known (corrections applied, retractions left out), filtered",
                "bilatlog events --type 'visas.*' --actor US.DEA --between 2020/2022"),
+    "log": (_cmd_log, False, "list every record as stored (events, corrections, retractions)",
+            "bilatlog log --kind correction --known-at 2021-10-15"),
+    "plans": (_cmd_plans, False, "list every plan with its fate: fulfilled, overdue or expected",
+              "bilatlog plans --at 2022-06-01"),
+    "audit": (_cmd_audit, False,
+              "check the dataset before citing it (exits 1 when it finds anything)",
+              "bilatlog --store relations.jsonl audit"),
     "replay": (_cmd_replay, False, "the state at every step between two dates",
                "bilatlog replay --from 2006 --to 2022 --every year --track merida-initiative"),
     "record": (_cmd_record, True, "record an event",
@@ -429,6 +424,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--format", dest="output_first", choices=["table", "json", "csv"], help="output format"
     )
+    parser.add_argument(
+        "--wide", dest="wide_first", action="store_true",
+        help="print tables in full (by default they fit the terminal, cut with …)",
+    )  # fmt: skip
     # the same options after the command, so `bilatlog state --at X --format json` works
     # (separate names: argparse would let the subcommand's defaults overwrite the first ones)
     common = _Parser(add_help=False)
@@ -437,6 +436,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", dest="output", choices=["table", "json", "csv"],
         help="output format: table (default), json or csv",
     )  # fmt: skip
+    common.add_argument("--wide", action="store_true", help="print tables in full, uncut")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (_, _, help_, example) in COMMANDS.items():
         p = sub.add_parser(
@@ -481,12 +481,26 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:  # noqa: PLR0
         p.add_argument("--type", help="a type glob, e.g. 'operations.*'")
         p.add_argument("--actor", help="an actor and its units, e.g. US or US.DEA")
         p.add_argument("--between", help="START/END in EDTF, e.g. 2019/2022")
-        p.add_argument("--all", action="store_true", help="include corrections and retractions")
+        known(p)
+    elif name == "log":
+        p.add_argument("--track", help="only records of this track (as stored)")
+        p.add_argument("--type", help="a type glob, e.g. 'operations.*'")
+        p.add_argument("--actor", help="an actor and its units, e.g. US or US.DEA")
+        p.add_argument("--between", help="START/END in EDTF, e.g. 2019/2022")
+        p.add_argument("--kind", action="append", choices=["event", "correction", "retraction"],
+                       help="only records of this kind (repeatable)")  # fmt: skip
+        known(p)
+    elif name == "plans":
+        p.add_argument("--at", help="tell each plan's fate at this date (default: today)")
+        p.add_argument("--track", help="only the plans of this track")
+        known(p)
+    elif name == "audit":
         known(p)
     elif name == "replay":
         p.add_argument("--from", dest="start", required=True, help="first date (EDTF)")
         p.add_argument("--to", dest="end", required=True, help="last date (EDTF)")
-        p.add_argument("--every", default="year", choices=["year", "month", "week", "day"])
+        p.add_argument("--every", choices=["year", "month", "week", "day"],
+                       help="the step (default: one that fits the span)")  # fmt: skip
         p.add_argument("--track", action="append", help="only these tracks (repeatable)")
         known(p)
     elif name == "record":
@@ -537,6 +551,42 @@ def _known_at(text: str) -> int | str:
     return int(text) if text.isdigit() else text
 
 
+#: argument names in messages from the library -> the flags that set them
+_FLAGS = {
+    "known_at": "--known-at",
+    "at": "--at",
+    "between": "--between",
+    "type": "--type",
+    "actor": "--actor",
+    "every": "--every",
+    "start": "--from",
+    "end": "--to",
+    "kinds": "--kind",
+    "target": "--store",
+}
+
+
+def _cli_message(e: BilatlogError, a: argparse.Namespace) -> str:
+    """The error in CLI terms: flags rather than Python arguments."""
+    if not isinstance(e, ValidationError):
+        return str(e)
+    field = e.field
+    if field == "track":
+        field = "--track" if a.command in {"events", "log", "plans", "replay"} else "TRACK"
+    flag = _FLAGS.get(field, field)
+    fix = e.fix
+    if field == "target":
+        fix = "pass a .jsonl or .db file, sqlite:///path or postgresql://..."
+    fix = re.sub(
+        r"\b(known_at|at|between|type|actor|every)=(\S+?)([,.)]?)( |$)",
+        lambda m: f"{_FLAGS[m.group(1)]} {m.group(2).strip(chr(39))}{m.group(3)}{m.group(4)}",
+        fix,
+    )
+    fix = fix.replace("tl.position", "the store's position")
+    shown = "(none)" if e.value is None else shlex.quote(escape(str(e.value)))
+    return f"{flag} {shown}: {e.problem}" + (f" Fix: {fix}" if fix else "")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
@@ -545,6 +595,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     handler, writes, _, _ = COMMANDS[a.command]
+    a.exit_status = 0
     try:
         store = a.store or a.store_first
         if store is None:
@@ -560,14 +611,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             tl = bilatlog.open(store)
         with tl:
             rows = handler(tl, a)
-        _emit(rows, a.output or a.output_first or "table", sys.stdout)
+        _emit(rows, a.output or a.output_first or "table", sys.stdout, width=_width(a))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `bilatlog events | head -1`: the reader has what it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except BilatlogError as e:
-        print(f"bilatlog: error: {e}", file=sys.stderr)
+        print(f"bilatlog: error: {escape(_cli_message(e, a))}", file=sys.stderr)
         return 2
     except OSError as e:
-        print(f"bilatlog: error: {e}", file=sys.stderr)
+        print(f"bilatlog: error: {escape(str(e))}", file=sys.stderr)
         return 2
-    return 0
+    return int(a.exit_status)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import attrs
 
-from bilatlog.exceptions import ValidationError
+from bilatlog.exceptions import RecordKindError, ValidationError
 from bilatlog.time import When
 
 if TYPE_CHECKING:
@@ -678,8 +678,95 @@ class Retraction:
 Record: TypeAlias = Event | Correction | Retraction
 
 
+def cited_sources(record: Record) -> tuple[Source, ...]:
+    """Every source a record cites: its own, and for a correction the sources it sets."""
+    own = record.sources
+    if isinstance(record, Correction):
+        changed: object = record.changes.get("sources")
+        if isinstance(changed, tuple):
+            own = (*own, *(s for s in changed if isinstance(s, Source)))
+    return own
+
+
+class _EventFields:
+    """Every field of an `Event`, read through `self.event` (as in `ev.on.earliest`)."""
+
+    __slots__ = ()
+
+    def _event_for(self, field: str) -> Event:  # noqa: ARG002 - names the field in errors
+        return self.event  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def type(self) -> str:
+        """The event's type."""
+        return self._event_for("type").type
+
+    @property
+    def on(self) -> When:
+        """When the event happened."""
+        return self._event_for("on").on
+
+    @property
+    def track(self) -> str | None:
+        """The event's track."""
+        return self._event_for("track").track
+
+    @property
+    def status(self) -> str | None:
+        """The status the event puts its track in."""
+        return self._event_for("status").status
+
+    @property
+    def actors(self) -> tuple[str, ...]:
+        """The event's actors."""
+        return self._event_for("actors").actors
+
+    @property
+    def summary(self) -> str:
+        """The event's one-line summary."""
+        return self._event_for("summary").summary
+
+    @property
+    def data(self) -> FrozenDict:
+        """The event's data (figures and the like)."""
+        return self._event_for("data").data
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """The event's sources."""
+        return self._event_for("sources").sources
+
+    @property
+    def planned(self) -> bool:
+        """Whether the event is a plan."""
+        return self._event_for("planned").planned
+
+    @property
+    def announced(self) -> When | None:
+        """When a plan was announced, if known."""
+        return self._event_for("announced").announced
+
+    @property
+    def fulfils(self) -> str | None:
+        """The id of the plan this event carries out, or None."""
+        return self._event_for("fulfils").fulfils
+
+
+_KINDS: Final[dict[type, str]] = {
+    Event: "event",
+    Correction: "correction",
+    Retraction: "retraction",
+}
+_HAS: Final[dict[type, str]] = {
+    Event: "type, on, track, status, actors, summary, data, sources, planned, announced, "
+    "fulfils (use .event)",
+    Correction: "target, changes, reason and sources (see tl.get(c.target) for the event)",
+    Retraction: "target, reason and sources (see tl.get(r.target) for the event)",
+}
+
+
 @attrs.frozen(kw_only=True)
-class RecordedEvent:
+class RecordedEvent(_EventFields):
     """A record as the store holds it: the domain record plus its envelope.
 
     Attributes:
@@ -705,40 +792,54 @@ class RecordedEvent:
         return self.record.id
 
     @property
+    def kind(self) -> str:
+        """The record's kind: `"event"`, `"correction"` or `"retraction"`."""
+        return _KINDS[type(self.record)]
+
+    @property
     def event(self) -> Event:
-        """The domain event (raises TypeError for a correction or retraction)."""
-        if not isinstance(self.record, Event):
-            msg = f"position {self.position} holds a {type(self.record).__name__}, not an Event"
-            raise TypeError(msg)
-        return self.record
+        """The domain event (`RecordKindError` for a correction or retraction)."""
+        r = self.record
+        if not isinstance(r, Event):
+            raise RecordKindError("event", self.kind, self.position, _HAS[type(r)])
+        return r
 
     @property
     def is_event(self) -> bool:
         """True when this holds an `Event` (not a correction or retraction)."""
         return isinstance(self.record, Event)
 
-    # Convenience views of the event's fields, as in `ev.on.earliest`.
+    def _event_for(self, field: str) -> Event:
+        r = self.record
+        if not isinstance(r, Event):
+            raise RecordKindError(field, self.kind, self.position, _HAS[type(r)])
+        return r
+
+    def _revision(self, field: str) -> Correction | Retraction:
+        r = self.record
+        if isinstance(r, Event) or (field == "changes" and isinstance(r, Retraction)):
+            raise RecordKindError(field, self.kind, self.position, _HAS[type(r)])
+        return r
+
+    # Every field of the record, as in `ev.on.earliest` or `c.reason`.
     @property
-    def type(self) -> str:
-        """The event's type."""
-        return self.event.type
+    def sources(self) -> tuple[Source, ...]:
+        """The record's own sources (an event's, or a correction's or retraction's)."""
+        return self.record.sources
 
     @property
-    def on(self) -> When:
-        """When the event happened."""
-        return self.event.on
+    def target(self) -> str:
+        """The id of the event a correction or retraction revises."""
+        return self._revision("target").target
 
     @property
-    def track(self) -> str | None:
-        """The event's track."""
-        return self.event.track
+    def reason(self) -> str:
+        """Why a correction or retraction was recorded."""
+        return self._revision("reason").reason
 
     @property
-    def status(self) -> str | None:
-        """The status the event puts its track in."""
-        return self.event.status
-
-    @property
-    def summary(self) -> str:
-        """The event's one-line summary."""
-        return self.event.summary
+    def changes(self) -> FrozenDict:
+        """A correction's new field values."""
+        revision = self._revision("changes")
+        assert isinstance(revision, Correction)  # noqa: S101 - _revision checked it
+        return revision.changes

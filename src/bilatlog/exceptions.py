@@ -3,6 +3,8 @@
 ```
 BilatlogError
 ├── ValidationError (also a ValueError)      bad input: field, value, fix
+├── UnknownNameError (also a KeyError)       a track, type or actor never held
+├── RecordKindError (also an AttributeError) an event field asked of a correction
 └── StorageError                             the store could not do what was asked
     ├── ConcurrencyError                     the head moved (expected vs actual position)
     └── IntegrityError                       stored data contradicts the store's promises
@@ -22,7 +24,9 @@ __all__ = [
     "BilatlogWarning",
     "ConcurrencyError",
     "IntegrityError",
+    "RecordKindError",
     "StorageError",
+    "UnknownNameError",
     "ValidationError",
 ]
 
@@ -112,6 +116,54 @@ class IntegrityError(StorageError):
         prefix = f"at {', '.join(where)}: " if where else ""
         suffix = f" Fix: {self.fix}" if self.fix else ""
         super().__init__(prefix + reason.rstrip(".") + "." + suffix)
+
+
+class RecordKindError(BilatlogError, AttributeError):
+    """A field asked of a record of another kind (an event field of a correction, ...).
+
+    Attributes:
+        field: the field asked for.
+        kind: the record's kind (`"event"`, `"correction"`, `"retraction"`).
+        position: the record's position.
+
+    """
+
+    def __init__(self, field: str, kind: str, position: int, has: str) -> None:
+        self.field = field
+        self.kind = kind
+        self.position = position
+        article = "an" if kind[0] in "aeiou" else "a"
+        super().__init__(
+            f"position {position} holds {article} {kind}, which has no {field!r}. "
+            f"A {kind} has {has}."
+        )
+
+
+class UnknownNameError(BilatlogError, KeyError):
+    """A track, type or actor that the store has never held.
+
+    Attributes:
+        kind: what was asked for (`"track"`, `"type"`, `"actor"`).
+        name: the name as given.
+        suggestions: held names that look like it, closest first.
+
+    """
+
+    def __init__(self, kind: str, name: str, suggestions: tuple[str, ...] = ()) -> None:
+        self.kind = kind
+        self.name = name
+        self.suggestions = suggestions
+        message = f"no {kind} {name!r}"
+        if suggestions:
+            message += "; did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
+        else:
+            message += " in this store"
+        self.message = message
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        """The message itself (KeyError would quote it)."""
+        return self.message
 
 
 class BilatlogWarning(UserWarning):

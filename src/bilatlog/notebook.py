@@ -127,6 +127,10 @@ def state_html(state: State) -> str:
         f"{state.known_at}</span>"
     )
     parts = [track_states_html(state.values(), caption), _planned(state.planned)]
+    if state.overdue:
+        from bilatlog._html import overdue_html  # noqa: PLC0415 - plans and audits live there
+
+        parts.append(overdue_html(state.overdue))
     if state.metrics:
         rows = [
             (
@@ -155,7 +159,13 @@ def history_html(periods: Sequence[Period]) -> str:
         )
         for p in periods
     ]
-    return _table(("track", "status", "truth", "from", "until", "events"), rows)
+    table = _table(("track", "status", "truth", "from", "until", "events"), rows)
+    plans = getattr(periods, "plans", ())
+    if plans:
+        from bilatlog._html import plans_html  # noqa: PLC0415 - plans and audits live there
+
+        table += plans_html(plans, caption="Plans and their fate")
+    return table
 
 
 def diff_html(changes: Sequence[Change]) -> str:
@@ -201,7 +211,12 @@ def explanation_html(ex: Explanation) -> str:
                 _sources(entry.sources),
             )
         )
-    return head + _table(("on", "status", "happened", "summary", "revised", "sources"), rows)
+    table = head + _table(("on", "status", "happened", "summary", "revised", "sources"), rows)
+    if ex.plans:
+        from bilatlog._html import plans_html  # noqa: PLC0415 - plans and audits live there
+
+        table += plans_html(ex.plans, caption="Plans and their fate")
+    return table
 
 
 def timeline_html(tl: Timeline) -> str:
@@ -290,7 +305,7 @@ def plot_timeline(
         _, ax = plt.subplots(figsize=(11, 0.55 * len(chosen) + 1.6))
     statuses: dict[str, Any] = {}
     palette = [*plt.get_cmap("tab20").colors, *plt.get_cmap("tab20b").colors]  # 40 colours
-    events = tl.known_events(known_at=known_at)
+    events = tl.events(known_at=known_at)
     last_day = max((e.on.hi for e in events if e.on.hi != dt.date.max), default=dt.date.min)
     right = hi or last_day
     for y, track in enumerate(chosen):

@@ -2,8 +2,10 @@
 
 A `When` is a date that may be imprecise ("October 2020"), uncertain ("January
 2022?"), approximate ("about October 2020"), a span of unspecified digits
-("the 2010s"), a season, a range of which one day is meant ("late 2020",
-`[2020-09..2020-12]`), or an interval with known, open or unknown ends.
+("the 2010s", "25 December of some year in the 1560s"), a season, quarter or
+semester, one of a set of dates ("late 2020", `[2020-09..2020-12]`;
+`[1667,1668,1670..1672]`), or an interval with known, open or unknown ends.
+Date-times keep their text and mean the calendar day as written.
 
 It keeps its canonical EDTF text, which parses back to an equal value, and its
 inclusive `earliest`/`latest` days. Markers `?`, `~` and `%` are kept as flags
@@ -11,12 +13,12 @@ and never widen the bounds: bilatlog does not invent precision in either
 direction. Comparing imprecise dates has three answers, so `When` has no `<`;
 it answers with a `Truth` instead, and has a total `sort_key` for ordering.
 
-This module imports nothing from bilatlog but the error tree.
+This module imports nothing from bilatlog but the error tree and its grammar
+(`bilatlog._edtf`, which turns text into bounds).
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import enum
 import functools
@@ -25,18 +27,10 @@ from typing import Final, NoReturn
 
 import attrs
 
+from bilatlog import _edtf
 from bilatlog.exceptions import ValidationError
 
 __all__ = ["Precision", "Truth", "When", "as_day"]
-
-_DOCS: Final = "see docs/time-model.md"
-_VALID_FORMS: Final = (
-    "valid forms: '2021-10-08' (a day), '2020-10' (a month), '2008' (a year), "
-    "'2022-01?' (uncertain), '2020-10~' (approximate), '2020-10%' (both), "
-    "'201X' (a decade), '2020-XX' (month unspecified), '2021-23' (autumn), "
-    "'2008/2021-10-08' (an interval), '2008/..' (ongoing), '2008/' (end unknown), "
-    "'[2020-09..2020-12]' (one day in that range)"
-)
 
 
 class Truth(enum.Enum):
@@ -88,32 +82,21 @@ class Precision(enum.Enum):
     DAY = "day"
     MONTH = "month"
     SEASON = "season"
+    QUARTER = "quarter"
+    QUADRIMESTER = "quadrimester"
+    SEMESTER = "semester"
     YEAR = "year"
     DECADE = "decade"
     CENTURY = "century"
     MILLENNIUM = "millennium"
     RANGE = "range"
+    SET = "set"
     INTERVAL = "interval"
 
 
-# Northern-hemisphere meteorological seasons (EDTF level 1 codes 21-24).
-# Winter runs from December into the next year's February: the honest span,
-# wider than the `edtf` package's December-only reading.
-_SEASONS: Final = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 14)}
-_SEASON_NAMES: Final = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
-
-_DATE_RE: Final = re.compile(
-    r"(?P<year>[0-9]{4}|[0-9]{3}X|[0-9]{2}XX|[0-9]XXX)"
-    r"(?:-(?P<month>[0-9]{2}|XX)(?:-(?P<day>[0-9]{2}|XX))?)?"
-    r"(?P<qual>[?~%])?"
-)
-
-_MIN: Final = dt.date.min
-_MAX: Final = dt.date.max
-
-
-def _fail(text: object, problem: str, fix: str = _VALID_FORMS) -> NoReturn:
-    raise ValidationError("on", text, problem, f"{fix} ({_DOCS}).")
+_MIN: Final = _edtf.MIN
+_MAX: Final = _edtf.MAX
+_fail = _edtf.fail
 
 
 def _parse_day_string(text: str) -> dt.date | None:
@@ -125,19 +108,24 @@ def _parse_day_string(text: str) -> dt.date | None:
 
 @attrs.frozen(eq=True, repr=False)
 class When:
-    """A date as researchers know it, parsed from EDTF (levels 0 and 1, and `[a..b]`).
+    """A date as researchers know it, parsed from EDTF (levels 0 and 1, and level-2 forms).
 
     Build one with `When.parse(...)`; do not call the constructor directly.
 
     Attributes:
         edtf: the canonical EDTF text; `When.parse(w.edtf) == w`.
         precision: how finely the date is known (`Precision`).
-        uncertain: the source is unsure (`?` or `%`).
-        approximate: the date is about right (`~` or `%`).
+        uncertain: the source is unsure (`?` or `%`, on the date or on any part of it).
+        approximate: the date is about right (`~` or `%`, likewise).
+        gaps: not every day from `earliest` to `latest` is possible: a set with
+            gaps (`[1667,1670]`) or unspecified digits before a known part
+            (`156X-12-25`: ten Christmas Days). `holds_at` answers NO in a gap.
         start: for an interval, its start as a `When` (None if open or unknown);
             for anything else, the `When` itself.
         end: likewise for the end.
-        start_open, end_open: the interval end is `..` (no bound: "still ongoing").
+        start_open, end_open: the interval end is `..` (no bound: "still ongoing");
+            for a set, it opens with `..` ("on or before") or ends with it
+            ("on or after"), and `earliest` or `latest` is None.
         start_unknown, end_unknown: the interval end is empty (it exists, unknown).
 
     """
@@ -154,6 +142,7 @@ class When:
     end_open: bool = False
     start_unknown: bool = False
     end_unknown: bool = False
+    gaps: bool = False
 
     # -- construction -------------------------------------------------------
 
@@ -195,12 +184,21 @@ class When:
     @property
     def earliest(self) -> dt.date | None:
         """The first day this date may be, inclusive; None for an open or unknown start."""
-        return None if self.is_interval and self.start_point is None else self.lo
+        if self.is_interval:
+            return None if self.start_point is None else self.lo
+        return None if self.start_open else self.lo
 
     @property
     def latest(self) -> dt.date | None:
         """The last day this date may be, inclusive; None for an open or unknown end."""
-        return None if self.is_interval and self.end_point is None else self.hi
+        if self.is_interval:
+            return None if self.end_point is None else self.hi
+        return None if self.end_open else self.hi
+
+    @property
+    def is_set(self) -> bool:
+        """True for the bracketed "one of" forms: `[a..b]`, `[a,b,c..d]`, `[..b]`."""
+        return self.precision in (Precision.RANGE, Precision.SET)
 
     @property
     def is_interval(self) -> bool:
@@ -251,27 +249,41 @@ class When:
     def happened_by(self, day: dt.date | str) -> Truth:
         """Answer whether this date (an interval's start) has come by `day`, inclusive.
 
-        `When.parse("2020-10").happened_by("2020-10-15")` is `POSSIBLE`.
+        `When.parse("2020-10").happened_by("2020-10-15")` is `POSSIBLE`. It only
+        grows with `day`: for a set, POSSIBLE from its earliest member on (also in
+        a gap: the earlier member may be the one), CERTAIN once the last has passed.
         """
         d = as_day(day)
         lo, hi = self.start_bounds
         return Truth.of(certain=hi <= d, possible=lo <= d)
 
     def holds_at(self, day: dt.date | str) -> Truth:
-        """Answer whether `day` falls within this date (an interval's span, ends inclusive)."""
+        """Answer whether `day` falls within this date (an interval's span, ends inclusive).
+
+        For anything but an interval, the date is one day: `day` may be it if it
+        is a possible day (NO in a gap of a set or of `156X-12-25`), and surely
+        is it only when it is the one possible day.
+        """
         d = as_day(day)
         s_lo, s_hi = self.start_bounds
         e_lo, e_hi = self.end_bounds
         if not self.is_interval:
-            # one day in [lo, hi]: certain only when that is a single day
-            return Truth.of(certain=s_lo == e_hi == d, possible=s_lo <= d <= e_hi)
+            possible = s_lo <= d <= e_hi and (not self.gaps or self._may_be(d))
+            return Truth.of(certain=s_lo == e_hi == d, possible=possible)
         return Truth.of(certain=s_hi <= d <= e_lo, possible=s_lo <= d <= e_hi)
+
+    def _may_be(self, d: dt.date) -> bool:
+        """Whether `d` is one of the days this (gapped) date allows."""
+        if self.is_set:
+            return _edtf.set_matcher(self.edtf)(d)
+        return _edtf.day_matcher(self.edtf)(d)
 
     def before(self, other: When | str | dt.date) -> Truth:
         """Answer whether this date (all of it) is before `other` (all of it).
 
         Certain if this one's latest day precedes the other's earliest;
-        possible if this one's earliest precedes the other's latest.
+        possible if this one's earliest precedes the other's latest. Gaps do not
+        change the answer: the earliest and latest days are themselves possible.
         """
         o = When.parse(other)
         return Truth.of(certain=self.hi < o.lo, possible=self.lo < o.hi)
@@ -309,80 +321,21 @@ def as_day(value: dt.date | str) -> dt.date:
     )
 
 
-# -- the parser ----------------------------------------------------------------
+# -- the parser: dates and sets come from `_edtf`, intervals are put together here --------
 
 
-def _year_bounds(text: str, year: str) -> tuple[int, int, Precision]:
-    xs = year.count("X")
-    if xs == 0:
-        y = int(year)
-        lo_y, hi_y, prec = y, y, Precision.YEAR
-    else:
-        base = int(year[: 4 - xs])
-        span = 10**xs
-        lo_y, hi_y = base * span, base * span + span - 1
-        prec = {1: Precision.DECADE, 2: Precision.CENTURY, 3: Precision.MILLENNIUM}[xs]
-    if lo_y < 1:
-        _fail(
-            text,
-            "years before 0001 are outside the calendar bilatlog uses (Python's date).",
-            "use a year from 0001 to 9999",
-        )
-    return lo_y, hi_y, prec
+_PRECISION: Final = {p.value: p for p in Precision}
 
 
-def _parse_date(text: str, whole: str) -> When:
-    m = _DATE_RE.fullmatch(text)
-    if m is None:
-        if text.startswith("-"):
-            _fail(whole, "years before 0001 are outside the calendar bilatlog uses.")
-        if re.fullmatch(r"\+?Y?[0-9]{5,}.*", text):
-            _fail(whole, "years beyond 9999 (or before 1) are not supported.")
-        if re.fullmatch(r"[0-9X]{4}.*", text) and "X" in text[:4]:
-            _fail(whole, "unspecified digits (X) must be the last digits of the year.")
-        _fail(whole, "not an EDTF date bilatlog understands.")
-    year, month, day, qual = m.group("year", "month", "day", "qual")
-    lo_y, hi_y, prec = _year_bounds(whole, year)
-    if "X" in year and month is not None:
-        _fail(whole, "a year with unspecified digits cannot have a month or day.")
-    if month is None:
-        lo, hi = dt.date(lo_y, 1, 1), dt.date(hi_y, 12, 31)
-    elif month == "XX":
-        if day is not None and day != "XX":
-            _fail(whole, "a day cannot be given when the month is unspecified (XX).")
-        lo, hi = dt.date(lo_y, 1, 1), dt.date(hi_y, 12, 31)
-    else:
-        mo = int(month)
-        if mo in _SEASONS:
-            if day is not None:
-                _fail(whole, f"a season ({_SEASON_NAMES[mo]}) cannot have a day.")
-            first, last = _SEASONS[mo]
-            end_y = lo_y + (last - 1) // 12
-            end_m = (last - 1) % 12 + 1
-            if end_y > 9999:
-                _fail(whole, "that winter ends after 9999.")
-            lo = dt.date(lo_y, first, 1)
-            hi = dt.date(end_y, end_m, calendar.monthrange(end_y, end_m)[1])
-            prec = Precision.SEASON
-        elif not 1 <= mo <= 12:
-            _fail(whole, f"month {month} does not exist (01-12, or 21-24 for seasons).")
-        elif day is None or day == "XX":
-            lo = dt.date(lo_y, mo, 1)
-            hi = dt.date(lo_y, mo, calendar.monthrange(lo_y, mo)[1])
-            prec = Precision.MONTH
-        else:
-            try:
-                lo = hi = dt.date(lo_y, mo, int(day))
-            except ValueError:
-                _fail(whole, f"{year}-{month} has no day {day}.")
-            prec = Precision.DAY
+def _from_date(d: _edtf.DateParts) -> When:
     return When(
-        edtf=text,
-        precision=prec,
-        lo=lo,
-        hi=hi,
-        uncertain=qual in ("?", "%"),
-        approximate=qual in ("~", "%"),
+        edtf=d.text,
+        precision=_PRECISION[d.precision],
+        lo=d.lo,
+        hi=d.hi,
+        uncertain=d.uncertain,
+        approximate=d.approximate,
+        gaps=d.gaps,
     )
 
 
@@ -391,33 +344,23 @@ def _parse_text(text: str) -> When:
     s = text.strip()
     if not s:
         _fail(text, "an empty date says nothing.")
+    if s.startswith("{"):
+        _edtf.refuse_all_of(text, s)
     if s.startswith("["):
-        return _parse_range(s, text)
+        p = _edtf.parse_set(s, text)
+        return When(
+            edtf=p.text,
+            precision=_PRECISION[p.precision],
+            lo=p.lo,
+            hi=p.hi,
+            gaps=p.gaps,
+            start_open=p.start_open,
+            end_open=p.end_open,
+        )
     if "/" in s:
         return _parse_interval(s, text)
-    return _parse_date(s, text)
-
-
-def _parse_range(s: str, whole: str) -> When:
-    m = re.fullmatch(r"\[([^\[\].,]+)\.\.([^\[\].,]+)\]", s)
-    if m is None:
-        _fail(
-            whole,
-            "only the level-2 range '[a..b]' (one day between a and b) is supported "
-            "among bracketed forms.",
-            "write e.g. '[2020-09..2020-12]'; for 'all of' sets record separate events",
-        )
-    a, b = _parse_date(m.group(1), whole), _parse_date(m.group(2), whole)
-    if b.hi < a.lo:
-        _fail(whole, f"the range ends ({b.edtf}) before it starts ({a.edtf}).")
-    if a.uncertain or a.approximate or b.uncertain or b.approximate:
-        _fail(whole, "qualifiers (?, ~, %) inside a range are not supported.", "drop them")
-    return When(
-        edtf=f"[{a.edtf}..{b.edtf}]",
-        precision=Precision.RANGE,
-        lo=a.lo,
-        hi=b.hi,
-    )
+    plain = _edtf.plain(s)  # the common forms, without the general grammar's cache
+    return _from_date(plain if plain is not None else _edtf.parse_date(s, text))
 
 
 def _parse_interval(s: str, whole: str) -> When:
@@ -425,12 +368,18 @@ def _parse_interval(s: str, whole: str) -> When:
     if len(parts) != 2:
         _fail(whole, "an interval has exactly one '/'.")
     a_text, b_text = parts
-    a = None if a_text in ("", "..") else _parse_date(a_text, whole)
-    b = None if b_text in ("", "..") else _parse_date(b_text, whole)
+    if a_text.startswith(("[", "{")) or b_text.startswith(("[", "{")):
+        _fail(
+            whole,
+            "the ends of an interval are dates, not sets.",
+            "write the interval from the earliest to the latest day, e.g. '1667/1672'",
+        )
+    a = None if a_text in ("", "..") else _edtf.parse_date(a_text, whole, allow_time=False)
+    b = None if b_text in ("", "..") else _edtf.parse_date(b_text, whole, allow_time=False)
     if a is None and b is None:
         _fail(whole, "an interval needs at least one known end.")
     if a is not None and b is not None and b.hi < a.lo:
-        _fail(whole, f"the interval ends ({b.edtf}) before it starts ({a.edtf}).")
+        _fail(whole, f"the interval ends ({b.text}) before it starts ({a.text}).")
     return When(
         edtf=f"{a_text}/{b_text}",
         precision=Precision.INTERVAL,
@@ -438,8 +387,8 @@ def _parse_interval(s: str, whole: str) -> When:
         hi=b.hi if b is not None else _MAX,
         uncertain=any(p is not None and p.uncertain for p in (a, b)),
         approximate=any(p is not None and p.approximate for p in (a, b)),
-        start_point=a,
-        end_point=b,
+        start_point=None if a is None else _from_date(a),
+        end_point=None if b is None else _from_date(b),
         start_open=a_text == "..",
         end_open=b_text == "..",
         start_unknown=a_text == "",
@@ -450,6 +399,19 @@ def _parse_interval(s: str, whole: str) -> When:
 # -- readable forms and suggestions -----------------------------------------------
 
 
+def _day_text(d: dt.date) -> str:
+    return d.strftime("%d %B %Y").lstrip("0")
+
+
+def _fills_its_unit(w: When) -> bool:
+    """Whether the bounds are a whole month or year (not so for `1984-1X`, `2004-06-1X`)."""
+    if w.precision is Precision.MONTH:
+        return w.lo.day == 1 and (w.hi + dt.timedelta(days=1)).day == 1
+    if w.precision is Precision.YEAR:
+        return (w.lo.month, w.lo.day, w.hi.month, w.hi.day) == (1, 1, 12, 31)
+    return True
+
+
 def _describe(w: When) -> str:
     if w.is_interval:
         start = w.start_point.describe() if w.start_point else ("open" if w.start_open else "?")
@@ -458,17 +420,39 @@ def _describe(w: When) -> str:
         else:
             end = "ongoing" if w.end_open else "end unknown"
         return f"{start} - {end}"
-    if w.precision is Precision.RANGE:
+    if w.is_set:
+        if w.precision is Precision.SET:
+            members = ", ".join(p.strip() for p in w.edtf[1:-1].split(","))
+            return f"one of {members}"
+        if w.start_open:
+            return f"some day on or before {w.hi.isoformat()}"
+        if w.end_open:
+            return f"some day on or after {w.lo.isoformat()}"
         return f"some day {w.lo.isoformat()} to {w.hi.isoformat()}"
-    text = {
-        Precision.DAY: lambda: w.lo.strftime("%d %B %Y").lstrip("0"),
-        Precision.MONTH: lambda: w.lo.strftime("%B %Y"),
-        Precision.SEASON: lambda: f"{_SEASON_NAMES[int(w.edtf[5:7])]} {w.lo.year}",
-        Precision.YEAR: lambda: str(w.lo.year),
-        Precision.DECADE: lambda: f"the {w.lo.year}s",
-        Precision.CENTURY: lambda: f"{w.lo.year}-{w.hi.year}",
-        Precision.MILLENNIUM: lambda: f"{w.lo.year}-{w.hi.year}",
-    }[w.precision]()
+    d = _edtf.parse_date(w.edtf, w.edtf)
+    if d.gaps:
+        text = f"a day matching {d.text} ({_day_text(w.lo)} to {_day_text(w.hi)})"
+    elif d.code is not None:
+        name = _edtf.SUB_YEAR[d.code][3]
+        base, _, where = name.partition(" (")
+        year = w.lo.year
+        text = f"{base} of {year}" if w.precision is not Precision.SEASON else f"{base} {year}"
+        text += f" ({where}" if where else ""
+    elif not _fills_its_unit(w):  # `1984-1X`: October to December
+        text = f"some day {_day_text(w.lo)} to {_day_text(w.hi)}"
+    else:
+        text = {
+            Precision.DAY: lambda: _day_text(w.lo),
+            Precision.MONTH: lambda: w.lo.strftime("%B %Y"),
+            Precision.YEAR: lambda: str(w.lo.year),
+            Precision.DECADE: lambda: f"the {w.lo.year}s",
+            Precision.CENTURY: lambda: f"{w.lo.year}-{w.hi.year}",
+            Precision.MILLENNIUM: lambda: f"{w.lo.year}-{w.hi.year}",
+        }[w.precision]()
+        if d.time is not None:
+            text += f", {d.time}"
+        if "S" in d.text:
+            text += f" (estimated {d.text[:4]})"
     flags = [n for n, on in (("uncertain", w.uncertain), ("approximate", w.approximate)) if on]
     return f"{text} ({', '.join(flags)})" if flags else text
 

@@ -13,6 +13,7 @@ with bl.open("relations.jsonl") as tl:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -20,13 +21,14 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
+from bilatlog._filters import EVENT_KINDS, LOG_KINDS, check_held, check_kinds, check_name
 from bilatlog.backends import Backend, Query, VerifyReport, open_backend
+from bilatlog.backends._base import _compile_type_pattern, system_clock
 from bilatlog.events import SLUG_RE, Correction, Event, Record, RecordedEvent, Retraction, Source
 from bilatlog.exceptions import IntegrityError, ValidationError
 from bilatlog.projections import (
     Change,
     Diff,
-    ExplainedEvent,
     Explanation,
     Figure,
     History,
@@ -35,12 +37,15 @@ from bilatlog.projections import (
     State,
 )
 from bilatlog.projections._base import run_projection
-from bilatlog.projections.cooperation import compute_state, figure_of, history_of
-from bilatlog.time import Truth, When, as_day
+from bilatlog.projections.cooperation import compute_state, explain_of, figure_of, history_of
+from bilatlog.projections.known import EventFilter, Events, known_events
+from bilatlog.projections.plans import PlanFate, plan_fates
+from bilatlog.time import When, as_day
 
 if TYPE_CHECKING:
     from types import TracebackType
 
+    from bilatlog.audit import Audit
     from bilatlog.backends import Clock
 
 __all__ = ["KnownAt", "Timeline", "open"]
@@ -199,6 +204,14 @@ class Timeline:
     def position(self) -> int:
         """The head position: how many records the log holds."""
         return self.backend.head
+
+    def __bool__(self) -> bool:
+        """A timeline is a timeline, even when empty (`len(tl)` counts its events)."""
+        return True
+
+    def __len__(self) -> int:
+        """The number of events known now (plans included; corrections and retractions not)."""
+        return sum(1 for _ in self._index().in_order(self.backend.head))
 
     # -- writing -------------------------------------------------------------------
 
@@ -359,9 +372,14 @@ class Timeline:
             except ValueError:
                 pass
             else:
-                return self.resolve_known_at(
-                    instant if instant.tzinfo else instant.replace(tzinfo=dt.UTC)
-                )
+                if instant.tzinfo is None:
+                    raise ValidationError(
+                        "known_at",
+                        known_at,
+                        "a datetime without a UTC offset is ambiguous.",
+                        f"add the offset, e.g. known_at='{known_at}+00:00', or pass a date.",
+                    )
+                return self.resolve_known_at(instant)
         try:
             day = as_day(known_at)
         except ValidationError:
@@ -374,6 +392,17 @@ class Timeline:
         end = dt.datetime.combine(day, dt.time.max, tzinfo=dt.UTC)
         return self.backend.position_at(end)
 
+    def _window(self, between: Any) -> tuple[When, When] | None:  # noqa: ANN401 - checked
+        if between is None:
+            return None
+        try:
+            start, end = between
+        except (TypeError, ValueError):
+            raise ValidationError(
+                "between", between, "expected (start, end).", "pass ('2019', '2022')."
+            ) from None
+        return self._when("between", start), self._when("between", end)
+
     def events(
         self,
         *,
@@ -382,37 +411,89 @@ class Timeline:
         actor: str | None = None,
         between: tuple[str | dt.date | When, str | dt.date | When] | None = None,
         known_at: KnownAt = None,
-        kinds: Iterable[str] = ("event",),
-    ) -> Iterator[RecordedEvent]:
-        """Stream stored records matching every filter given, in position order.
+        kinds: Iterable[str] = ("event", "planned"),
+    ) -> Events:
+        """The events as known at `known_at`: corrections applied, retractions left out.
+
+        Filters apply to the corrected fields; the answer is in valid-time
+        order (ties by position). Each item (`KnownEvent`) gives every field of
+        the event, its `position` and `recorded_at`, the record as first
+        stored (`.original`) and the corrections behind it (`.corrections`).
+        The records as stored, of every kind, are `log()`.
 
         Args:
             track: only this track.
             type: a glob on the type, e.g. `"operations.*"`.
             actor: an actor and its units (`"US"` matches `"US.DEA"`).
             between: `(start, end)`: events whose date may fall in that span.
+            known_at: as the dataset stood then (default: now).
+            kinds: `"event"` (things that happened) and/or `"planned"` (plans).
+
+        Raises:
+            ValidationError: a malformed filter.
+            UnknownNameError: a track, type or actor the store has never held.
+        """
+        wanted = check_kinds(kinds, EVENT_KINDS, where="events")
+        track, type, actor = (  # noqa: A001
+            check_name("track", track), check_name("type", type), check_name("actor", actor)
+        )  # fmt: skip
+        window = self._window(between)
+        known = self.resolve_known_at(known_at)
+        index = self._index()
+        keep = EventFilter(
+            track=track,
+            type=_compile_type_pattern(type),
+            actor=actor,
+            window=None if window is None else (window[0].lo, window[1].hi),
+            planned=None if len(wanted) == len(EVENT_KINDS) else "planned" in wanted,
+        )
+        answer = Events(lambda: known_events(index, known, keep), known_at=known)
+        if (track or type or actor) and not answer:
+            self._check_held(track=track, type=type, actor=actor)
+        return answer
+
+    def _check_held(self, **names: str | None) -> None:
+        index = self._index()
+        for field, name in names.items():
+            check_held(self.backend, index, field, name)
+
+    def log(
+        self,
+        *,
+        track: str | None = None,
+        type: str | None = None,  # noqa: A002 - mirrors Event.type
+        actor: str | None = None,
+        between: tuple[str | dt.date | When, str | dt.date | When] | None = None,
+        known_at: KnownAt = None,
+        kinds: Iterable[str] = LOG_KINDS,
+    ) -> Iterator[RecordedEvent]:
+        """Stream the records as stored (every kind, uncorrected), in position order.
+
+        The filters look at the stored fields, so corrections and retractions
+        pass only filters that do not look at event fields (`kinds`,
+        `known_at`). The events as known are `events()`.
+
+        Args:
+            track: only events of this track (as stored).
+            type: a glob on the stored type.
+            actor: an actor and its units.
+            between: `(start, end)`: events whose stored date may fall in that span.
             known_at: only records stored by then.
             kinds: record kinds to include (`"event"`, `"correction"`, `"retraction"`).
         """
-        window = None
-        if between is not None:
-            try:
-                start, end = between
-            except (TypeError, ValueError):
-                raise ValidationError(
-                    "between", between, "expected (start, end).", "pass ('2019', '2022')."
-                ) from None
-            window = (self._when("between", start), self._when("between", end))
-        return self.backend.query(
-            Query(
-                track=track,
-                type=type,
-                actor=actor,
-                between=window,
-                stop=self.resolve_known_at(known_at),
-                kinds=frozenset(kinds),
-            )
-        )
+        wanted = check_kinds(kinds, LOG_KINDS, where="log")
+        track, type, actor = (  # noqa: A001
+            check_name("track", track), check_name("type", type), check_name("actor", actor)
+        )  # fmt: skip
+        window = self._window(between)
+        stop = self.resolve_known_at(known_at)
+        query = Query(track=track, type=type, actor=actor, between=window, stop=stop, kinds=wanted)
+        records = self.backend.query(query)
+        first = next(records, None)
+        if first is None:
+            self._check_held(track=track, type=type, actor=actor)
+            return iter(())
+        return itertools.chain((first,), records)
 
     def verify(self) -> VerifyReport:
         """Re-check the whole log: positions, hash chain, clock order, decoding."""
@@ -519,7 +600,49 @@ class Timeline:
         """Every status period of `track`, in valid-time order, each with its truth."""
         _check_track(track)
         known = self.resolve_known_at(known_at)
-        return history_of(self._index(), track, known)
+        index = self._index()
+        out = history_of(index, track, known)
+        out.plans = tuple(plan_fates(index, self._today(), known, track=track))
+        if not out and not out.plans:
+            self._check_held(track=track)
+        return out
+
+    def _today(self) -> When:
+        """Today (UTC) by the store's clock: the date plans are told against by default."""
+        return When.parse((self.clock or system_clock)().astimezone(dt.UTC).date())
+
+    def plans(
+        self,
+        *,
+        at: str | dt.date | When | None = None,
+        track: str | None = None,
+        known_at: KnownAt = None,
+    ) -> list[PlanFate]:
+        """Every plan, as known at `known_at`, with its fate at `at` (default: today).
+
+        Each `PlanFate` says whether the plan was fulfilled (by what, when),
+        is overdue (its latest date passed with nothing fulfilling it), or is
+        still expected. In valid-time order.
+        """
+        check_name("track", track)
+        when = self._today() if at is None else self._when("at", at)
+        known = self.resolve_known_at(known_at)
+        out = plan_fates(self._index(), when, known, track=track)
+        if not out:
+            self._check_held(track=track)
+        return out
+
+    def audit(self, *, known_at: KnownAt = None) -> Audit:
+        """Check the dataset before citing it: what a careful reader would question.
+
+        Finds events without sources, figures without units, corrections and
+        retractions without sources, a track given two statuses for one day,
+        overdue plans, and sources newer than the records citing them. See
+        `bilatlog.audit`.
+        """
+        from bilatlog.audit import audit  # noqa: PLC0415 - its own module
+
+        return audit(self, known_at=known_at)
 
     def diff(
         self, a: str | dt.date | When, b: str | dt.date | When, *, known_at: KnownAt = None
@@ -546,7 +669,7 @@ class Timeline:
         return changes
 
     def explain(
-        self, track: str, *, at: str | dt.date | When, known_at: KnownAt = None
+        self, track: str, at: str | dt.date | When, *, known_at: KnownAt = None
     ) -> Explanation:
         """Why `track` is in its state at `at`: its events, their corrections, their sources.
 
@@ -558,40 +681,10 @@ class Timeline:
         when = self._when("at", at)
         known = self.resolve_known_at(known_at)
         index = self._index()
-        state = compute_state(index, when, known).get(track)
-        entries = []
-        ids = [
-            i
-            for i, vs in index.versions.items()
-            if any(v.event.track == track for v in vs if v.pos_from <= known)
-            and vs[0].position <= known
-        ]
-        for event_id in ids:
-            original = index.original(event_id)
-            corrections = tuple(
-                c for c in index.corrections.get(event_id, ()) if c.position <= known
-            )
-            retraction = index.retractions.get(event_id)
-            if retraction is not None and retraction.position > known:
-                retraction = None
-            versions = [v for v in index.versions[event_id] if v.pos_from <= known]
-            event = versions[-1].event
-            truth = event.on.happened_by(when.hi)
-            if truth is Truth.NO:
-                continue
-            entries.append(
-                ExplainedEvent(
-                    event=event,
-                    original=original,
-                    corrections=corrections,
-                    retraction=retraction,
-                    truth=truth,
-                )
-            )
-        entries.sort(key=lambda x: (x.event.on.sort_key, x.original.position))
-        return Explanation(
-            track=track, at=when, known_at=known, state=state, entries=tuple(entries)
-        )
+        out = explain_of(index, track, when, known)
+        if not out.entries and not out.plans and track not in index.tracks:
+            self._check_held(track=track)
+        return out
 
     def replay(
         self,
@@ -650,14 +743,6 @@ class Timeline:
         if versions is None:
             return []
         return [figure_of(v, dt.date.max) for v in versions.visible(known)]
-
-    def known_events(self, *, known_at: KnownAt = None) -> list[Event]:
-        """Every event as known at `known_at`: corrections applied, retractions left out.
-
-        In valid-time order (ties by position); plans included.
-        """
-        known = self.resolve_known_at(known_at)
-        return [v.event for v in self._index().in_order(known)]
 
     def tracks(self, *, known_at: KnownAt = None) -> list[str]:
         """Every track with a status event, as known at `known_at`, sorted."""

@@ -281,3 +281,59 @@ def test_copy_in_keeps_positions_times_and_hashes(backend, clock):
     )
     with pytest.raises(bl.IntegrityError, match="re-hash"):
         backend.copy_in([forged])
+
+
+def test_a_source_published_after_the_record_is_refused(backend, kind, tmp_path, clock):
+    """Promise 7a: a record citing a source published after its recorded_at is refused whole.
+
+    The check runs where recorded_at is assigned, so it holds on every backend,
+    for every kind of record, and the batch it sits in is not written.
+    """
+    backend.append([ev(1)])
+    before = snapshot(kind, tmp_path)
+    future = bl.Source(outlet="Tomorrow's Paper", published="2021-10-16")
+    with pytest.raises(bl.ValidationError) as info:
+        backend.append([ev(2), ev(3, sources=[future])])
+    message = str(info.value)
+    assert "Tomorrow's Paper" in message
+    assert "2021-10-16" in message  # the source's date
+    assert "2021-10-15T00:00:00+00:00" in message  # the record's recorded_at
+    assert backend.head == 1
+    assert backend.get("e2") is None
+    assert snapshot(kind, tmp_path) == before
+    for record in (
+        Correction(target="e1", changes={"sources": [future]}, reason="new source"),
+        Correction(target="e1", changes={"status": "x"}, reason="r", sources=[future]),
+        Retraction(target="e1", reason="duplicate", sources=[future]),
+    ):
+        with pytest.raises(bl.ValidationError, match="could not have known"):
+            backend.append([record])
+    assert snapshot(kind, tmp_path) == before
+    # the same day, and a month that may already have begun, could have been known
+    same_day = bl.Source(outlet="Today", published="2021-10-15")
+    this_month = bl.Source(outlet="Monthly", published="2021-10")
+    backend.append([ev(4, sources=[same_day, this_month])])
+    clock.advance(days=1)
+    assert backend.append([ev(3, sources=[future])])[0].position == 3
+
+
+def test_events_as_known_and_the_log_read_the_same_on_every_backend(backend, clock):
+    """tl.events(): corrections applied, retractions out, originals with their envelopes."""
+    tl = bl.Timeline(backend, clock=clock)
+    tl.append([ev(1, status="active"), ev(2, status="suspended"), ev(3, status="blocked")])
+    clock.advance(days=1)
+    tl.correct("e3", reason="its own track", track="dea-visas", id="c3")
+    tl.retract("e2", reason="duplicate", id="r2")
+    known = tl.events()
+    assert [e.id for e in known] == ["e1", "e3"]
+    moved = tl.events(track="dea-visas")[0]
+    assert (moved.id, moved.position, [c.id for c in moved.corrections]) == ("e3", 3, ["c3"])
+    assert moved.original == backend.get("e3")
+    assert moved.recorded_at == clock.now - dt.timedelta(days=1)
+    assert [e.id for e in tl.events(track="dea-operations")] == ["e1"]
+    assert [e.id for e in tl.events(known_at=3)] == ["e1", "e2", "e3"]
+    assert [(r.position, r.kind) for r in tl.log()] == [
+        (1, "event"), (2, "event"), (3, "event"), (4, "correction"), (5, "retraction"),
+    ]  # fmt: skip
+    with pytest.raises(bl.UnknownNameError):
+        tl.events(track="dea-operation")

@@ -13,6 +13,8 @@ A backend stores `RecordedEvent`s. Its promises (see docs/store.md):
    stored record and writes nothing; with different content, `IntegrityError`.
 7. A correction or retraction names a stored (or same-batch) event that is not
    retracted; a correction cannot target a correction.
+7a. No record cites a source published after its own `recorded_at` (the
+   batch is refused whole, with a `ValidationError` naming the source).
 8. Reads stream by position range and by filters evaluated inside the backend.
 9. `verify()` re-checks everything and reports the first broken position.
 10. Nothing stored is ever changed or removed.
@@ -31,7 +33,14 @@ from typing import Protocol, runtime_checkable
 import attrs
 
 from bilatlog._codec import Codec, Sealed, canonical_text
-from bilatlog.events import Correction, Event, Record, RecordedEvent, Retraction
+from bilatlog.events import (
+    Correction,
+    Event,
+    Record,
+    RecordedEvent,
+    Retraction,
+    cited_sources,
+)
 from bilatlog.exceptions import ConcurrencyError, IntegrityError, ValidationError
 from bilatlog.time import When
 
@@ -316,12 +325,35 @@ def prepare_batch(
                 prior.setdefault(r.target, []).append(r)
             else:  # a later record of this batch cannot correct or retract it either
                 retracted_ids.add(r.target)
+        _check_provenance(r, now, position=head.position + 1 + len(fresh))
         fresh.append(r)
         result.append(None)
         batch_events[r.id] = r
     sealed = codec.seal_batch(fresh, first=head.position + 1, recorded_at=now, prev_hash=head.hash)
     new = iter(sealed)
     return [r if r is not None else next(new).record for r in result], sealed
+
+
+def _check_provenance(r: Record, recorded_at: dt.datetime, *, position: int) -> None:
+    """Refuse a record citing a source published after the record is stored.
+
+    The dataset could not have known it yet. A source dated imprecisely
+    (`2021-10`) is refused only when its earliest day is after the record's
+    `recorded_at` (its UTC day): it is certainly from the future.
+    """
+    sources = cited_sources(r)
+    day = recorded_at.astimezone(dt.UTC).date()
+    for s in sources:
+        if s.published is not None and s.published.lo > day:
+            name = s.outlet or s.title or s.url
+            raise ValidationError(
+                "sources",
+                name,
+                f"published {s.published.edtf}, after this record's recorded_at "
+                f"{recorded_at.isoformat()} (it would be position {position}): the dataset "
+                "could not have known it yet.",
+                "check the source's publication date, or record the claim once it is published.",
+            )
 
 
 def _check_target(  # noqa: PLR0917 - a private helper of prepare_batch

@@ -42,7 +42,7 @@ def dataset_path(name: str = US_MEXICO) -> Path:
 def us_mexico(*, clock: Clock | None = None) -> Timeline:
     """The US-Mexico security cooperation timeline (2006-2023), as an in-memory copy.
 
-    55 sourced events and their corrections, with knowledge time as recorded:
+    63 sourced events and their corrections, with knowledge time as recorded:
     `known_at="2021-10-15"` shows what the Foreign Policy article of that day
     knew; no `known_at` shows today's view. Appending to the copy never
     touches the bundled file.

@@ -68,7 +68,7 @@ def event_record(e: Event) -> dict[str, Any]:
 
 
 def _events(tl: Timeline, known_at: KnownAt) -> Iterator[Event]:
-    return iter(tl.known_events(known_at=known_at))
+    return (k.event for k in tl.events(known_at=known_at))
 
 
 def export_csv(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -> int:

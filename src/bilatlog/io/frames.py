@@ -16,9 +16,11 @@ if TYPE_CHECKING:
 
     from bilatlog.backends import Clock
     from bilatlog.projections import Figure, Period, State
+    from bilatlog.projections.known import KnownEvent
     from bilatlog.timeline import KnownAt, Timeline
 
 __all__ = [
+    "events_frame",
     "from_frame",
     "history_frame",
     "series_frame",
@@ -40,7 +42,7 @@ def _pd() -> Any:  # noqa: ANN401 - pandas is optional
 def timeline_frame(tl: Timeline, *, known_at: KnownAt = None) -> pd.DataFrame:
     """One row per event (as known): EDTF, earliest/latest as dates, lists kept as lists."""
     pd = _pd()
-    rows = [event_record(e) for e in tl.known_events(known_at=known_at)]
+    rows = [event_record(k.event) for k in tl.events(known_at=known_at)]
     frame = pd.DataFrame(rows)
     if rows:
         for col in ("earliest", "latest"):
@@ -49,6 +51,21 @@ def timeline_frame(tl: Timeline, *, known_at: KnownAt = None) -> pd.DataFrame:
             " | ".join(s.get("outlet", "") for s in src) for src in frame["sources"]
         ]
     return frame
+
+
+def events_frame(events: Iterable[KnownEvent]) -> pd.DataFrame:
+    """One row per event as known, with its position, recorded_at and how often corrected."""
+    pd = _pd()
+    rows = [
+        {
+            "position": k.position,
+            "recorded_at": k.recorded_at,
+            "corrections": len(k.corrections),
+            **event_record(k.event),
+        }
+        for k in events
+    ]
+    return pd.DataFrame(rows)
 
 
 def state_frame(state: State) -> pd.DataFrame:

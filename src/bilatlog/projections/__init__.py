@@ -2,7 +2,8 @@
 
 The built-in cooperation projection (`State`, `TrackState`, `Period`, `Change`,
 `Explanation`, `Figure`) answers `Timeline.state_at`, `history`, `diff` and
-`explain`; `Projection` is the protocol for your own.
+`explain`; `KnownEvent` and `Events` answer `Timeline.events`, `PlanFate`
+answers `Timeline.plans`; `Projection` is the protocol for your own.
 """
 
 from bilatlog.projections._base import Projection, run_projection
@@ -18,16 +19,21 @@ from bilatlog.projections.cooperation import (
     State,
     TrackState,
 )
+from bilatlog.projections.known import Events, KnownEvent
+from bilatlog.projections.plans import PlanFate
 
 __all__ = [
     "Change",
     "Diff",
+    "Events",
     "ExplainedEvent",
     "Explanation",
     "Figure",
     "History",
     "KnowledgeIndex",
+    "KnownEvent",
     "Period",
+    "PlanFate",
     "Projection",
     "State",
     "TrackState",

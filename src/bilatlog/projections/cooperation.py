@@ -17,6 +17,7 @@ import attrs
 from bilatlog.events import Event, RecordedEvent, Source
 from bilatlog.projections._index import KnowledgeIndex, SortedVersions
 from bilatlog.projections._segments import MAX, Segment, StatusVersion, truth_of
+from bilatlog.projections.plans import PlanFate, fate_of, plan_fates
 from bilatlog.time import Truth, When
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "State",
     "TrackState",
     "compute_state",
+    "explain_of",
     "figure_of",
     "history_of",
 ]
@@ -91,6 +93,9 @@ class State(Mapping[str, TrackState]):
             after the query date, they may have been announced by then (if
             they say when), and nothing has certainly fulfilled them.
         metrics: metric name -> the latest `Figure` possibly reported by then.
+        overdue: plans whose latest date passed before the query date with
+            nothing fulfilling them that may have happened by then (see
+            `Timeline.plans` for each plan's fate).
     """
 
     def __init__(
@@ -101,8 +106,10 @@ class State(Mapping[str, TrackState]):
         tracks: dict[str, TrackState],
         planned: tuple[Event, ...],
         metrics: dict[str, Figure],
+        overdue: tuple[Event, ...] = (),
     ) -> None:
         """Build a state (bilatlog does this for you)."""
+        self.overdue = overdue
         self.at = at
         self.known_at = known_at
         self._tracks = tracks
@@ -125,13 +132,9 @@ class State(Mapping[str, TrackState]):
         """Compare date, knowledge, tracks, plans and figures."""
         if not isinstance(other, State):
             return NotImplemented
-        return (self.at, self.known_at, self._tracks, self.planned, dict(self.metrics)) == (
-            other.at,
-            other.known_at,
-            other._tracks,
-            other.planned,
-            dict(other.metrics),
-        )
+        mine = (self.at, self.known_at, self._tracks, self.planned, self.overdue)
+        theirs = (other.at, other.known_at, other._tracks, other.planned, other.overdue)
+        return mine == theirs and dict(self.metrics) == dict(other.metrics)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -139,6 +142,12 @@ class State(Mapping[str, TrackState]):
         """Show the date, the knowledge position and each track's status."""
         rows = ", ".join(f"{t}: {s.status} ({s.truth.value})" for t, s in self.items())
         return f"<State at {self.at.edtf} known_at={self.known_at}: {rows}>"
+
+    def __str__(self) -> str:
+        """The table `bilatlog state` prints."""
+        from bilatlog._tables import render, state_rows  # noqa: PLC0415 - display only
+
+        return render(state_rows(self))
 
     def _repr_html_(self) -> str:
         from bilatlog.notebook import state_html  # noqa: PLC0415 - display only
@@ -191,7 +200,19 @@ class Period:
 
 
 class History(list[Period]):
-    """The status periods of a track (a list), with a table in notebooks and `to_frame()`."""
+    """The status periods of a track (a list), with a table in notebooks and `to_frame()`.
+
+    Attributes:
+        plans: the track's plans, each with its fate (`PlanFate`) as of now.
+    """
+
+    plans: tuple[PlanFate, ...] = ()
+
+    def __str__(self) -> str:
+        """The table `bilatlog history` prints."""
+        from bilatlog._tables import history_rows, render  # noqa: PLC0415 - display only
+
+        return render(history_rows(self, self.plans))
 
     def _repr_html_(self) -> str:
         from bilatlog.notebook import history_html  # noqa: PLC0415 - display only
@@ -208,10 +229,20 @@ class History(list[Period]):
 class Diff(list["Change"]):
     """What changed between two dates (a list of `Change`), with a table in notebooks."""
 
+    def __str__(self) -> str:
+        """The table `bilatlog diff` prints."""
+        from bilatlog._tables import diff_rows, render  # noqa: PLC0415 - display only
+
+        return render(diff_rows(self))
+
     def _repr_html_(self) -> str:
         from bilatlog.notebook import diff_html  # noqa: PLC0415 - display only
 
         return diff_html(self)
+
+
+def _side(s: TrackState | None) -> str:
+    return f"{s.status} ({s.truth.value})" if s is not None else "-"
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -224,10 +255,12 @@ class Change:
     events: tuple[Event, ...]
 
     def __repr__(self) -> str:
-        """Say it in one line: track, before, after."""
-        before = self.before.status if self.before else "-"
-        after = self.after.status if self.after else "-"
-        return f"<Change {self.track}: {before} -> {after} ({len(self.events)} events)>"
+        """Say it in one line: track, before, after (with truth), how many events."""
+        n = len(self.events)
+        return (
+            f"<Change {self.track}: {_side(self.before)} -> {_side(self.after)} "
+            f"({n} event{'' if n == 1 else 's'})>"
+        )
 
     def _repr_html_(self) -> str:
         from bilatlog.notebook import diff_html  # noqa: PLC0415 - display only
@@ -265,18 +298,34 @@ class ExplainedEvent:
 
 @attrs.frozen(kw_only=True, repr=False)
 class Explanation:
-    """Why a track is in its state at a date (from `Timeline.explain`)."""
+    """Why a track is in its state at a date (from `Timeline.explain`).
+
+    Attributes:
+        track, at, known_at: the question.
+        state: the track's state then, or None if no status may hold.
+        entries: the events behind it (`ExplainedEvent`), plans excluded.
+        plans: the track's plans announced by then, each with its fate then.
+    """
 
     track: str
     at: When
     known_at: int
     state: TrackState | None
     entries: tuple[ExplainedEvent, ...]
+    plans: tuple[PlanFate, ...] = ()
+
+    def __str__(self) -> str:
+        """The table `bilatlog explain` prints."""
+        from bilatlog._tables import explain_rows, render  # noqa: PLC0415 - display only
+
+        return render(explain_rows(self))
 
     def __repr__(self) -> str:
         """Say it in one line: track, date, state, how many events."""
         state = f"{self.state.status} ({self.state.truth.value})" if self.state else "no status"
-        return f"<Explanation {self.track} at {self.at.edtf}: {state}, {len(self.entries)} events>"
+        n = len(self.entries)
+        events = f"{n} event{'' if n == 1 else 's'}"
+        return f"<Explanation {self.track} at {self.at.edtf}: {state}, {events}>"
 
     def _repr_html_(self) -> str:
         from bilatlog.notebook import explanation_html  # noqa: PLC0415 - display only
@@ -411,15 +460,27 @@ def compute_state(index: KnowledgeIndex, at: When, known: int) -> State:
         latest = _latest_visible(versions, dhi, known)
         if latest is not None:
             metrics[name] = figure_of(latest, dhi)
-    planned = tuple(
-        v.event
-        for v in sorted(index.plans, key=lambda v: v.key)
-        if v.visible(known)
-        and v.event.on.hi >= dlo
-        and (v.event.announced is None or v.event.announced.lo <= dhi)
-        and not _fulfilled(index, v, dhi, known)
+    planned: list[Event] = []
+    overdue: list[Event] = []
+    for v in sorted(index.plans, key=lambda v: v.key):
+        if not v.visible(known):
+            continue
+        e = v.event
+        if e.announced is not None and e.announced.lo > dhi:
+            continue
+        if e.on.hi >= dlo:
+            if not _fulfilled(index, v, dhi, known):
+                planned.append(e)
+        elif fate_of(index, v, at, known).overdue:
+            overdue.append(e)
+    return State(
+        at=at,
+        known_at=known,
+        tracks=tracks,
+        planned=tuple(planned),
+        metrics=metrics,
+        overdue=tuple(overdue),
     )
-    return State(at=at, known_at=known, tracks=tracks, planned=planned, metrics=metrics)
 
 
 def _latest_visible(versions: SortedVersions, dhi: dt.date, known: int) -> StatusVersion | None:
@@ -486,3 +547,48 @@ def history_of(index: KnowledgeIndex, track: str, known: int) -> History:
 
 def _end_bounds(s: Segment) -> tuple[dt.date, dt.date] | None:
     return None if s.end_lo == MAX else (s.end_lo, s.end_hi)
+
+
+def explain_of(index: KnowledgeIndex, track: str, when: When, known: int) -> Explanation:
+    """Why `track` is in its state at `when`, as known at `known` (see `Timeline.explain`)."""
+    state = compute_state(index, when, known).get(track)
+    entries = []
+    ids = [
+        i
+        for i, vs in index.versions.items()
+        if any(v.event.track == track for v in vs if v.pos_from <= known)
+        and vs[0].position <= known
+    ]
+    # plans never change a status: they are told with their fate in `plans`, not as events
+    planned = {v.event.id for v in index.plans if v.visible(known)}
+    for event_id in ids:
+        original = index.original(event_id)
+        corrections = tuple(c for c in index.corrections.get(event_id, ()) if c.position <= known)
+        retraction = index.retractions.get(event_id)
+        if retraction is not None and retraction.position > known:
+            retraction = None
+        if event_id in planned:
+            continue
+        versions = [v for v in index.versions[event_id] if v.pos_from <= known]
+        event = versions[-1].event
+        truth = event.on.happened_by(when.hi)
+        if truth is Truth.NO:
+            continue
+        entries.append(
+            ExplainedEvent(
+                event=event,
+                original=original,
+                corrections=corrections,
+                retraction=retraction,
+                truth=truth,
+            )
+        )
+    entries.sort(key=lambda x: (x.event.on.sort_key, x.original.position))
+    plans = tuple(
+        f
+        for f in plan_fates(index, when, known, track=track)
+        if f.plan.announced is None or f.plan.announced.lo <= when.hi
+    )
+    return Explanation(
+        track=track, at=when, known_at=known, state=state, entries=tuple(entries), plans=plans
+    )

@@ -1,0 +1,151 @@
+"""The filters of `tl.events(...)` and `tl.log(...)`: checked, and checked against the store.
+
+A filter argument that is malformed (`track="DEA Ops"`, `actor="us"`,
+`kinds="event"`) is a `ValidationError`. A well-formed name that the store has
+never held, at any time, is an `UnknownNameError` (also a `KeyError`) with
+the closest names it does hold; a name held only after `known_at` is simply
+an empty answer.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Final
+
+from bilatlog.backends import Query
+from bilatlog.backends._base import _compile_type_pattern, actor_matches
+from bilatlog.events import ACTOR_RE, SLUG_RE, Correction, Event
+from bilatlog.exceptions import UnknownNameError, ValidationError
+
+if TYPE_CHECKING:
+    from bilatlog.backends import Backend
+    from bilatlog.projections import KnowledgeIndex
+
+__all__ = ["LOG_KINDS", "check_held", "check_kinds", "check_name"]
+
+#: The record kinds of the log.
+LOG_KINDS: Final = ("event", "correction", "retraction")
+#: The kinds of the events as known.
+EVENT_KINDS: Final = ("event", "planned")
+
+
+def check_kinds(kinds: object, allowed: tuple[str, ...], *, where: str) -> frozenset[str]:
+    """Validate a `kinds=` argument: an iterable (not a string) of allowed kind names."""
+    if isinstance(kinds, str) or not isinstance(kinds, Iterable):
+        raise ValidationError(
+            "kinds",
+            kinds,
+            "expected a list of kinds, not one string.",
+            f"pass e.g. kinds=({kinds!r},)." if isinstance(kinds, str) else
+            f"pass e.g. kinds={allowed[:1]!r}.",
+        )  # fmt: skip
+    out = frozenset(kinds)
+    bad = sorted(str(k) for k in out if k not in allowed)
+    if bad or not out:
+        hint = ""
+        if where == "events" and set(bad) & {"correction", "retraction"}:
+            hint = " Corrections and retractions are in tl.log(kinds=...)."
+        raise ValidationError(
+            "kinds",
+            bad or list(out),
+            f"{where}() knows the kinds {', '.join(allowed)}.",
+            f"pass some of {list(allowed)}.{hint}",
+        )
+    return out
+
+
+def check_name(field: str, value: object) -> str | None:
+    """Validate a track, type (glob) or actor filter; return it unchanged."""
+    if value is None:
+        return None
+    if field == "track":
+        ok = isinstance(value, str) and SLUG_RE.fullmatch(value) is not None
+        example = "track='dea-operations'"
+    elif field == "actor":
+        ok = isinstance(value, str) and ACTOR_RE.fullmatch(value) is not None
+        example = "actor='US' or actor='US.DEA' (upper case)"
+    elif not isinstance(value, str):
+        ok, example = False, "type='operations.*'"
+    else:
+        _compile_type_pattern(value)  # raises a ValidationError of its own
+        return value
+    if not ok:
+        what = {"track": "a track slug", "actor": "an actor code", "type": "a type pattern"}[field]
+        raise ValidationError(field, value, f"expected {what}.", f"pass e.g. {example}.")
+    return value if isinstance(value, str) else None
+
+
+def _is_glob(pattern: str) -> bool:
+    return any(c in pattern for c in "*?[")
+
+
+def _held_somewhere(backend: Backend, index: KnowledgeIndex, field: str, name: str) -> bool:
+    """Whether the log holds `name` in any record, original or corrected (cheap paths first)."""
+    if field == "track" and name in index.tracks:
+        return True
+    query = Query(**{field: name}, kinds=frozenset({"event"}))  # type: ignore[arg-type]
+    if next(iter(backend.query(query)), None) is not None:
+        return True
+    regex = re.compile(_translate(name)) if field == "type" else None
+    for rec in backend.query(Query(kinds=frozenset({"correction"}))):
+        c = rec.record
+        assert isinstance(c, Correction)  # noqa: S101 - the query asked for corrections
+        value = c.changes.get(field if field != "actor" else "actors")
+        if field == "track" and value == name:
+            return True
+        if regex is not None and isinstance(value, str) and regex.fullmatch(value):
+            return True
+        if (
+            field == "actor"
+            and isinstance(value, tuple)
+            and any(isinstance(a, str) and actor_matches(a, name) for a in value)
+        ):
+            return True
+    return False
+
+
+def _translate(pattern: str) -> str:
+    regex = _compile_type_pattern(pattern)
+    assert regex is not None  # noqa: S101 - a pattern was given
+    return regex.pattern
+
+
+#: how many stored events to read, at most, looking for a name to suggest
+SUGGEST_SCAN: Final = 100_000
+
+
+def _held_names(backend: Backend, field: str) -> list[str]:
+    """Names of this kind in the log (the error path only: to suggest one; best effort)."""
+    names: set[str] = set()
+    for rec in itertools.islice(backend.query(Query(kinds=frozenset({"event"}))), SUGGEST_SCAN):
+        e = rec.record
+        assert isinstance(e, Event)  # noqa: S101 - the query asked for events
+        if field == "track" and e.track:
+            names.add(e.track)
+        elif field == "type":
+            names.add(e.type)
+            names.add(e.type.split(".", 1)[0] + ".*")
+        elif field == "actor":
+            for a in e.actors:
+                parts = a.split(".")
+                names.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+    return sorted(names)
+
+
+def check_held(backend: Backend, index: KnowledgeIndex, field: str, name: str | None) -> None:
+    """Raise `UnknownNameError` when the store has never held `name` (a track, type or actor)."""
+    if name is None or _held_somewhere(backend, index, field, name):
+        return
+    import difflib  # noqa: PLC0415 - only on this error path
+
+    close: tuple[str, ...] = ()
+    if field == "track":  # the tracks with a status are in memory already
+        close = tuple(difflib.get_close_matches(name, list(index.tracks), n=1, cutoff=0.6))
+    if not close:
+        candidates = _held_names(backend, field)
+        candidates = [c for c in candidates if _is_glob(c) == _is_glob(name)]
+        close = tuple(difflib.get_close_matches(name, candidates, n=1, cutoff=0.6))
+    what = "type matching" if field == "type" and _is_glob(name) else field
+    raise UnknownNameError(what, name, close)

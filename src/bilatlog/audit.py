@@ -1,0 +1,194 @@
+"""`tl.audit()`: what a careful reader would question before citing a dataset.
+
+Each `Finding` names the record (id and position) and says why, in words. The
+checks, by name:
+
+- `unsourced-event`: an event (as known) that cites no source;
+- `figure-without-unit`: an event reporting a figure (`data["metric"]` and
+  `data["value"]`) with no `unit`;
+- `unsourced-revision`: a correction or retraction that cites no source;
+- `conflicting-status`: a track put in two different statuses for the same
+  date by different events;
+- `overdue-plan`: a plan whose latest date has passed with nothing fulfilling it;
+- `source-after-record`: a record citing a source published after the record
+  was stored (stores written before bilatlog refused these).
+
+`bilatlog audit` prints the same report and exits non-zero when it finds anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from bilatlog.events import Event, Source, cited_sources
+
+if TYPE_CHECKING:
+    from bilatlog.timeline import KnownAt, Timeline
+
+__all__ = ["CHECKS", "Audit", "Finding", "audit", "sources_after"]
+
+#: Every check `audit()` runs, with what it looks for.
+CHECKS: dict[str, str] = {
+    "unsourced-event": "events without sources",
+    "figure-without-unit": "figures without units",
+    "unsourced-revision": "corrections and retractions without sources",
+    "conflicting-status": "a track given two statuses for the same date by different events",
+    "overdue-plan": "plans whose date passed with nothing fulfilling them",
+    "source-after-record": "sources published after the record citing them was stored",
+}
+
+
+@attrs.frozen(kw_only=True)
+class Finding:
+    """One thing the audit found.
+
+    Attributes:
+        check: which check found it (a key of `CHECKS`).
+        record_id: the record it is about.
+        position: that record's position in the log.
+        message: why, in words.
+    """
+
+    check: str
+    record_id: str
+    position: int | None
+    message: str
+
+
+class Audit(list[Finding]):
+    """The findings of `tl.audit()` (a list; empty and falsy when nothing was found)."""
+
+    known_at: int = 0
+
+    def by_check(self) -> dict[str, list[Finding]]:
+        """The findings grouped by check, in the order of `CHECKS`."""
+        out: dict[str, list[Finding]] = {}
+        for check in CHECKS:
+            found = [f for f in self if f.check == check]
+            if found:
+                out[check] = found
+        return out
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One dict per finding: check, position, record, why."""
+        return [
+            {"check": f.check, "position": f.position, "record": f.record_id, "why": f.message}
+            for f in self
+        ]
+
+    def __str__(self) -> str:
+        """The table `bilatlog audit` prints."""
+        from bilatlog._tables import render  # noqa: PLC0415 - display only
+
+        if not self:
+            return "nothing found\n"
+        return render(self.rows())
+
+    def _repr_html_(self) -> str:
+        from bilatlog._html import audit_html  # noqa: PLC0415 - display only
+
+        return audit_html(self)
+
+    def to_frame(self) -> Any:  # noqa: ANN401 - pandas is optional
+        """One row per finding (needs the `pandas` extra)."""
+        from bilatlog.io.frames import _pd  # noqa: PLC0415 - optional extra
+
+        return _pd().DataFrame(self.rows(), columns=["check", "position", "record", "why"])
+
+
+def sources_after(sources: Iterable[Source], recorded_at: dt.datetime) -> Iterator[Source]:
+    """The sources certainly published after `recorded_at` (its UTC day)."""
+    day = recorded_at.astimezone(dt.UTC).date()
+    for s in sources:
+        if s.published is not None and s.published.lo > day:
+            yield s
+
+
+def _source_name(s: Source) -> str:
+    return s.outlet or s.title or s.url
+
+
+def audit(tl: Timeline, *, known_at: KnownAt = None) -> Audit:
+    """Run every check of `CHECKS` on `tl` as known at `known_at` (default: now)."""
+    known = tl.resolve_known_at(known_at)
+    report = Audit()
+    report.known_at = known
+    statuses: dict[tuple[str, str], list[tuple[int, Event]]] = {}
+    for k in tl.events(known_at=known):
+        e = k.event
+        if not e.sources:
+            report.append(
+                Finding(
+                    check="unsourced-event",
+                    record_id=e.id,
+                    position=k.position,
+                    message=f"{e.type} on {e.on.edtf} cites no source.",
+                )
+            )
+        data = e.data
+        if "metric" in data and "value" in data and not data.get("unit"):
+            report.append(
+                Finding(
+                    check="figure-without-unit",
+                    record_id=e.id,
+                    position=k.position,
+                    message=f"figure {data['metric']!r} = {data['value']!r} has no unit.",
+                )
+            )
+        if e.status is not None and e.track is not None and not e.planned:
+            statuses.setdefault((e.track, e.on.edtf), []).append((k.position, e))
+    for (track, on), placed in statuses.items():
+        distinct = sorted({e.status for _, e in placed if e.status})
+        if len(distinct) > 1:
+            position, first = placed[0]
+            others = ", ".join(f"{e.id} ({e.status})" for _, e in placed)
+            report.append(
+                Finding(
+                    check="conflicting-status",
+                    record_id=first.id,
+                    position=position,
+                    message=f"track {track!r} is put in {' and '.join(distinct)} for {on} "
+                    f"by different events: {others}.",
+                )
+            )
+    for fate in tl.plans(known_at=known):
+        if fate.overdue:
+            p = fate.plan
+            assert fate.overdue_since is not None  # noqa: S101 - overdue plans have the date
+            report.append(
+                Finding(
+                    check="overdue-plan",
+                    record_id=p.id,
+                    position=fate.position,
+                    message=f"planned {p.status or p.type} ({p.on.edtf}) was due by "
+                    f"{fate.overdue_since.isoformat()}; nothing recorded fulfils it.",
+                )
+            )
+    for rec in tl.log(known_at=known):
+        if not rec.is_event and not rec.sources:
+            report.append(
+                Finding(
+                    check="unsourced-revision",
+                    record_id=rec.id,
+                    position=rec.position,
+                    message=f"{rec.kind} of {rec.target} ({rec.reason!r}) cites no source.",
+                )
+            )
+        for s in sources_after(cited_sources(rec.record), rec.recorded_at):
+            assert s.published is not None  # noqa: S101 - sources_after checked it
+            report.append(
+                Finding(
+                    check="source-after-record",
+                    record_id=rec.id,
+                    position=rec.position,
+                    message=f"cites {_source_name(s)!r}, published {s.published.edtf}, but "
+                    f"was stored {rec.recorded_at.date().isoformat()}: it could not have "
+                    "known it yet.",
+                )
+            )
+    report.sort(key=lambda f: (list(CHECKS).index(f.check), f.position or 0))
+    return report
