@@ -130,7 +130,8 @@ def hot(path: Path, *, asks: int = 64, seed: int = 1) -> dict[str, Any]:
     days = [f"{rng.randint(first, last)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
             for _ in range(asks)]  # fmt: skip
     known = [rng.randint(head // 2, head) for _ in range(asks)]
-    tracks = sorted({f"track-{rng.randrange(1000)}" for _ in range(16)})
+    known_tracks = tl.tracks()
+    tracks = sorted({rng.choice(known_tracks) for _ in range(16)})
     out: dict[str, Any] = {"position": head}
     out["state_at_ms"] = timed(tl.state_at, days)
     out["state_at_known_ms"] = timed(lambda a: tl.state_at(a[0], known_at=a[1]),
