@@ -55,3 +55,11 @@ def events_10k() -> list[bl.Event]:
 @pytest.fixture(scope="session")
 def events_100k() -> list[bl.Event]:
     return make_events(100_000)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remembered_heads(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Stores made by benchmarks remember their heads in a folder of the run, not the home."""
+    import os  # noqa: PLC0415
+
+    os.environ["BILATLOG_STATE_DIR"] = str(tmp_path_factory.mktemp("heads"))

@@ -106,3 +106,10 @@ def test_postgres_scripts_run_on_a_throwaway_server():
     ).stdout  # fmt: skip
     assert "2 concurrent clients x 1 rounds" in out
     assert "| postgres |" in out
+
+
+def test_export_memory_prints_a_row_per_store():
+    out = _run("export_memory.py", "500")
+    rows = [line for line in out.splitlines() if line.startswith("| events-")]
+    assert len(rows) == 2
+    assert all(row.endswith(" MB |") for row in rows)

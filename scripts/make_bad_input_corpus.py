@@ -65,7 +65,7 @@ for d in [{"x": {"$nan": 1}}, {"x": {"$inf": 1}}, {"x": {"$inf": -1}}, {"$intkey
           {"x": {"$deep": 40}}, {"x": {"$bigstring": 1000001}}, {"x": {"$int": "18446744073709551616"}},
           {"x": {"$int": "-9223372036854775809"}}, {"x": {"$bytes": "abc"}}, {"x": {"$set": [1, 2]}},
           {"x": {"$object": 1}}, {"x": [1, {"$nan": 1}]}, {"x": {"y": {"$inf": 1}}},
-          {"x": "broken \udc80"}]:  # fmt: skip
+          {"x": "broken \udc80"}, {"x": {"$deep": 100_000}}]:  # fmt: skip
     add("event", {"data": d}, "ValidationError", "data")
 add("event", {"data": [1, 2]}, "ValidationError", "data=")
 add("event", {"data": "text"}, "ValidationError", "data=")
@@ -85,6 +85,16 @@ for s in [{}, {"outlet": ""}, {"url": "ftp://x.org"}, {"url": "www.example.org"}
           {"outlet": "x", "author": "y"}, {"outlet": 5}, {"outlet": "x", "quote": 5},
           {"outlet": "x" * 501}, {"outlet": "x", "url": "https://a b"}]:  # fmt: skip
     add("source", s, "ValidationError", "source")
+add("source", {"title": "A report", "quote": "we will cooperate"}, "ValidationError",
+    "source.quote")  # fmt: skip
+# control characters in one-line fields (they could fake a table row or send terminal codes)
+for char in ["\x00", "\x1b[2J", "\n", "\r", "\x7f", "\x85", "\u2028"]:
+    add("event", {"summary": f"fine{char}forged"}, "ValidationError", "summary=")
+    add("source", {"outlet": f"Reuters{char}"}, "ValidationError", "source.outlet=")
+    add("source", {"outlet": "o", "title": f"t{char}"}, "ValidationError", "source.title=")
+    add("source", {"url": f"https://example.org/{char}x"}, "ValidationError", "source.url=")
+for char in ["\x00", "\x1b]8;;https://evil\x07"]:
+    add("source", {"outlet": "o", "quote": f"q{char}"}, "ValidationError", "source.quote=")
 add("sources", "https://example.org", "ValidationError", "sources=")
 add("sources", [5], "ValidationError", "sources[0]")
 # corrections and retractions
@@ -127,6 +137,9 @@ add(
     "id=",
 )
 add("append", [{"type": "a.b", "on": "2020", "fulfils": "e1"}], "ValidationError", "fulfils=")
+# what is not a batch at all: tl.append(None), tl.append(5), ...
+for batch in [None, 5, "event", {"type": "a.b", "on": "2020"}, {"$object": 1}]:
+    add("append-raw", batch, "ValidationError", "events=")
 # query arguments
 for args in [{"at": "yesterday"}, {"at": "2021-02-30"}, {"at": ""}, {"known_at": "last week"},
              {"known_at": -1}, {"known_at": True}, {"known_at": "2021-13-01"},
@@ -142,6 +155,12 @@ add("events", {"type": "Operations; DROP"}, "ValidationError", "type=")
 add("open", "relations.txt", "ValidationError", "target=")
 add("open", "relations", "ValidationError", "target=")
 add("open", {"$object": 1}, "ValidationError", "target=")
+add("open", "sqlite:///", "ValidationError", "target=")
+add("open", "sqlite://", "ValidationError", "target=")
+add("open-readonly", "relatoins.jsonl", "StorageError", "did you mean")
+add("open-readonly", "relatoins.db", "StorageError", "did you mean")
+add("open-readonly", "$dir.jsonl", "StorageError", "a directory")
+add("open-readonly", "$fifo.db", "StorageError", "a FIFO")
 # damaged JSONL files (line numbers of a 6-line file of 3 batches of 2)
 for damage, mention in [("corrupt-line-3", "line 3"), ("invalid-utf8-line-3", "line 3"),
                         ("truncated-line-3", "line 3"), ("duplicate-line-3", "line 4"),
@@ -149,7 +168,12 @@ for damage, mention in [("corrupt-line-3", "line 3"), ("invalid-utf8-line-3", "l
                         ("unchained-line-3", "line 3"), ("swapped-lines-3-4", "line 3"),
                         ("not-object-line-3", "line 3"), ("changed-summary-line-3", "line 3"),
                         ("extra-field-line-3", "line 3"), ("bad-batch-marker-line-3", "line 3"),
-                        ("changed-recorded-at-line-3", "line 3"), ("renumbered-line-3", "line 3")]:  # fmt: skip
+                        ("changed-recorded-at-line-3", "line 3"), ("renumbered-line-3", "line 3"),
+                        ("damaged-final-line-6", "line 6"), ("other-format-csv", "line 1"),
+                        ("deep-nesting-line-3", "line 3"), ("javascript-url-line-3", "line 3"),
+                        ("unfinished-last-batch", "position 5"), ("older-copy", "position 5"),
+                        ("forked", "position 6"), ("wiped", "position 1"),
+                        ("truncated-last-line", "position 6")]:  # fmt: skip
     add("jsonl", damage, "IntegrityError", mention)
 # importer rows (strict mode: the first bad row raises, naming its line)
 for fmt, row, mention in [
@@ -162,6 +186,12 @@ for fmt, row, mention in [
     ("gdelt", {"$columns": 60}, "line 1"), ("gdelt", {"1": "20211399"}, "line 1"),
     ("gdelt", {"26": "XYZ"}, "line 1"), ("polecat", {"Event Type": "PARTY"}, "line 2"),
     ("polecat", {"Event Date": "yesterday"}, "line 2"),
+    ("icews", {"Event Text": {"$bigstring": 140_000}}, "line 2"),
+    ("polecat", {"$drop": "Event Date"}, "line 1"), ("polecat", {"$drop": "Event Type"}, "line 1"),
+    ("plover", {"cite_info": "Reuters, 8 October"}, "line 1"),
+    ("plover", {"cite_info": ["Reuters", "https://x.org"]}, "line 1"),
+    ("plover", {"cite_info": 5}, "line 1"),
+    ("plover", {"$deep": 100_000}, "file="),
 ]:  # fmt: skip
     add(fmt, row, "ValidationError", mention)
 

@@ -7,9 +7,11 @@
 --        -f scripts/postgres-roles.sql postgresql://owner@host/db
 --
 -- bilatlog_writer: may read and append (SELECT, INSERT). It cannot UPDATE,
---   DELETE or TRUNCATE anything: appends serialise on an advisory lock, not on
---   a row a writer would have to update.
--- bilatlog_reader: may only read (SELECT).
+--   DELETE or TRUNCATE the log: appends serialise on the one row of writer_lock
+--   (SELECT ... FOR UPDATE, which needs UPDATE on that table and nothing else;
+--   triggers refuse an actual UPDATE or DELETE of it).
+-- bilatlog_reader: may only read (SELECT). It cannot lock writer_lock, so it
+--   cannot stall the writers (an advisory lock, which anyone may take, could).
 -- Triggers refuse UPDATE, DELETE and TRUNCATE for everyone, owners included.
 
 \set ON_ERROR_STOP on
@@ -30,3 +32,4 @@ GRANT USAGE ON SCHEMA :schema TO bilatlog_writer, bilatlog_reader;
 GRANT SELECT ON ALL TABLES IN SCHEMA :schema TO bilatlog_writer, bilatlog_reader;
 GRANT INSERT ON :schema.events, :schema.actors TO bilatlog_writer;
 REVOKE UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA :schema FROM bilatlog_writer, bilatlog_reader;
+GRANT UPDATE ON :schema.writer_lock TO bilatlog_writer;

@@ -37,14 +37,20 @@ RUN = uuid.uuid4().hex[:8]
 
 
 def power_cuts(batches: int = 3, size: int = 3) -> tuple[int, int]:
-    """Truncate a JSONL log at every byte offset of its last batch; return (cuts, all intact)."""
+    """Cut a JSONL log at every byte offset of a batch in flight; return (cuts, all intact).
+
+    The store acknowledged `batches - 1` batches; the last one was being written
+    (the same bytes, from a twin store) when the power went. Every cut must
+    leave the acknowledged batches intact and verified, and the store writable.
+    """
     with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / "log.jsonl"
-        b = JsonlBackend(path, clock=FakeClock())
-        for k in range(batches):
-            b.append([bl.Event(id=f"p{k}-{i}", type="a.b", on="2020") for i in range(size)])
-        data = path.read_bytes()
-        start = len(b"".join(data.splitlines(keepends=True)[: (batches - 1) * size]))
+        path, twin = Path(d) / "log.jsonl", Path(d) / "twin.jsonl"
+        for p, n in ((path, batches - 1), (twin, batches)):
+            b = JsonlBackend(p, clock=FakeClock())
+            for k in range(n):
+                b.append([bl.Event(id=f"p{k}-{i}", type="a.b", on="2020") for i in range(size)])
+        data = twin.read_bytes()
+        start = len(path.read_bytes())
         ok = 0
         for cut in range(start, len(data) + 1):
             path.write_bytes(data[:cut])
@@ -60,6 +66,8 @@ def main() -> None:
     p.add_argument("--writers", type=int, default=8, help="concurrent writer processes")
     p.add_argument("--backends", default="jsonl,sqlite,postgres", help="comma-separated")
     args = p.parse_args()
+    # remembered heads go to a folder of this run, never the user's state folder
+    os.environ.setdefault("BILATLOG_STATE_DIR", tempfile.mkdtemp(prefix="bilatlog-heads-"))
     backends = [
         b
         for b in args.backends.split(",")

@@ -6,6 +6,7 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import settings
 
 # Hypothesis: random locally (new examples find new bugs), derandomized in CI, where a landing
@@ -18,3 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 for folder in (ROOT / "tests", ROOT / "scripts"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
+
+
+@pytest.fixture(autouse=True)
+def _remembered_heads(tmp_path_factory, monkeypatch):
+    """Each test remembers store heads in its own folder, never in the user's state folder."""
+    monkeypatch.setenv("BILATLOG_STATE_DIR", str(tmp_path_factory.mktemp("heads")))

@@ -47,13 +47,18 @@ json_values = st.recursive(
     max_leaves=12,
 )
 
+#: Text for one-line fields (summaries, outlets, titles): anything but control characters.
+line_chars = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029")
+#: Text for quotes and reasons: line breaks and tabs too.
+text_chars = line_chars | st.sampled_from("\n\t\r")
+
 sources = st.builds(
     bl.Source,
-    outlet=st.text(min_size=1, max_size=30),
-    title=st.text(max_size=30),
+    outlet=st.text(line_chars, min_size=1, max_size=30),
+    title=st.text(line_chars, max_size=30),
     url=st.just("https://example.org/a") | st.just(""),
     published=st.none() | days.map(str),
-    quote=st.text(max_size=50),
+    quote=st.text(text_chars, max_size=50),
 )
 
 
@@ -67,7 +72,7 @@ def events(draw: st.DrawFn, *, tracks: st.SearchStrategy[str] | None = None) -> 
         track=track,
         status=status,
         actors=draw(st.lists(actors, max_size=3, unique=True)),
-        summary=draw(st.text(max_size=40)),
+        summary=draw(st.text(line_chars, max_size=40)),
         data=draw(st.dictionaries(st.text(max_size=8), json_values, max_size=3)),
         sources=draw(st.lists(sources, max_size=2)),
         planned=(planned := draw(st.booleans())),

@@ -3,7 +3,13 @@
 Every stored record is an envelope::
 
     {"v": 1, "position": 7, "recorded_at": "2021-10-15T00:00:00.000000Z",
-     "kind": "event", "record": {...}, "prev": "<hash of 6>", "hash": "<sha256>"}
+     "kind": "event", "record": {...}, "batch_end": 9, "prev": "<hash of 6>",
+     "hash": "<sha256>"}
+
+`batch_end` is the last position of the batch the record was appended in, so
+which records were acknowledged together is inside the hash (a file backend
+reads it to tell a crash's torn tail from damage). Records stored before it
+existed have none; they keep their hashes and still read.
 
 `kind` is a stable type tag (`event`, `correction`, `retraction`), never a
 Python import path. `v` is the schema version; an older version is upcast on
@@ -31,6 +37,8 @@ import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
 from bilatlog.events import (
+    MAX_DEPTH,
+    URL_RE,
     Correction,
     Event,
     FrozenDict,
@@ -38,6 +46,7 @@ from bilatlog.events import (
     RecordedEvent,
     Retraction,
     Source,
+    reading_stored,
     thaw,
 )
 from bilatlog.exceptions import IntegrityError, ValidationError
@@ -152,7 +161,11 @@ def loads(text: str | bytes) -> Any:  # noqa: ANN401 - JSON
             return _orjson.loads(text)
         except _orjson.JSONDecodeError:
             pass  # let the standard library say what is wrong, in its words
-    return json.loads(text)
+    try:
+        return json.loads(text)
+    except RecursionError:
+        # never a RecursionError: too deep to parse is bad JSON, like any other
+        raise ValueError(f"nested deeper than {MAX_DEPTH} levels") from None
 
 
 def format_instant(instant: dt.datetime) -> str:
@@ -210,20 +223,28 @@ _EMPTY = FrozenDict()
 _set = object.__setattr__
 
 
-def _freeze_trusted(value: Any) -> Any:  # noqa: ANN401 - JSON
+def _freeze_trusted(value: Any, depth: int = 0) -> Any:  # noqa: ANN401 - JSON
     t = type(value)
-    if t is dict:
-        return FrozenDict({k: _freeze_trusted(v) for k, v in value.items()})
-    if t is list:
-        return tuple(_freeze_trusted(v) for v in value)
+    if t is dict or t is list:
+        if depth > MAX_DEPTH:
+            # deeper than input may be: not what a writer validated (the validating path
+            # then says so as an IntegrityError)
+            raise ValueError(f"data nested deeper than {MAX_DEPTH} levels")
+        if t is dict:
+            return FrozenDict({k: _freeze_trusted(v, depth + 1) for k, v in value.items()})
+        return tuple(_freeze_trusted(v, depth + 1) for v in value)
     return value
 
 
 def _trusted_source(d: dict[str, Any]) -> Source:
+    url = d.get("url", "")
+    if url and not (type(url) is str and URL_RE.fullmatch(url) and url.isprintable()):
+        # never let a crafted store put a javascript: (or any non-http) address in an href
+        raise ValueError("source.url is not an http(s) address")
     s = object.__new__(Source)
     _set(s, "outlet", d.get("outlet", ""))
     _set(s, "title", d.get("title", ""))
-    _set(s, "url", d.get("url", ""))
+    _set(s, "url", url)
     published = d.get("published")
     _set(s, "published", None if published is None else When.parse(published))
     _set(s, "quote", d.get("quote", ""))
@@ -326,8 +347,14 @@ class Codec:
         out: dict[str, Any] = self._c.unstructure(record)
         return out
 
-    def record_from_dict(self, kind: str, data: Mapping[str, Any]) -> Record:
-        """Structure a record of the given kind; raises `ValidationError` on bad content."""
+    def record_from_dict(
+        self, kind: str, data: Mapping[str, Any], *, stored: bool = False
+    ) -> Record:
+        """Structure a record of the given kind; raises `ValidationError` on bad content.
+
+        `stored=True` for records read from a store: rules added after a record
+        was written (see `bilatlog.events.reading_stored`) do not refuse it.
+        """
         cls = _CLASS_OF.get(kind)
         if cls is None:
             raise ValidationError(
@@ -337,12 +364,15 @@ class Codec:
             raise ValidationError(
                 "record", data, "expected a JSON object.", "store records as written by bilatlog."
             )
+        token = reading_stored.set(stored)
         try:
             record: Record = cls(**data)
         except TypeError as e:
             raise ValidationError(
                 "record", dict(data), f"does not fit a {kind} ({e}).", "check the field names."
             ) from None
+        finally:
+            reading_stored.reset(token)
         return record
 
     @staticmethod
@@ -361,9 +391,21 @@ class Codec:
         )[0]
 
     def seal_batch(
-        self, records: Sequence[Record], *, first: int, recorded_at: dt.datetime, prev_hash: str
+        self,
+        records: Sequence[Record],
+        *,
+        first: int,
+        recorded_at: dt.datetime,
+        prev_hash: str,
+        batch_end: int | bool | None = True,
     ) -> list[Sealed]:
-        """Seal consecutive records from position `first`, chaining each to the one before."""
+        """Seal consecutive records from position `first`, chaining each to the one before.
+
+        `batch_end`: True (a new batch: its last position goes into every
+        envelope), an int (re-sealing records of a batch that ends there), or
+        None (re-sealing a record stored before envelopes carried it).
+        """
+        end = first + len(records) - 1 if batch_end is True else batch_end or None
         at_text = format_instant(recorded_at)
         at = parse_instant(at_text)  # exactly what a reader will see: microseconds, UTC
         out: list[Sealed] = []
@@ -381,6 +423,8 @@ class Codec:
                 "record": data,
                 "prev": prev_hash,
             }
+            if end is not None:
+                env["batch_end"] = end
             raw = _canonical_envelope_bytes(env, data)
             this_hash = sha256(raw).hexdigest()
             env["hash"] = this_hash
@@ -392,6 +436,7 @@ class Codec:
             _set(rec, "hash", this_hash)
             _set(rec, "prev_hash", prev_hash)
             _set(rec, "schema_version", SCHEMA_VERSION)
+            _set(rec, "batch", end)
             out.append(Sealed(rec, env, raw.decode("utf-8")))
             prev_hash = this_hash
             position += 1
@@ -419,6 +464,7 @@ class Codec:
                 _set(rec, "hash", env["hash"])
                 _set(rec, "prev_hash", env["prev"])
                 _set(rec, "schema_version", SCHEMA_VERSION)
+                _set(rec, "batch", env.get("batch_end"))
             except (KeyError, TypeError, ValueError, AttributeError):
                 pass  # fall back to the validating path, which says what is wrong
             else:
@@ -426,7 +472,7 @@ class Codec:
         env = self.upcast(env)
         try:
             position = env["position"]
-            record = self.record_from_dict(env["kind"], env["record"])
+            record = self.record_from_dict(env["kind"], env["record"], stored=True)
             return RecordedEvent(
                 record=record,
                 position=position,
@@ -434,6 +480,7 @@ class Codec:
                 hash=env["hash"],
                 prev_hash=env["prev"],
                 schema_version=env["v"],
+                batch=env.get("batch_end"),
             )
         except (KeyError, TypeError, ValueError) as e:
             pos = env.get("position") if isinstance(env.get("position"), int) else None
@@ -464,15 +511,19 @@ class Codec:
         return out
 
 
-#: Envelope keys the hash does not cover: the hash itself, and the JSONL batch marker
-#: (checked structurally instead, so that hashes do not depend on the backend).
+#: Envelope keys the hash does not cover: the hash itself, and the JSONL line's legacy batch
+#: marker (records written since carry the same number inside the hash, as `batch_end`).
 UNHASHED_KEYS: Final = frozenset({"hash", "batch"})
 
 
 def hash_envelope(env: Mapping[str, Any]) -> str:
     """SHA-256 (hex) over an envelope's canonical bytes without its `hash` field."""
     body = {k: v for k, v in env.items() if k not in UNHASHED_KEYS}
-    return hashlib.sha256(canonical_bytes(body)).hexdigest()
+    try:
+        return hashlib.sha256(canonical_bytes(body)).hexdigest()
+    except (RecursionError, ValueError, TypeError) as e:
+        # what was read is not what a writer wrote (too deep, or not JSON data at all)
+        raise IntegrityError(f"the stored record cannot be hashed ({e})") from None
 
 
 def stored_line(sealed: Sealed, batch_end: int) -> str:

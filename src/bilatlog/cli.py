@@ -242,42 +242,67 @@ def _cmd_retract(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     return log_rows([tl.retract(a.event_id, reason=a.reason, sources=_sources(a))])
 
 
-def _cmd_verify(tl: Timeline, _a: argparse.Namespace) -> list[Row]:
-    report = tl.verify()
+def _cmd_verify(tl: Timeline, a: argparse.Namespace) -> list[Row]:
+    report = tl.verify(expect=a.expect)
     if not report.ok:
         report.raise_for_problems()
-    return [{"ok": report.ok, "records": report.checked, "note": report.reason or None}]
+    return [
+        {
+            "ok": report.ok,
+            "records": report.checked,
+            "position": report.position,
+            "head_hash": report.head_hash or None,
+            "note": report.reason or None,
+        }
+    ]
 
 
 def _cmd_export(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     from bilatlog import io  # noqa: PLC0415 - only this command needs the exporters
 
-    target = Path(a.to)
+    target = io.exporters.refuse_store(tl, a.to, "--to")
+    head = io.exporters.export_head(tl, a.known_at)
+    done = {"position": head.position, "head_hash": head.head_hash or None}
     if a.kind == "bilatlog":  # a store of its own: the log as known at --known-at
-        stop = tl.resolve_known_at(a.known_at)
+        stop = head.position
         with bilatlog.open(target) as out:
             if out.position == 0:  # verbatim: same positions, recorded_at and hashes
                 n = _copy_prefix(tl, out, stop)
             else:  # into a store that has records: appended (repeats are no-ops)
                 n = len(out.append([r.record for r in tl.log(known_at=stop)]))
-        return [{"format": a.kind, "exported": n, "known_at": stop, "to": str(target)}]
+        return [{"format": a.kind, "exported": n, "known_at": stop, "to": str(target), **done}]
     if a.kind == "csv":
         n = io.export_csv(tl, target, known_at=a.known_at)
     elif a.kind == "jsonl":
         n = io.export_jsonl(tl, target, known_at=a.known_at)
+    elif a.kind == "parquet":
+        from bilatlog.io.arrow import export_parquet  # noqa: PLC0415 - the arrow extra
+
+        n = export_parquet(tl, target, known_at=head.position)
+        io.exporters.record_head(tl, target, head)
     elif a.kind == "timelinejs":
         n = len(io.export_timelinejs(tl, target, title=a.title, known_at=a.known_at)["events"])
     else:
         n, skipped = io.export_plover(tl, target, known_at=a.known_at)
-        return [{"format": a.kind, "exported": n, "skipped": skipped, "to": str(target)}]
-    return [{"format": a.kind, "exported": n, "to": str(target)}]
+        return [{"format": a.kind, "exported": n, "skipped": skipped, "to": str(target), **done}]
+    return [{"format": a.kind, "exported": n, "to": str(target), **done}]
 
 
 def _copy_prefix(tl: Timeline, out: Timeline, stop: int, batch: int = 1000) -> int:
+    last = next(iter(tl.backend.read(stop, stop)), None) if stop else None
+    if last is not None and last.batch not in (None, stop):
+        raise ValidationError(
+            "--known-at",
+            stop,
+            f"falls inside a batch (positions up to {last.batch} were appended together); "
+            "a verbatim copy keeps batches whole.",
+            f"pass --known-at {last.batch}, or the position before that batch.",
+        )
     n, chunk = 0, []
     for rec in tl.backend.read(1, stop) if stop else ():
         chunk.append(rec)
-        if len(chunk) >= batch:
+        # cut only where a batch ends, so the copy keeps its batches
+        if len(chunk) >= batch and rec.batch in (None, rec.position):
             n += len(out.backend.copy_in(chunk))
             chunk = []
     return n + (len(out.backend.copy_in(chunk)) if chunk else 0)
@@ -286,16 +311,21 @@ def _copy_prefix(tl: Timeline, out: Timeline, stop: int, batch: int = 1000) -> i
 def _cmd_import(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     from bilatlog import io  # noqa: PLC0415 - only this command needs the importers
 
-    source = Path(a.file)
+    source = io.exporters.refuse_store(tl, a.file, "file")
     if not source.is_file():
         raise ValidationError("file", a.file, "no such file.", "check the path.")
     if a.kind == "bilatlog":
-        with bilatlog.open(source) as src:
+        with bilatlog.open(source, readonly=True) as src:
             records = [r.record for r in src.log()]
         before = tl.position
         tl.append(records)
         return [{"read": len(records), "added": tl.position - before}]
+    if a.kind == "csv" and (a.between or a.dates):
+        raise ValidationError(
+            "--between", a.between or a.dates, "not for a bilatlog CSV.", "import it whole."
+        )
     importer = {
+        "csv": io.import_csv,
         "icews": io.import_icews,
         "polecat": io.import_polecat,
         "gdelt": io.import_gdelt,
@@ -304,14 +334,8 @@ def _cmd_import(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     dates = tuple(a.dates.split("/", 1)) if a.dates else None
     if dates is not None and len(dates) != 2:
         raise ValidationError("--dates", a.dates, "expected START/END.", "e.g. 2018-01/2018-12.")
-    report = importer(
-        tl,
-        source,
-        between=a.between,
-        dates=dates,
-        strict=a.strict,
-        progress=False if a.quiet else None,
-    )
+    filters = {} if a.kind == "csv" else {"between": a.between, "dates": dates}
+    report = importer(tl, source, strict=a.strict, progress=False if a.quiet else None, **filters)
     for bad in report.bad[:10]:
         print(f"bilatlog: bad row: line {bad.line}: {escape(bad.reason)}", file=sys.stderr)
     if len(report.bad) > 10:
@@ -332,7 +356,15 @@ def _cmd_import(tl: Timeline, a: argparse.Namespace) -> list[Row]:
 
 
 def _cmd_copy(tl: Timeline, a: argparse.Namespace) -> list[Row]:
-    with bilatlog.open(a.source) as src:
+    from bilatlog.io.exporters import refuse_store  # noqa: PLC0415
+
+    if not a.source.startswith(("postgresql://", "postgres://")):
+        refuse_store(tl, a.source.removeprefix("sqlite:///"), "source")
+    with bilatlog.open(a.source, readonly=True) as src:
+        if src.backend.url == tl.backend.url:
+            raise ValidationError(
+                "source", a.source, "is the store being written.", "copy from another store."
+            )
         copied = tl.copy_from(src)
         same = tl.position == src.position and (
             not tl.position
@@ -393,12 +425,13 @@ COMMANDS: dict[str, tuple[Handler, bool, str, str]] = {
     "verify": (_cmd_verify, False, "check the hash chain and every stored record",
                "bilatlog --store relations.db verify"),
     "import": (_cmd_import, True,
-               "import ICEWS, POLECAT, GDELT or PLOVER files (or another bilatlog store)",
+               "import ICEWS, POLECAT, GDELT, PLOVER or bilatlog CSV files (or another store)",
                "bilatlog --store relations.db import icews events.2018.tab --between US,MX"),
     "copy": (_cmd_copy, True, "copy another store into this one verbatim (same hashes)",
              "bilatlog --store 'postgresql://me@db/research?schema=us_mx' copy relations.jsonl"),
     "export": (_cmd_export, False,
-               "write the events as CSV, JSONL, TimelineJS3 JSON or PLOVER (or a bilatlog store)",
+               ("write the events as CSV, JSONL, Parquet, TimelineJS3 JSON or PLOVER "
+                "(or a bilatlog store)"),
                "bilatlog export timelinejs --to us-mexico.json"),
     "when": (_cmd_when, False, "show what an EDTF date means",
              "bilatlog when '[2020-09..2020-12]'"),
@@ -525,20 +558,30 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:  # noqa: PLR0
         source(p)
     elif name == "import":
         p.add_argument(
-            "kind", metavar="FORMAT", choices=["icews", "polecat", "gdelt", "plover", "bilatlog"],
-            help="icews, polecat, gdelt, plover, or bilatlog (another store)",
+            "kind", metavar="FORMAT",
+            choices=["icews", "polecat", "gdelt", "plover", "csv", "bilatlog"],
+            help="icews, polecat, gdelt, plover, csv (as export csv writes it), "
+            "or bilatlog (another store)",
         )  # fmt: skip
         p.add_argument("file", help="the file to import")
         p.add_argument("--between", help="a dyad, either direction: US,MX")
         p.add_argument("--dates", help="START/END in EDTF, e.g. 2018-01/2018-12")
         p.add_argument("--strict", action="store_true", help="stop at the first bad row")
         p.add_argument("--quiet", action="store_true", help="no progress line")
+    elif name == "verify":
+        p.add_argument(
+            "--expect",
+            metavar="POSITION:HASH",
+            help="a published head (from verify or checkpoint): fail unless the store still "
+            "holds that record at that position",
+        )
     elif name == "copy":
         p.add_argument("source", help="the store to copy from (.jsonl, .db or postgresql://)")
     elif name == "export":
         p.add_argument(
-            "kind", metavar="FORMAT", choices=["csv", "jsonl", "timelinejs", "plover", "bilatlog"],
-            help="csv, jsonl, timelinejs, plover, or bilatlog (a store)",
+            "kind", metavar="FORMAT",
+            choices=["csv", "jsonl", "parquet", "timelinejs", "plover", "bilatlog"],
+            help="csv, jsonl, parquet (the arrow extra), timelinejs, plover, or bilatlog (a store)",
         )  # fmt: skip
         p.add_argument("--to", required=True, help="the file to write")
         p.add_argument("--title", default="bilatlog timeline", help="TimelineJS title")
@@ -549,6 +592,24 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:  # noqa: PLR0
 
 def _known_at(text: str) -> int | str:
     return int(text) if text.isdigit() else text
+
+
+#: Writing commands that only add to a store that is there (the others may start one).
+_NEEDS_STORE = frozenset({"correct", "retract"})
+
+
+def _open_store(store: str, command: str) -> Timeline:
+    """Open `--store`: read commands read-only (never creating it); writers as they need."""
+    _, writes, _, _ = COMMANDS[command]
+    if not writes:
+        return bilatlog.open(store, readonly=True)
+    if command in _NEEDS_STORE and not store.startswith(("postgresql://", "postgres://")):
+        path = Path(store.removeprefix("sqlite:///"))
+        if not path.exists():
+            from bilatlog.backends._files import missing_store  # noqa: PLC0415
+
+            raise missing_store(path)
+    return bilatlog.open(store)
 
 
 #: argument names in messages from the library -> the flags that set them
@@ -563,6 +624,7 @@ _FLAGS = {
     "end": "--to",
     "kinds": "--kind",
     "target": "--store",
+    "expect": "--expect",
 }
 
 
@@ -608,7 +670,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             tl = examples.us_mexico()
         else:
-            tl = bilatlog.open(store)
+            tl = _open_store(store, a.command)
         with tl:
             rows = handler(tl, a)
         _emit(rows, a.output or a.output_first or "table", sys.stdout, width=_width(a))

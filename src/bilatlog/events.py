@@ -10,6 +10,7 @@ code. Malformed names are errors; unknown well-formed names are welcome.
 
 from __future__ import annotations
 
+import contextvars
 import math
 import os
 import re
@@ -45,9 +46,20 @@ TYPE_RE: Final = re.compile(r"[a-z][a-z0-9_-]*(?:\.[a-z][a-z0-9_-]*)+")
 SLUG_RE: Final = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 ACTOR_RE: Final = re.compile(r"[A-Z]{2,3}(?:\.[A-Z0-9][A-Z0-9_-]*)*")
 ID_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
-URL_RE: Final = re.compile(r"https?://[^\s]+")
+URL_RE: Final = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f]+")
+
+#: True while a stored record is decoded: records written before a rule was added (such
+#: as no control characters in a summary) still read as they were written. New input
+#: always meets every rule.
+reading_stored: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "bilatlog_reading_stored", default=False
+)
 
 SURROGATE_RE: Final = re.compile("[\ud800-\udfff]")
+#: Control characters (C0, DEL, C1) and line/paragraph separators: never in a one-line field.
+LINE_CONTROL_RE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: In multi-line text (quotes, reasons), newlines and tabs are fine; other controls are not.
+TEXT_CONTROL_RE: Final = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
 MAX_DEPTH: Final = 32
 MAX_STRING: Final = 1_000_000
 
@@ -322,7 +334,7 @@ def _check_unicode(field: str, value: str) -> None:
         )
 
 
-def _check_text(field: str, value: object, *, limit: int = 100_000) -> str:
+def _check_text(field: str, value: object, *, limit: int = 100_000, one_line: bool = False) -> str:
     if not isinstance(value, str):
         raise ValidationError(
             field,
@@ -331,6 +343,16 @@ def _check_text(field: str, value: object, *, limit: int = 100_000) -> str:
             f"pass a string, e.g. {field.rsplit('.', 1)[-1]}='...'.",
         )
     _check_unicode(field, value)
+    bad = (LINE_CONTROL_RE if one_line else TEXT_CONTROL_RE).search(value)
+    if bad is not None and not reading_stored.get():
+        where = "a one-line field" if one_line else "text"
+        raise ValidationError(
+            field,
+            value[:80],
+            f"holds the control character {bad.group()!r} (at {bad.start()}), which {where} "
+            "cannot hold: it could fake lines or send terminal codes.",
+            "remove it" + (", or put line breaks in a quote or the data." if one_line else "."),
+        )
     if len(value) > limit:
         raise ValidationError(
             field, value[:40] + "...", f"longer than {limit:,} characters.", "shorten it."
@@ -368,11 +390,11 @@ def _tuple_of_str(field: str, value: object) -> tuple[str, ...]:
 
 # Named converters (not lambdas), so that type checkers see the field types.
 def _source_outlet(v: object) -> str:
-    return _check_text("source.outlet", v, limit=500)
+    return _check_text("source.outlet", v, limit=500, one_line=True)
 
 
 def _source_title(v: object) -> str:
-    return _check_text("source.title", v, limit=1000)
+    return _check_text("source.title", v, limit=1000, one_line=True)
 
 
 def _source_quote(v: object) -> str:
@@ -396,7 +418,7 @@ def _event_status(v: object) -> str | None:
 
 
 def _event_summary(v: object) -> str:
-    return _check_text("summary", v, limit=10_000)
+    return _check_text("summary", v, limit=10_000, one_line=True)
 
 
 def _check_bool(field: str, value: object) -> bool:
@@ -445,7 +467,7 @@ class Source:
 
     @url.validator
     def _check_url(self, _a: attrs.Attribute[str], value: object) -> None:
-        _check_text("source.url", value, limit=4000)
+        _check_text("source.url", value, limit=4000, one_line=True)
         if value and not URL_RE.fullmatch(str(value)):
             raise ValidationError(
                 "source.url",
@@ -462,6 +484,13 @@ class Source:
                 "",
                 "a source needs at least an outlet, a title or a url.",
                 "e.g. Source(outlet='Reuters', url='https://...').",
+            )
+        if self.quote and not (self.outlet or self.url):
+            raise ValidationError(
+                "source.quote",
+                self.quote[:80],
+                "a quote needs the outlet or the url it can be checked against.",
+                "add outlet='...' or url='https://...'.",
             )
 
 
@@ -776,6 +805,8 @@ class RecordedEvent(_EventFields):
         hash: SHA-256 (hex) over its canonical bytes, chained to `prev_hash`.
         prev_hash: the hash of the record before ("" for position 1).
         schema_version: the stored format's version.
+        batch: the last position of the batch it was appended in (inside the
+            hash), or None for a record stored before bilatlog recorded it.
 
     """
 
@@ -785,6 +816,7 @@ class RecordedEvent(_EventFields):
     hash: str
     prev_hash: str
     schema_version: int
+    batch: int | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def id(self) -> str:

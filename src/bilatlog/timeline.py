@@ -13,17 +13,20 @@ with bl.open("relations.jsonl") as tl:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import os
+import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ParamSpec, Self, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
 from bilatlog._filters import EVENT_KINDS, LOG_KINDS, check_held, check_kinds, check_name
 from bilatlog.backends import Backend, Query, VerifyReport, open_backend
 from bilatlog.backends._base import _compile_type_pattern, system_clock
+from bilatlog.checkpoint import Checkpoint, check_expected, checkpoint_at, parse_expect
 from bilatlog.events import SLUG_RE, Correction, Event, Record, RecordedEvent, Retraction, Source
 from bilatlog.exceptions import IntegrityError, ValidationError
 from bilatlog.projections import (
@@ -51,6 +54,20 @@ if TYPE_CHECKING:
 __all__ = ["KnownAt", "Timeline", "open"]
 
 S = TypeVar("S")
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _locked(method: Callable[P, R]) -> Callable[P, R]:
+    """Run a method under the timeline's lock: threads share one knowledge index safely."""
+
+    @functools.wraps(method)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with args[0]._lock:  # type: ignore[attr-defined]  # noqa: SLF001
+            return method(*args, **kwargs)
+
+    return run
+
 
 _STEPS = {
     "year": relativedelta(years=1),
@@ -104,6 +121,10 @@ class Timeline:
         target: where the log lives (see `bilatlog.open`), or a `Backend`.
         clock: the store's clock for `recorded_at` (aware datetimes); injectable
             for tests (`bilatlog.testing.FakeClock`).
+        readonly: open an existing store read-only: it is never written or
+            created (a missing store is a `StorageError` naming close matches).
+
+    One timeline may be shared by threads: questions and appends take its lock.
     """
 
     def __init__(
@@ -111,11 +132,14 @@ class Timeline:
         target: str | os.PathLike[str] | Backend | None = None,
         *,
         clock: Clock | None = None,
+        readonly: bool = False,
     ) -> None:
         """Open the backend that `target` names."""
-        self.backend: Backend = open_backend(target, clock=clock)
+        self.backend: Backend = open_backend(target, clock=clock, readonly=readonly)
         self.clock = clock
         self._knowledge = KnowledgeIndex()
+        # one lock for the knowledge index's catch-up, the questions that read it, and appends
+        self._lock = threading.RLock()
 
     # -- context and display ------------------------------------------------------
 
@@ -170,6 +194,26 @@ class Timeline:
         from bilatlog.io.frames import series_frame  # noqa: PLC0415 - optional extra
 
         return series_frame(self.series(metric, known_at=known_at))
+
+    def states_frame(
+        self,
+        start: str | dt.date | When,
+        end: str | dt.date | When,
+        *,
+        every: str = "year",
+        tracks: Sequence[str] | None = None,
+        known_at: KnownAt = None,
+    ) -> Any:  # noqa: ANN401 - pandas
+        """Tidy states: one row per date and track (date, track, status, truth, possible)."""
+        from bilatlog.io.frames import states_frame  # noqa: PLC0415 - optional extra
+
+        return states_frame(self, start, end, every=every, tracks=tracks, known_at=known_at)
+
+    def to_arrow(self, *, known_at: KnownAt = None, batch_size: int = 10_000) -> Any:  # noqa: ANN401
+        """The events as known, streamed as a `pyarrow.RecordBatchReader` (the `arrow` extra)."""
+        from bilatlog.io.arrow import record_batches  # noqa: PLC0415 - optional extra
+
+        return record_batches(self, known_at=known_at, batch_size=batch_size)
 
     def plot(
         self,
@@ -253,6 +297,7 @@ class Timeline:
             fields["id"] = id
         return self.append([Event(**fields)], expected_position=expected_position)[0]
 
+    @_locked
     def append(
         self, events: Iterable[Record], *, expected_position: int | None = None
     ) -> list[RecordedEvent]:
@@ -263,6 +308,15 @@ class Timeline:
             ValidationError: a record is invalid; nothing was written.
             IntegrityError: an id is already stored with different content.
         """
+        if isinstance(events, (Event, Correction, Retraction, str, bytes, Mapping)) or not (
+            isinstance(events, Iterable)
+        ):
+            raise ValidationError(
+                "events",
+                events,
+                "expected a list of records (Event, Correction, Retraction).",
+                "pass tl.append([bl.Event(...)]), or use tl.record(...) for one event.",
+            )
         batch = list(events)
         self._check_fulfils([e for e in batch if isinstance(e, Event)])
         return self.backend.append(batch, expected_position=expected_position)
@@ -284,6 +338,7 @@ class Timeline:
                     "record the plan first (planned=True), then name its id.",
                 )
 
+    @_locked
     def correct(
         self,
         event_id: str,
@@ -312,6 +367,7 @@ class Timeline:
             fields["id"] = id
         return self.backend.append([Correction(**fields)], expected_position=expected_position)[0]
 
+    @_locked
     def retract(
         self,
         event_id: str,
@@ -447,10 +503,20 @@ class Timeline:
             window=None if window is None else (window[0].lo, window[1].hi),
             planned=None if len(wanted) == len(EVENT_KINDS) else "planned" in wanted,
         )
-        answer = Events(lambda: known_events(index, known, keep), known_at=known)
+        answer = Events(lambda: self._stepwise(known_events(index, known, keep)), known_at=known)
         if (track or type or actor) and not answer:
             self._check_held(track=track, type=type, actor=actor)
         return answer
+
+    def _stepwise(self, items: Iterator[S]) -> Iterator[S]:
+        """Stream `items`, each step under the lock (another thread may be catching up)."""
+        while True:
+            with self._lock:
+                try:
+                    item = next(items)
+                except StopIteration:
+                    return
+            yield item
 
     def _check_held(self, **names: str | None) -> None:
         index = self._index()
@@ -495,9 +561,27 @@ class Timeline:
             return iter(())
         return itertools.chain((first,), records)
 
-    def verify(self) -> VerifyReport:
-        """Re-check the whole log: positions, hash chain, clock order, decoding."""
-        return self.backend.verify()
+    def verify(self, *, expect: tuple[int, str] | Checkpoint | str | None = None) -> VerifyReport:
+        """Re-check the whole log: positions, hash chain, clock order, decoding, derived tables.
+
+        The report gives the head as `position` and `head_hash`: publish them
+        (or a `checkpoint()`). With `expect=(position, head_hash)` (or a
+        `Checkpoint`, or `"POSITION:HASH"`), the report is not ok unless the
+        log still holds that very record at that position: a log rolled back
+        to before it, or forked from it, fails.
+        """
+        wanted = None if expect is None else parse_expect(expect)
+        return check_expected(self.backend.verify(), self.backend, wanted)
+
+    def checkpoint(self, *, key: object = None) -> Checkpoint:
+        """A statement of the head to publish: position, head hash and its recorded_at.
+
+        With `key` (an Ed25519 private key, or its 32 raw bytes; the `sign`
+        extra), the statement is signed. Check a copy later with
+        `tl.verify(expect=checkpoint)`. See `bilatlog.checkpoint`.
+        """
+        cp = checkpoint_at(self.backend, self.backend.head)
+        return cp if key is None else cp.signed(key)
 
     def copy_from(self, other: Timeline, *, batch: int = 1000) -> int:
         """Copy every record of `other` that this timeline lacks, verbatim.
@@ -522,7 +606,8 @@ class Timeline:
         chunk: list[RecordedEvent] = []
         for rec in other.backend.read(start + 1):
             chunk.append(rec)
-            if len(chunk) >= batch:
+            # cut only where a batch of the source ends, so the copy keeps its batches
+            if len(chunk) >= batch and rec.batch in (None, rec.position):
                 copied += len(self.backend.copy_in(chunk))
                 chunk = []
         if chunk:
@@ -574,9 +659,10 @@ class Timeline:
     # -- questions -------------------------------------------------------------------
 
     def _index(self) -> KnowledgeIndex:
-        """The knowledge index, brought up to the head of the log."""
-        self._knowledge.catch_up(self.backend)
-        return self._knowledge
+        """The knowledge index, brought up to the head of the log (under the lock)."""
+        with self._lock:
+            self._knowledge.catch_up(self.backend)
+            return self._knowledge
 
     def _when(self, field: str, value: str | dt.date | When) -> When:
         try:
@@ -584,6 +670,7 @@ class Timeline:
         except ValidationError as e:
             raise ValidationError(field, value, e.problem, e.fix) from None
 
+    @_locked
     def state_at(self, at: str | dt.date | When, *, known_at: KnownAt = None) -> State:
         """The state of every track at `at`, as the dataset stood at `known_at`.
 
@@ -596,6 +683,7 @@ class Timeline:
         known = self.resolve_known_at(known_at)
         return compute_state(self._index(), when, known)
 
+    @_locked
     def history(self, track: str, *, known_at: KnownAt = None) -> History:
         """Every status period of `track`, in valid-time order, each with its truth."""
         _check_track(track)
@@ -644,6 +732,7 @@ class Timeline:
 
         return audit(self, known_at=known_at)
 
+    @_locked
     def diff(
         self, a: str | dt.date | When, b: str | dt.date | When, *, known_at: KnownAt = None
     ) -> Diff:
@@ -668,6 +757,7 @@ class Timeline:
             changes.append(Change(track=track, before=x, after=y, events=events))
         return changes
 
+    @_locked
     def explain(
         self, track: str, at: str | dt.date | When, *, known_at: KnownAt = None
     ) -> Explanation:
@@ -715,8 +805,11 @@ class Timeline:
         from bilatlog.notebook import progress as bar  # noqa: PLC0415 - display helper
 
         for day in bar(days, total=len(days), desc="replay", enabled=progress):
-            yield day, compute_state(index, When.parse(day), known)
+            with self._lock:
+                state = compute_state(index, When.parse(day), known)
+            yield day, state
 
+    @_locked
     def project(
         self,
         projection: Projection[S],
@@ -736,6 +829,7 @@ class Timeline:
         known = self.resolve_known_at(known_at)
         return run_projection(projection, self._index(), at=when, known=known)
 
+    @_locked
     def series(self, metric: str, *, known_at: KnownAt = None) -> list[Figure]:
         """Every figure reported for `metric`, in valid-time order, as known at `known_at`."""
         known = self.resolve_known_at(known_at)
@@ -744,6 +838,7 @@ class Timeline:
             return []
         return [figure_of(v, dt.date.max) for v in versions.visible(known)]
 
+    @_locked
     def tracks(self, *, known_at: KnownAt = None) -> list[str]:
         """Every track with a status event, as known at `known_at`, sorted."""
         known = self.resolve_known_at(known_at)
@@ -754,6 +849,7 @@ def open(  # noqa: A001 - the public name the contract promises
     target: str | os.PathLike[str] | Backend | None = None,
     *,
     clock: Clock | None = None,
+    readonly: bool = False,
 ) -> Timeline:
     """Open a timeline.
 
@@ -762,8 +858,13 @@ def open(  # noqa: A001 - the public name the contract promises
             `"name.db"`, `"name.sqlite"` or `"sqlite:///name.db"` (SQLite);
             `"postgresql://..."` is reserved for the PostgreSQL backend.
         clock: the store's clock for `recorded_at` (returns aware datetimes).
+        readonly: open an existing store without ever writing or creating it.
 
     Raises:
         ValidationError: the target is not one of the accepted forms.
+        StorageError: with `readonly`, there is no store at `target` (the
+            message names close matches); or the target is a directory or FIFO.
+        IntegrityError: the store is shorter than, or forks from, the head
+            it remembers acknowledging.
     """
-    return Timeline(target, clock=clock)
+    return Timeline(target, clock=clock, readonly=readonly)

@@ -207,3 +207,83 @@ def test_move_jsonl_to_postgres_to_sqlite_and_back_with_identical_hashes(url, tm
     other.record("talks.held", on="2021")
     with pytest.raises(bl.IntegrityError, match="not a prefix"):
         other.copy_from(pg)
+
+
+def _roles(url: str, schema: str) -> str:
+    """Run the roles script for `schema`; return host:port/db for the role URLs."""
+    base = url.split("?", maxsplit=1)[0]
+    subprocess.run(
+        ["psql", "-q", "-v", f"schema={schema}", "-v", "writer_password='w'",
+         "-v", "reader_password='r'", "-f", str(ROOT / "scripts" / "postgres-roles.sql"), base],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return base.split("@", 1)[1]
+
+
+def test_a_reader_cannot_stall_the_writers(url):
+    """The reader role cannot take the writers' lock; its advisory locks block nobody."""
+    b = PostgresBackend(url)
+    b.append([make_event(on="2020")])
+    schema, key = b.schema, b._lock_key
+    b.close()
+    host = _roles(url, schema)
+    with psycopg.connect(f"postgresql://bilatlog_reader:r@{host}") as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(f"SELECT id FROM {schema}.writer_lock FOR UPDATE")
+        conn.rollback()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(f"LOCK TABLE {schema}.writer_lock IN ACCESS EXCLUSIVE MODE")
+        conn.rollback()
+        conn.execute("SELECT pg_advisory_lock(%s)", (key,))  # the old schema-derived key
+        conn.execute(f"LOCK TABLE {schema}.events IN ACCESS SHARE MODE")  # all SELECT allows
+        writer = PostgresBackend(f"postgresql://bilatlog_writer:w@{host}?schema={schema}",
+                                 timeout=5)  # fmt: skip
+        writer.append([make_event(on="2021")])  # not stalled
+        assert writer.head == 2
+        writer.close()
+    with psycopg.connect(f"postgresql://bilatlog_writer:w@{host}", autocommit=True) as conn:
+        for sql in (f"UPDATE {schema}.writer_lock SET id = 2", f"DELETE FROM {schema}.writer_lock"):
+            with pytest.raises(psycopg.Error):
+                conn.execute(sql)
+
+
+def test_readonly_never_creates_and_never_writes(url):
+    """readonly=True: a missing schema is an error (not created); writes are refused."""
+    with pytest.raises(bl.StorageError, match="no store at"):
+        PostgresBackend(url, readonly=True)
+    with psycopg.connect(url.split("?")[0]) as conn:
+        row = conn.execute(
+            "SELECT 1 FROM pg_namespace WHERE nspname = %s", (url.rsplit("=", 1)[1],)
+        ).fetchone()
+    assert row is None
+    PostgresBackend(url).append([make_event(on="2020")])
+    tl = bl.open(url, readonly=True)
+    assert tl.position == 1
+    with pytest.raises(bl.StorageError):
+        tl.record("talks.held", on="2021")
+    assert tl.verify().ok
+    tl.close()
+
+
+def test_messages_show_the_url_once_without_the_password(url):
+    """A refused connection names the store once, with user, host and port, never the password."""
+    schema = url.rsplit("=", 1)[1]
+    bad = f"postgresql://someone:s3cret-pw@127.0.0.1:1/db?schema={schema}"
+    with pytest.raises(bl.StorageError) as caught:
+        PostgresBackend(bad, timeout=2)
+    text = str(caught.value)
+    assert "s3cret-pw" not in text
+    assert text.count("postgresql://someone@127.0.0.1:1/db") == 1, text
+    assert "s3cret-pw" not in repr(caught.value)
+
+
+def test_a_postgres_log_rolled_back_is_refused(url):
+    """The schema dropped and recreated (a restore of an older dump): IntegrityError on open."""
+    b = PostgresBackend(url)
+    b.append([make_event(on="2020") for _ in range(3)])
+    schema = b.schema
+    b.close()
+    with _admin(url) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    with pytest.raises(bl.IntegrityError, match="acknowledged position 3"):
+        PostgresBackend(url)

@@ -46,7 +46,13 @@ def crash_trials(
         ack = folder / f"ack{trial}"
         size = rng.choice([1, 7, 50])
         proc = spawn(target, ack, f"k{trial}", 400, size)
-        time.sleep(rng.uniform(0.2, 0.45))
+        # the kill lands while appending, not while the interpreter starts (on a loaded
+        # machine, starting takes longer than the whole window): the writer creates its ack
+        # file once the store is open
+        deadline = time.monotonic() + 60
+        while not ack.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0.05, 0.3))
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         assert proc.stderr is not None

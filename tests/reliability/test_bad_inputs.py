@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,14 @@ def apply(tl: bl.Timeline, case: dict[str, Any], tmp: Path) -> None:
         list(tl.events(**arg))
     elif kind == "open":
         bl.open(arg)
+    elif kind == "append-raw":
+        tl.append(arg)
+    elif kind == "open-readonly":
+        bl.open(_special_path(tmp, arg), readonly=True)
+    elif kind == "plover" and isinstance(raw, dict) and "$deep" in raw:
+        path = tmp / "deep.json"
+        path.write_text("[" * raw["$deep"], encoding="utf-8")
+        import_plover(tl, path, strict=True)
     elif kind == "jsonl":
         damaged = tmp / "damaged.jsonl"
         damage(damaged, raw)
@@ -129,13 +138,30 @@ def apply(tl: bl.Timeline, case: dict[str, Any], tmp: Path) -> None:
         import_row(tl, kind, arg, tmp)
 
 
+def _special_path(tmp: Path, name: str) -> Path:
+    """A path for the open cases: a near miss of a real store, a directory or a FIFO."""
+    for real in ("relations.jsonl", "relations.db"):
+        if not (tmp / real).exists():
+            bl.open(tmp / real).record("talks.held", on="2021")
+    if name.startswith("$dir"):
+        (tmp / name[1:]).mkdir()
+        return tmp / name[1:]
+    if name.startswith("$fifo"):
+        os.mkfifo(tmp / name[1:])
+        return tmp / name[1:]
+    return tmp / name
+
+
 def damage(path: Path, how: str) -> None:
-    """A 6-line log (3 batches of 2), damaged at line 3 as `how` says."""
+    """A 6-line log (3 batches of 2), damaged at line 3 (or as `how` says)."""
     b = JsonlBackend(path, clock=FakeClock())
     for k in range(3):
         b.append([bl.Event(id=f"b{k}-{i}", type="talks.held", on="2020") for i in range(2)])
     lines = path.read_bytes().splitlines(keepends=True)
     env = json.loads(lines[2])
+    if how in _WHOLE_FILE:
+        _WHOLE_FILE[how](path, lines)
+        return
 
     def rewrite(env: dict[str, Any], *, rehash: bool) -> bytes:
         if rehash:
@@ -170,9 +196,61 @@ def damage(path: Path, how: str) -> None:
         lines[2] = rewrite({**env, "recorded_at": "2030-01-01T00:00:00.000000Z"}, rehash=False)
     elif how == "renumbered-line-3":
         lines[2] = rewrite({**env, "position": 33}, rehash=True)
+    elif how == "damaged-final-line-6":
+        lines[5] = lines[5][:-30] + b"\n"  # a newline: written whole, so not a torn tail
+    elif how == "deep-nesting-line-3":
+        deep: Any = 1
+        for _ in range(200):  # far past the limit of 32, within what the test can hash
+            deep = [deep]
+        lines[2] = rewrite({**env, "record": {**env["record"], "data": {"d": deep}}}, rehash=True)
+    elif how == "javascript-url-line-3":
+        source = {"outlet": "o", "url": "javascript:alert(document.cookie)"}
+        lines[2] = rewrite({**env, "record": {**env["record"], "sources": [source]}}, rehash=True)
     else:  # pragma: no cover - a corpus typo
         raise AssertionError(how)
     path.write_bytes(b"".join(lines))
+
+
+def _other_format(path: Path, _lines: list[bytes]) -> None:
+    path.write_bytes(b"id,type,on\n1,talks.held,2020\n")
+
+
+def _unfinished(path: Path, lines: list[bytes]) -> None:
+    # the last batch's markers edited to name a later position: it looks unfinished
+    path.write_bytes(
+        b"".join([*lines[:4], *(x.replace(b'"batch":6', b'"batch":7') for x in lines[4:])])
+    )
+
+
+def _older_copy(path: Path, lines: list[bytes]) -> None:
+    path.write_bytes(b"".join(lines[:4]))  # an intact, older copy (a checkout, an editor's save)
+
+
+def _forked(path: Path, _lines: list[bytes]) -> None:
+    twin = path.with_name("twin.jsonl")
+    b = JsonlBackend(twin, clock=FakeClock())
+    for k in range(3):
+        b.append([bl.Event(id=f"f{k}-{i}", type="talks.held", on="2020") for i in range(2)])
+    path.write_bytes(twin.read_bytes())
+    twin.unlink()
+
+
+def _wiped(path: Path, _lines: list[bytes]) -> None:
+    path.write_bytes(b"")
+
+
+def _truncated(path: Path, lines: list[bytes]) -> None:
+    path.write_bytes(b"".join(lines[:5]))  # the acknowledged last batch lost its last line
+
+
+_WHOLE_FILE = {
+    "other-format-csv": _other_format,
+    "unfinished-last-batch": _unfinished,
+    "older-copy": _older_copy,
+    "forked": _forked,
+    "wiped": _wiped,
+    "truncated-last-line": _truncated,
+}
 
 
 ICEWS_HEADER = ICEWS_ROWS[0].split("\t")
@@ -202,7 +280,8 @@ def import_row(tl: bl.Timeline, kind: str, change: dict[str, Any], tmp: Path) ->
         import_icews(tl, path, strict=True)
     elif kind == "polecat":
         row = {**POLECAT_ROW, **change}
-        path.write_text("\t".join(POLECAT_HEADER) + "\n" + "\t".join(row[h] for h in POLECAT_HEADER)
+        header = [h for h in POLECAT_HEADER if h != change.get("$drop")]
+        path.write_text("\t".join(header) + "\n" + "\t".join(row[h] for h in header)
                         + "\n", encoding="utf-8")  # fmt: skip
         import_polecat(tl, path, strict=True)
     elif kind == "gdelt":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import tempfile
@@ -13,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import bilatlog as bl
+from bilatlog._codec import hash_envelope
 from bilatlog.backends import JsonlBackend, SqliteBackend
 from bilatlog.backends.postgres import PostgresBackend
 from bilatlog.testing import FakeClock
@@ -154,3 +156,277 @@ def test_every_flipped_byte_is_caught_or_refused(data):
             # what still reads back is exactly the original records that precede the damage
             assert len(records) < 6 or not report.ok or report.reason
         assert refused or not report.ok or "torn tail" in report.reason
+
+
+# -- the attack matrix: every way around the chain that issue 15 found, one row each -----------
+#
+# Each attack returns the store to open afterwards. The promise: opening it raises
+# IntegrityError, or (where the damage is only visible to a full check) verify() is not
+# ok — never a quiet answer. Records are never moved aside.
+
+
+def _jsonl_store(tmp_path: Path) -> Path:
+    path = tmp_path / "log.jsonl"
+    fill(JsonlBackend(path, clock=FakeClock()))
+    return path
+
+
+def _sqlite_store(tmp_path: Path) -> Path:
+    path = tmp_path / "log.db"
+    b = SqliteBackend(path, clock=FakeClock())
+    fill(b)
+    b.close()
+    return path
+
+
+def _lines(path: Path) -> list[bytes]:
+    return path.read_bytes().splitlines(keepends=True)
+
+
+def _rehashed(line: bytes, **changes: object) -> bytes:
+    env = {**json.loads(line), **changes}
+    env.pop("hash")
+    env["hash"] = hash_envelope(env)
+    return (json.dumps(env) + "\n").encode()
+
+
+def jsonl_older_copy(tmp_path: Path) -> Path:
+    path = _jsonl_store(tmp_path)
+    path.write_bytes(b"".join(_lines(path)[:4]))  # a checkout of an older, intact file
+    return path
+
+
+def jsonl_truncated_tail(tmp_path: Path) -> Path:
+    path = _jsonl_store(tmp_path)
+    path.write_bytes(b"".join(_lines(path)[:5]))  # the last line of an acknowledged batch
+    return path
+
+
+def jsonl_cut_mid_line(tmp_path: Path) -> Path:
+    path = _jsonl_store(tmp_path)
+    path.write_bytes(path.read_bytes()[:-40])  # looks like a torn tail, but was acknowledged
+    return path
+
+
+def jsonl_forked(tmp_path: Path) -> Path:
+    path = _jsonl_store(tmp_path)
+    other = tmp_path / "other.jsonl"
+    b = JsonlBackend(other, clock=FakeClock())
+    b.append([bl.Event(id=f"o{i}", type="talks.held", on="2021") for i in range(6)])
+    path.write_bytes(other.read_bytes())
+    return path
+
+
+def jsonl_wiped(tmp_path: Path) -> Path:
+    path = _jsonl_store(tmp_path)
+    path.unlink()
+    return path
+
+
+def jsonl_batch_marker_edited(tmp_path: Path) -> Path:
+    path = _jsonl_store(tmp_path)
+    lines = _lines(path)
+    path.write_bytes(
+        b"".join([*lines[:4], *(x.replace(b'"batch":6', b'"batch":8') for x in lines[4:])])
+    )
+    return path
+
+
+def jsonl_damaged_final_line(tmp_path: Path) -> Path:
+    path = _jsonl_store(tmp_path)
+    lines = _lines(path)
+    lines[-1] = lines[-1][:-25] + b"\n"
+    path.write_bytes(b"".join(lines))
+    return path
+
+
+def jsonl_other_format(tmp_path: Path) -> Path:
+    path = tmp_path / "log.jsonl"
+    path.write_text("id,type,on\ne1,talks.held,2020\n")
+    return path
+
+
+def jsonl_rehashed_rewrite(tmp_path: Path) -> Path:
+    """The whole chain recomputed after a change: only the remembered head sees it."""
+    path = _jsonl_store(tmp_path)
+    lines = _lines(path)
+    prev = json.loads(lines[1])["hash"]
+    out = lines[:2]
+    for line in lines[2:]:
+        env = json.loads(line)
+        if env["position"] == 3:
+            env["record"]["summary"] = "rewritten history"
+        new = _rehashed(json.dumps({**env, "prev": prev}).encode())
+        prev = json.loads(new)["hash"]
+        out.append(new)
+    path.write_bytes(b"".join(out))
+    return path
+
+
+def jsonl_javascript_url(tmp_path: Path) -> Path:
+    path = tmp_path / "log.jsonl"
+    record = {"id": "x", "type": "talks.held", "on": "2020",
+              "sources": [{"outlet": "o", "url": "javascript:alert(1)"}]}  # fmt: skip
+    env = {"v": 1, "position": 1, "recorded_at": "2021-10-15T00:00:00.000000Z",
+           "kind": "event", "record": record, "prev": "", "batch": 1}  # fmt: skip
+    path.write_text(json.dumps({**env, "hash": hash_envelope(env)}) + "\n")
+    return path
+
+
+def jsonl_deep_nesting(tmp_path: Path) -> Path:
+    path = tmp_path / "log.jsonl"
+    path.write_text('{"v":1,"position":1,"record":' + "[" * 100_000 + "]" * 100_000 + "}\n")
+    return path
+
+
+def _sqlite_sql(*statements: str, drop: tuple[str, ...] = (), actors: bool = False) -> object:
+    def attack(tmp_path: Path) -> Path:
+        path = _sqlite_store(tmp_path)
+        if actors:
+            b = SqliteBackend(path, clock=FakeClock())
+            b.append([bl.Event(id="with-actors", type="talks.held", on="2021", actors=["US.DEA"])])
+            b.close()
+        db = sqlite3.connect(path)
+        for trigger in drop:
+            db.execute(f"DROP TRIGGER {trigger}")
+        for sql in statements:
+            with contextlib.suppress(sqlite3.DatabaseError):  # refused by a trigger
+                db.execute(sql)
+        db.commit()
+        db.close()
+        return path
+
+    return attack
+
+
+def sqlite_dropped_and_recreated(tmp_path: Path) -> Path:
+    path = _sqlite_store(tmp_path)
+    db = sqlite3.connect(path)
+    for table in ("bilatlog_actors", "bilatlog_events", "bilatlog_meta"):
+        db.execute(f"DROP TABLE {table}")
+    db.commit()
+    db.close()
+    return path
+
+
+def sqlite_older_copy(tmp_path: Path) -> Path:
+    path = tmp_path / "log.db"
+    b = SqliteBackend(path, clock=FakeClock())
+    b.append([bl.Event(id="a", type="talks.held", on="2020")])
+    b.close()
+    old = path.read_bytes()
+    b = SqliteBackend(path, clock=FakeClock())
+    b.append([bl.Event(id="b", type="talks.held", on="2020")])
+    b.close()
+    path.write_bytes(old)
+    return path
+
+
+_REPLACE = (
+    "INSERT OR REPLACE INTO bilatlog_events SELECT 7, id, kind, type, track, status, lo, hi, "
+    "target, recorded_at, prev_hash, hash, body FROM bilatlog_events WHERE position = 2"
+)
+
+ATTACKS = {
+    "jsonl: replaced by an older copy": (jsonl_older_copy, "open"),
+    "jsonl: acknowledged last line removed": (jsonl_truncated_tail, "open"),
+    "jsonl: acknowledged batch cut mid-line": (jsonl_cut_mid_line, "open"),
+    "jsonl: replaced by another log (fork)": (jsonl_forked, "open"),
+    "jsonl: deleted and started again": (jsonl_wiped, "open"),
+    "jsonl: batch markers edited to look unfinished": (jsonl_batch_marker_edited, "open"),
+    "jsonl: damaged final line with its newline": (jsonl_damaged_final_line, "open"),
+    "jsonl: a file in another format": (jsonl_other_format, "open"),
+    "jsonl: history rewritten and the chain recomputed": (jsonl_rehashed_rewrite, "open"),
+    "jsonl: crafted javascript: url with a valid hash": (jsonl_javascript_url, "open"),
+    "jsonl: nesting 100,000 deep": (jsonl_deep_nesting, "open"),
+    "sqlite: INSERT OR REPLACE over an id": (_sqlite_sql(_REPLACE), "intact"),
+    "sqlite: INSERT OR REPLACE into bilatlog_meta": (
+        _sqlite_sql("INSERT OR REPLACE INTO bilatlog_meta VALUES ('schema_version', '0')"),
+        "intact",
+    ),
+    "sqlite: an actor row inserted by hand": (
+        _sqlite_sql("INSERT INTO bilatlog_actors VALUES ('CN', 2)"),
+        "verify",
+    ),
+    "sqlite: an actor row deleted (trigger dropped)": (
+        _sqlite_sql(
+            "DELETE FROM bilatlog_actors WHERE actor = 'US'",
+            actors=True,
+            drop=("bilatlog_bilatlog_actors_no_delete",),
+        ),
+        "verify",
+    ),
+    "sqlite: tables dropped and recreated": (sqlite_dropped_and_recreated, "open"),
+    "sqlite: replaced by an older copy": (sqlite_older_copy, "open"),
+    "sqlite: last rows deleted (triggers dropped)": (
+        _sqlite_sql(
+            "DELETE FROM bilatlog_events WHERE position > 4",
+            drop=("bilatlog_bilatlog_events_no_delete",),
+        ),
+        "open",
+    ),
+}
+
+
+@pytest.mark.parametrize("attack", sorted(ATTACKS))
+def test_attack_matrix(attack, tmp_path):
+    """Each attack is refused on open, or found by verify(), or cannot change a row at all."""
+    make, outcome = ATTACKS[attack]
+    path = make(tmp_path)
+    before = path.read_bytes() if path.exists() else None
+    if outcome == "intact":
+        b = SqliteBackend(path)
+        assert b.verify().ok
+        assert [r.id for r in b.read()] == [f"t{k}-{i}" for k in range(3) for i in range(2)]
+        return
+    if outcome == "verify":
+        report = SqliteBackend(path).verify()
+        assert not report.ok
+        assert report.position is not None
+        return
+
+    def use() -> None:
+        tl = bl.open(path)
+        tl.state_at("2020")
+        tl.record("talks.held", on="2021")
+
+    with pytest.raises(bl.IntegrityError):
+        use()
+    after = path.read_bytes() if path.exists() else None
+    assert after == before  # refused: nothing written, nothing moved aside
+    assert not any(".torn-" in p.name for p in tmp_path.iterdir())
+
+
+PG_ATTACKS = {
+    "postgres: an actor row inserted (superuser)": (
+        "INSERT INTO {s}.actors VALUES ('CN', 2)", "verify"),
+    "postgres: last rows deleted (superuser, triggers off)": (
+        "DELETE FROM {s}.events WHERE position > 4", "open"),
+    "postgres: schema dropped and recreated": ("DROP SCHEMA {s} CASCADE", "open"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("attack", sorted(PG_ATTACKS))
+def test_postgres_attack_matrix(attack, tmp_path):
+    """The same promise on PostgreSQL, against a superuser who disables the triggers."""
+    sql, outcome = PG_ATTACKS[attack]
+    url = postgres_url(str(tmp_path))
+    b = PostgresBackend(url, clock=FakeClock())
+    fill(b)
+    schema = b.schema
+    b.close()
+    with psycopg.connect(url.split("?", maxsplit=1)[0], autocommit=True) as conn:
+        if not sql.startswith("DROP"):
+            for table in ("events", "actors"):
+                conn.execute(f"ALTER TABLE {schema}.{table} DISABLE TRIGGER ALL")
+        conn.execute(sql.format(s=schema))
+        if not sql.startswith("DROP"):
+            for table in ("events", "actors"):
+                conn.execute(f"ALTER TABLE {schema}.{table} ENABLE TRIGGER ALL")
+    if outcome == "verify":
+        report = PostgresBackend(url).verify()
+        assert not report.ok
+        assert report.position == 2
+    else:
+        with pytest.raises(bl.IntegrityError):
+            PostgresBackend(url)

@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from bilatlog.backends._base import Backend, Clock, Query, VerifyReport
+from bilatlog.backends._files import same_file
 from bilatlog.backends.jsonl import JsonlBackend, TornTailWarning
 from bilatlog.backends.memory import MemoryBackend
 from bilatlog.backends.sqlite import SqliteBackend
@@ -30,7 +31,9 @@ __all__ = [
     "SqliteBackend",
     "TornTailWarning",
     "VerifyReport",
+    "is_store_file",
     "open_backend",
+    "store_path",
 ]
 
 _ACCEPTED = (
@@ -40,9 +43,17 @@ _ACCEPTED = (
 
 
 def open_backend(
-    target: str | os.PathLike[str] | Backend | None, *, clock: Clock | None = None
+    target: str | os.PathLike[str] | Backend | None,
+    *,
+    clock: Clock | None = None,
+    readonly: bool = False,
 ) -> Backend:
-    """Open the backend a target names (see the module docstring)."""
+    """Open the backend a target names (see the module docstring).
+
+    With `readonly`, the store must exist and is never written or created:
+    files open read-only (SQLite `mode=ro` and `query_only`), PostgreSQL in
+    read-only transactions.
+    """
     if target is None:
         return MemoryBackend(clock=clock)
     if isinstance(target, Backend) and not isinstance(target, (str, os.PathLike)):
@@ -53,14 +64,45 @@ def open_backend(
     if text.startswith(("postgresql://", "postgres://")):
         from bilatlog.backends.postgres import PostgresBackend  # noqa: PLC0415 - optional extra
 
-        return PostgresBackend(text, clock=clock)
-    if text.startswith("sqlite:///"):
-        return SqliteBackend(text.removeprefix("sqlite:///"), clock=clock)
+        return PostgresBackend(text, clock=clock, readonly=readonly)
+    if text.startswith("sqlite://"):
+        path = text.removeprefix("sqlite:///") if text.startswith("sqlite:///") else ""
+        if not path:
+            raise ValidationError(
+                "target",
+                text,
+                "names no file: SQLite would keep the writes in a temporary database that "
+                "vanishes on close.",
+                "pass sqlite:///relations.db (three slashes, then the path), or None for a "
+                "store in memory.",
+            )
+        return SqliteBackend(path, clock=clock, readonly=readonly)
     suffix = Path(text).suffix.lower()
     if suffix == ".jsonl":
-        return JsonlBackend(text, clock=clock)
+        return JsonlBackend(text, clock=clock, readonly=readonly)
     if suffix in (".db", ".sqlite", ".sqlite3"):
-        return SqliteBackend(text, clock=clock)
+        return SqliteBackend(text, clock=clock, readonly=readonly)
     raise ValidationError(
         "target", text, "bilatlog cannot tell which kind of store this is.", f"pass {_ACCEPTED}."
     )
+
+
+def store_path(backend: Backend) -> Path | None:
+    """The file a backend keeps its log in, or None (memory, PostgreSQL)."""
+    if isinstance(backend, (JsonlBackend, SqliteBackend)) and backend.url != "sqlite:///:memory:":
+        return Path(backend.path)
+    return None
+
+
+def is_store_file(backend: Backend, path: str | os.PathLike[str]) -> bool:
+    """Whether `path` is the file `backend` keeps its log in (or one of SQLite's own files).
+
+    Paths are compared after resolving `..`, symbolic links and hard links.
+    """
+    mine = store_path(backend)
+    if mine is None:
+        return False
+    candidates = [mine]
+    if isinstance(backend, SqliteBackend):
+        candidates += [Path(f"{mine}-wal"), Path(f"{mine}-shm"), Path(f"{mine}-journal")]
+    return any(same_file(c, path) for c in candidates)

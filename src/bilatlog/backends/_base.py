@@ -50,6 +50,7 @@ __all__ = [
     "Clock",
     "Query",
     "VerifyReport",
+    "clean_report",
     "prepare_batch",
     "system_clock",
 ]
@@ -69,10 +70,15 @@ class VerifyReport:
 
     Attributes:
         ok: True when every check passed.
-        checked: how many records were checked.
-        position: the first broken position, or None.
+        checked: how many records were checked (the last good position).
+        position: when ok, the head position (0 for an empty log); otherwise
+            the first broken position (or None when the problem has none).
+        head_hash: the hash of the last good record (the head's, when ok);
+            "" for an empty log. Publish `(position, head_hash)` and check it
+            later with `verify(expect=...)`.
         line: the line number (file backends), or None.
-        reason: what is wrong, in words ("" when ok).
+        reason: what is wrong, in words ("" when ok; a note such as a torn
+            tail otherwise).
     """
 
     ok: bool
@@ -80,6 +86,7 @@ class VerifyReport:
     position: int | None = None
     line: int | None = None
     reason: str = ""
+    head_hash: str = ""
 
     def __bool__(self) -> bool:
         """Return True when the store verified clean."""
@@ -89,6 +96,12 @@ class VerifyReport:
         """Raise `IntegrityError` when the store did not verify."""
         if not self.ok:
             raise IntegrityError(self.reason, position=self.position, line=self.line)
+
+
+def clean_report(checked: int, head_hash: str, reason: str = "") -> VerifyReport:
+    """The report of a log that verified: `position` is its head."""
+    return VerifyReport(ok=True, checked=checked, position=checked, head_hash=head_hash,
+                        reason=reason)  # fmt: skip
 
 
 def _compile_type_pattern(pattern: str | None) -> re.Pattern[str] | None:
@@ -423,7 +436,11 @@ def prepare_copy(records: Sequence[RecordedEvent], *, head: Head, codec: Codec) 
         if prev_at is not None and rec.recorded_at < prev_at:
             raise IntegrityError("recorded_at goes backwards", position=rec.position)
         [sealed] = codec.seal_batch(
-            [rec.record], first=rec.position, recorded_at=rec.recorded_at, prev_hash=prev_hash
+            [rec.record],
+            first=rec.position,
+            recorded_at=rec.recorded_at,
+            prev_hash=prev_hash,
+            batch_end=rec.batch,
         )
         if sealed.record.hash != rec.hash or rec.prev_hash != prev_hash:
             raise IntegrityError(

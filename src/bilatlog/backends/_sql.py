@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Final
 
 from bilatlog._codec import hash_envelope, loads
-from bilatlog.backends._base import VerifyReport
+from bilatlog.backends._base import VerifyReport, clean_report
 from bilatlog.events import Event, RecordedEvent
 from bilatlog.exceptions import IntegrityError
 
@@ -29,6 +29,7 @@ __all__ = [
     "decode_log",
     "decode_rows",
     "rows_of",
+    "verify_rows",
 ]
 
 #: The columns of `events`, in the order `rows_of` fills them.
@@ -96,7 +97,10 @@ def _checked(position: int, hash_: str, body: str) -> dict[str, Any]:
             "run verify() for the first broken position",
             position=position,
         )
-    env = loads(body)
+    try:
+        env = loads(body)
+    except ValueError as e:
+        raise IntegrityError(f"the stored body is not JSON ({e})", position=position) from None
     if type(env) is not dict or env.get("position") != position:
         found = env.get("position") if isinstance(env, dict) else None
         raise IntegrityError(
@@ -156,12 +160,17 @@ def checked_envelopes(
 
 def check_row(
     codec: Codec, row: tuple[Any, ...], expected: int, prev_hash: str, prev_at: str
-) -> VerifyReport | None:
-    """Check one VERIFY_COLUMNS row fully (position, chain, hash, time, decoding, columns)."""
+) -> VerifyReport | RecordedEvent:
+    """Check one VERIFY_COLUMNS row fully (position, chain, hash, time, decoding, columns).
+
+    Returns the decoded record, or the report of what is wrong with it.
+    """
     position, *indexed, at, prev, hash_, body = row
 
     def bad(reason: str) -> VerifyReport:
-        return VerifyReport(ok=False, checked=expected - 1, position=expected, reason=reason)
+        return VerifyReport(
+            ok=False, checked=expected - 1, position=expected, reason=reason, head_hash=prev_hash
+        )
 
     if position != expected:
         return bad(f"expected position {expected}, found {position}")
@@ -169,11 +178,16 @@ def check_row(
         env = loads(body)
     except ValueError as e:
         return bad(f"the stored body is not JSON ({e})")
+    if type(env) is not dict:
+        return bad("the stored body is not a JSON object")
     env["hash"] = hash_
     if env.get("position") != position or env.get("prev") != prev or prev != prev_hash:
         return bad("the record does not chain to the one before")
-    if hash_envelope(env) != hash_:
-        return bad("the record's content does not match its hash")
+    try:
+        if hash_envelope(env) != hash_:
+            return bad("the record's content does not match its hash")
+    except IntegrityError as e:
+        return bad(e.reason)
     if env.get("recorded_at") != at or at < prev_at:
         return bad("recorded_at differs from the body or goes backwards")
     try:
@@ -182,4 +196,52 @@ def check_row(
         return bad(e.reason)
     if tuple(indexed) != _indexed(rec, env["kind"]):
         return bad("an indexed column differs from the stored record")
-    return None
+    return rec
+
+
+def verify_rows(
+    codec: Codec, rows: Iterable[tuple[Any, ...]], actor_rows: Iterable[tuple[Any, ...]]
+) -> VerifyReport:
+    """Verify VERIFY_COLUMNS rows in position order, and rebuild the actors table beside them.
+
+    `actor_rows` are `(position, actor)` ordered by position then actor. The
+    actors table is derived from the records: each event files under every
+    actor and its parent units, nothing else does. A row added or removed by
+    hand would make `events(actor=...)` lie, so it is reported at its position.
+    """
+    prev_hash, prev_at, expected = "", "", 1
+    actors = iter(actor_rows)
+    pending = next(actors, None)
+    for row in rows:
+        checked = check_row(codec, row, expected, prev_hash, prev_at)
+        if isinstance(checked, VerifyReport):
+            return checked
+        if pending is not None and pending[0] < expected:
+            break  # an actor row for a position the log does not hold: reported below
+        found: list[str] = []
+        while pending is not None and pending[0] == expected:
+            found.append(pending[1])
+            pending = next(actors, None)
+        r = checked.record
+        want = sorted(actor_levels(r.actors)) if isinstance(r, Event) else []
+        if found != want:
+            return VerifyReport(
+                ok=False,
+                checked=expected - 1,
+                position=expected,
+                head_hash=prev_hash,
+                reason=f"the actors table differs from the stored record (holds {found}, "
+                f"the record names {want}): a row added or removed by hand?",
+            )
+        prev_hash, prev_at = row[11], row[9]
+        expected += 1
+    if pending is not None:
+        return VerifyReport(
+            ok=False,
+            checked=expected - 1,
+            position=int(pending[0]),
+            head_hash=prev_hash,
+            reason=f"the actors table files {pending[1]!r} under position {pending[0]}, "
+            "which the log does not hold: a row added by hand?",
+        )
+    return clean_report(expected - 1, prev_hash)

@@ -26,7 +26,9 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import os
+import stat
 import threading
+import time
 import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -49,8 +51,11 @@ from bilatlog.backends._base import (
     Prepare,
     Query,
     VerifyReport,
+    clean_report,
     system_clock,
 )
+from bilatlog.backends._files import check_store_file
+from bilatlog.backends._heads import HeadMemory, remembered_head
 from bilatlog.backends.memory import RecordIndex, verify_envelopes
 from bilatlog.events import RecordedEvent
 from bilatlog.exceptions import BilatlogWarning, IntegrityError, StorageError
@@ -71,6 +76,7 @@ class _Scan:
     end: int  # offset after the last complete batch
     torn: bytes  # bytes of an unacknowledged tail, if any
     torn_line: int
+    partial: bool  # the tail ends in a line without its newline
 
 
 def _scan(data: bytes, *, first_line: int, head: int, base: int) -> _Scan:
@@ -96,8 +102,13 @@ def _scan(data: bytes, *, first_line: int, head: int, base: int) -> _Scan:
             if not isinstance(env, dict):
                 raise TypeError("not a JSON object")  # noqa: TRY301 - same handling as bad JSON
         except (ValueError, TypeError) as e:
-            _raise_unless_tail(data, nl + 1, line_no, f"line is not a JSON object ({e})", expected)
-            break
+            # a line that ends in a newline was written whole: damaged, never a torn tail
+            raise IntegrityError(
+                f"line is not a JSON object ({e}); only a final line without its newline "
+                "can be a crash's torn tail",
+                position=expected,
+                line=line_no,
+            ) from None
         position, batch = env.get("position"), env.get("batch")
         if position != expected:
             raise IntegrityError(
@@ -110,6 +121,7 @@ def _scan(data: bytes, *, first_line: int, head: int, base: int) -> _Scan:
             not isinstance(batch, int)
             or batch < position
             or (pending and pending[0][1]["batch"] != batch)
+            or env.get("batch_end", batch) != batch
         ):
             raise IntegrityError(f"bad batch marker {batch!r}", position=position, line=line_no)
         if not pending:
@@ -124,6 +136,13 @@ def _scan(data: bytes, *, first_line: int, head: int, base: int) -> _Scan:
                 lines.append(ln)
             pending.clear()
             committed = pos
+    for ln, env in pending:
+        # whole lines of an unfinished batch: only a crash can leave them, so they must be
+        # exactly what a writer wrote (a marker edited to look unfinished breaks the hash)
+        if "batch_end" in env and env.get("hash") != _hash_or_none(env):
+            raise IntegrityError(
+                "content does not match its hash", position=env["position"], line=ln
+            )
     torn = data[committed:]
     return _Scan(
         envelopes=envelopes,
@@ -131,26 +150,34 @@ def _scan(data: bytes, *, first_line: int, head: int, base: int) -> _Scan:
         end=base + committed,
         torn=torn,
         torn_line=batch_start_line if pending else line_no,
+        partial=bool(torn) and not torn.endswith(b"\n"),
     )
-
-
-def _raise_unless_tail(data: bytes, after: int, line_no: int, reason: str, position: int) -> None:
-    """Raise unless nothing but (at most) a partial line follows a bad line: a torn tail."""
-    if data.find(b"\n", after) != -1:
-        raise IntegrityError(reason, position=position, line=line_no)
 
 
 class JsonlBackend(Appender):
     """An append-only log in a JSONL file.
 
     Args:
-        path: the file; created on the first append.
+        path: the file; created on the first append (unless `readonly`).
         clock: returns the current instant (aware); defaults to the system clock.
+        readonly: refuse every write, and a missing file at open.
+        lock_timeout: seconds to wait for another process's lock before a
+            `StorageError` (readers wait only for a writer's append in progress).
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        clock: Clock | None = None,
+        readonly: bool = False,
+        lock_timeout: float = 30.0,
+    ) -> None:
         """Point at a file; nothing is read until the first call."""
         self.path = Path(path)
+        self.readonly = readonly
+        self.lock_timeout = lock_timeout
+        check_store_file(self.path, readonly=readonly)
         self.codec = Codec()
         self._clock = clock or system_clock
         self._index = RecordIndex()
@@ -158,6 +185,7 @@ class JsonlBackend(Appender):
         self._lines = 0
         self._identity: tuple[int, int] | None = None
         self._thread_lock = threading.RLock()
+        self._memory = HeadMemory(str(self.path.resolve()))
 
     @property
     def url(self) -> str:
@@ -172,10 +200,44 @@ class JsonlBackend(Appender):
 
     def _open(self, *, write: bool) -> int:
         flags = os.O_RDWR | os.O_CREAT if write else os.O_RDONLY
+        # O_NONBLOCK: a FIFO put in the file's place must not hang the open
+        flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
-            return os.open(self.path, flags | getattr(os, "O_CLOEXEC", 0), 0o644)
+            fd = os.open(self.path, flags, 0o644)
         except OSError as e:
             raise StorageError(f"cannot open {self.path}: {e.strerror}") from e
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            check_store_file(self.path, readonly=False)  # raises, naming what it is
+            raise StorageError(f"{self.path} is not a regular file")  # pragma: no cover
+        return fd
+
+    def _lock(self, fd: int, mode: int) -> None:
+        """Take a `flock`, waiting at most `lock_timeout` seconds."""
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pass
+        else:
+            return
+        deadline = time.monotonic() + self.lock_timeout
+        pause = 0.005
+        while True:
+            time.sleep(pause)
+            try:
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    what = "append" if mode == fcntl.LOCK_EX else "read"
+                    raise StorageError(
+                        f"could not lock {self.path} to {what} within {self.lock_timeout:g} s: "
+                        "another process holds its lock (a writer stuck or stopped mid-append?). "
+                        "Fix: find it with `fuser` or `lsof` and let it finish, or pass a "
+                        "longer lock_timeout."
+                    ) from None
+            else:
+                return
+            pause = min(pause * 2, 0.1)
 
     def _refresh(self) -> None:
         """Bring the cache up to date with the file, under a shared lock."""
@@ -184,21 +246,27 @@ class JsonlBackend(Appender):
                 raise IntegrityError(
                     f"{self.path} disappeared after {self._index.head.position} records"
                 )
+            self._memory.check(0, self._hash_at, url=self.url)
             return
         fd = self._open(write=False)
         try:
-            fcntl.flock(fd, fcntl.LOCK_SH)
+            self._lock(fd, fcntl.LOCK_SH)
             self._catch_up(fd)
         finally:
             os.close(fd)  # closing releases the lock
+
+    def _hash_at(self, position: int) -> str | None:
+        records = self._index.records
+        return records[position - 1].hash if 0 < position <= len(records) else None
 
     def _catch_up(self, fd: int) -> _Scan | None:
         """Read what was appended since the cached offset (the caller holds a lock)."""
         st = os.fstat(fd)
         identity = (st.st_dev, st.st_ino)
         if self._identity is not None and identity != self._identity:
-            # the file was replaced: start over
+            # the file was replaced: start over (and compare it with the remembered head)
             self._index, self._offset, self._lines = RecordIndex(), 0, 0
+        first_load = self._offset == 0
         self._identity = identity
         if st.st_size < self._offset:
             raise IntegrityError(
@@ -206,14 +274,36 @@ class JsonlBackend(Appender):
                 "acknowledged records were removed",
                 position=self._index.head.position,
             )
-        if st.st_size == self._offset:
-            return None
-        data = os.pread(fd, st.st_size - self._offset, self._offset)
-        scan = _scan(
-            data, first_line=self._lines + 1, head=self._index.head.position, base=self._offset
-        )
-        self._ingest(scan)
+        scan = None
+        if st.st_size > self._offset:
+            data = os.pread(fd, st.st_size - self._offset, self._offset)
+            scan = _scan(
+                data, first_line=self._lines + 1, head=self._index.head.position, base=self._offset
+            )
+            self._ingest(scan)
+        if first_load:
+            self._memory.check(self._index.head.position, self._hash_at, url=self.url)
+        if scan is not None and scan.torn and not scan.partial:
+            self._check_unfinished(scan)
         return scan
+
+    def _check_unfinished(self, scan: _Scan) -> None:
+        """Whole lines of an unfinished batch end the file: in flight only if never acknowledged.
+
+        A crash can cut a write at a line end (a killed `write` stops at a page
+        boundary); a hand edit that removes a batch's last line leaves the same
+        shape. Only the remembered head tells them apart: with no memory of
+        acknowledging less, it is corruption, reported at its line.
+        """
+        remembered = self._memory.load()
+        if remembered is not None and remembered[0] <= self._index.head.position:
+            return
+        raise IntegrityError(
+            "the file ends in whole lines of a batch that never finished (its batch marker "
+            "names a later position): lines removed, or a batch marker edited",
+            position=self._index.head.position + 1,
+            line=scan.torn_line,
+        )
 
     def _ingest(self, scan: _Scan) -> None:
         head = self._index.head
@@ -234,7 +324,11 @@ class JsonlBackend(Appender):
                 raise IntegrityError(
                     "does not chain to the record before", position=position, line=line
                 )
-            if env.get("hash") != hash_envelope(env):
+            try:
+                hashed = hash_envelope(env)
+            except IntegrityError as e:
+                raise IntegrityError(e.reason, position=position, line=line) from None
+            if env.get("hash") != hashed:
                 raise IntegrityError(
                     "content does not match its hash", position=position, line=line
                 )
@@ -295,11 +389,19 @@ class JsonlBackend(Appender):
         return self._index.lookup, self._index.retracted_among, self._index.targeting
 
     def _write(self, prepare: Prepare) -> list[RecordedEvent]:
+        if self.readonly:
+            raise StorageError(
+                f"{self.path} was opened read-only. Fix: bl.open(path) without readonly=True."
+            )
         with self._thread_lock:
             created = not self.path.exists()
+            if created:
+                self._memory.check(0, self._hash_at, url=self.url)  # a wiped store
             fd = self._open(write=True)
+            if created:
+                self._memory.remember(0, "")  # so a crash in the first batch is known in flight
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
+                self._lock(fd, fcntl.LOCK_EX)
                 scan = self._catch_up(fd)
                 if scan is not None and scan.torn:
                     self._set_aside(fd, scan)
@@ -309,14 +411,25 @@ class JsonlBackend(Appender):
                 if not sealed:
                     return result
                 last = sealed[-1].record.position
-                data = "".join(stored_line(item, last) for item in sealed).encode("utf-8")
+                # the legacy, unhashed marker repeats the hashed one (a copy keeps its batches)
+                ends = [item.envelope.get("batch_end", last) for item in sealed]
+                if ends[-1] != last:  # a copy cut inside one of its batches
+                    raise IntegrityError(
+                        f"a copy must end where a batch ends (position {ends[-1]}), not at "
+                        f"{last}. Fix: copy whole batches (Timeline.copy_from does).",
+                        position=last,
+                    )
+                data = "".join(
+                    stored_line(item, end) for item, end in zip(sealed, ends, strict=True)
+                ).encode("utf-8")
                 self._write_all(fd, data)
                 if created:
                     _fsync_dir(self.path.parent)
-                for item in sealed:
-                    self._index.add(item.record, {**item.envelope, "batch": last})
+                for item, end in zip(sealed, ends, strict=True):
+                    self._index.add(item.record, {**item.envelope, "batch": end})
                 self._offset += len(data)
                 self._lines += len(sealed)
+                self._memory.remember(last, sealed[-1].record.hash)
                 return result
             finally:
                 os.close(fd)
@@ -358,14 +471,19 @@ class JsonlBackend(Appender):
     # -- checking ------------------------------------------------------------
 
     def verify(self) -> VerifyReport:
-        """Re-read the whole file and check every line; report the first problem."""
+        """Re-read the whole file and check every line; report the first problem.
+
+        Also compares the log with the head this store remembers acknowledging.
+        """
         with self._thread_lock:
             if not self.path.exists():
-                return VerifyReport(ok=True, checked=0)
+                return remembered_head(clean_report(0, ""), self._memory, lambda _p: None,
+                                       self.url, self._memory.load())  # fmt: skip
             fd = self._open(write=False)
             try:
-                fcntl.flock(fd, fcntl.LOCK_SH)
+                self._lock(fd, fcntl.LOCK_SH)
                 data = os.pread(fd, os.fstat(fd).st_size, 0)
+                remembered = self._memory.load()  # under the lock: writers remember under theirs
             finally:
                 os.close(fd)
             # First the content of every complete line, in order, so the report names the
@@ -385,27 +503,55 @@ class JsonlBackend(Appender):
             try:
                 scan = _scan(data, first_line=1, head=0, base=0)
             except IntegrityError as e:
-                return VerifyReport(
-                    ok=False,
-                    checked=(e.position or 1) - 1,
-                    position=e.position,
-                    line=e.line,
-                    reason=e.reason,
-                )
+                return _failed(e)
             # the content of these lines was checked above: only the structure was left
-            report = VerifyReport(ok=True, checked=len(scan.envelopes))
-            if scan.torn:
-                return attrs.evolve(
-                    report,
-                    reason=f"{len(scan.torn)} bytes of an unacknowledged torn tail from line "
-                    f"{scan.torn_line}; the next append sets them aside",
+            n = len(scan.envelopes)
+            report = clean_report(n, scan.envelopes[-1]["hash"] if n else "")
+            hashes = [env["hash"] for env in scan.envelopes]
+            report = remembered_head(
+                report, self._memory, lambda p: hashes[p - 1] if 0 < p <= n else None, self.url,
+                remembered,
+            )  # fmt: skip
+            if not report.ok or not scan.torn:
+                return report
+            if not scan.partial and (remembered is None or remembered[0] > n):
+                return _failed(
+                    IntegrityError(
+                        "the file ends in whole lines of a batch that never finished "
+                        "(lines removed, or a batch marker edited)",
+                        position=n + 1,
+                        line=scan.torn_line,
+                    ),
+                    head_hash=report.head_hash,
                 )
-            return report
+            return attrs.evolve(
+                report,
+                reason=f"{len(scan.torn)} bytes of an unacknowledged torn tail from line "
+                f"{scan.torn_line}; the next append sets them aside",
+            )
 
     def close(self) -> None:
         """Nothing is held between calls; drop the cache."""
         with self._thread_lock:
             self._index, self._offset, self._lines, self._identity = RecordIndex(), 0, 0, None
+
+
+def _hash_or_none(env: dict[str, Any]) -> str | None:
+    try:
+        return hash_envelope(env)
+    except IntegrityError:
+        return None
+
+
+def _failed(e: IntegrityError, head_hash: str = "") -> VerifyReport:
+    return VerifyReport(
+        ok=False,
+        checked=(e.position or 1) - 1,
+        position=e.position,
+        line=e.line,
+        reason=e.reason,
+        head_hash=head_hash,
+    )
 
 
 def _fsync_dir(path: Path) -> None:

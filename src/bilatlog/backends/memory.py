@@ -22,10 +22,12 @@ from bilatlog.backends._base import (
     Prepare,
     Query,
     VerifyReport,
+    clean_report,
     system_clock,
 )
 from bilatlog.backends._sql import actor_levels
 from bilatlog.events import Event, RecordedEvent, Retraction
+from bilatlog.exceptions import IntegrityError
 
 __all__ = ["MemoryBackend"]
 
@@ -123,23 +125,37 @@ def verify_envelopes(
     """Check positions, chain, hashes, clock order and decoding of stored envelopes."""
     prev_hash = ""
     prev_at = ""
+    open_end: int | None = None  # the batch_end of a batch still running
     seen: set[str] = set()
     n = 0
     for n, env in enumerate(envelopes, start=1):
         line = lines[n - 1] if lines is not None else None
 
-        def bad(reason: str, *, n: int = n, line: int | None = line) -> VerifyReport:
-            return VerifyReport(ok=False, checked=n - 1, position=n, line=line, reason=reason)
+        def bad(
+            reason: str, *, n: int = n, line: int | None = line, prev: str = prev_hash
+        ) -> VerifyReport:
+            return VerifyReport(
+                ok=False, checked=n - 1, position=n, line=line, reason=reason, head_hash=prev
+            )
 
         if env.get("position") != n:
             return bad(f"expected position {n}, found {env.get('position')!r}")
         if env.get("prev") != prev_hash:
             return bad("the record does not chain to the one before (prev hash differs)")
-        if env.get("hash") != hash_envelope(env):
-            return bad("the record's content does not match its hash")
+        try:
+            if env.get("hash") != hash_envelope(env):
+                return bad("the record's content does not match its hash")
+        except IntegrityError as e:
+            return bad(e.reason)
         at = env.get("recorded_at", "")
         if not isinstance(at, str) or at < prev_at:
             return bad("recorded_at goes backwards")
+        end = env.get("batch_end")
+        if (open_end is not None and end != open_end) or (
+            end is not None and (type(end) is not int or end < n)
+        ):
+            return bad(f"bad batch_end {end!r} (the batches do not add up)")
+        open_end = end if end is not None and end > n else None
         try:
             rec = codec.open_envelope(env)
         except Exception as e:  # noqa: BLE001 - any decoding failure is the finding
@@ -148,7 +164,7 @@ def verify_envelopes(
             return bad(f"id {rec.id!r} appears twice")
         seen.add(rec.id)
         prev_hash, prev_at = env["hash"], at
-    return VerifyReport(ok=True, checked=n)
+    return clean_report(n, prev_hash)
 
 
 class MemoryBackend(Appender):

@@ -6,11 +6,18 @@ its own schema (default `bilatlog`), so several timelines can share a database.
 How the promises are kept:
 
 - **Atomic, durable**: a batch is one transaction.
-- **Gap-free positions in commit order, with many writers**: every append takes
-  a transaction-scoped advisory lock (`pg_advisory_xact_lock`, keyed by the
-  schema) before reading the head, and holds it until commit. We chose the
-  advisory lock over a single "head" row because it needs no table a writer
-  must UPDATE: the writer role can be strictly insert-and-select.
+- **Gap-free positions in commit order, with many writers**: every append locks
+  the one row of `writer_lock` (`SELECT ... FOR UPDATE`) before reading the
+  head, and holds it until commit. A row lock needs the UPDATE privilege on
+  that table, which `scripts/postgres-roles.sql` gives writers only: a reader
+  cannot take it and stall the writers (anyone can take any advisory lock, so
+  an advisory lock keyed by the schema name, as bilatlog used before, let a
+  reader do exactly that). The log's own tables stay insert-and-select for
+  writers; triggers refuse UPDATE and DELETE on `writer_lock` too. (A schema
+  made by an older bilatlog, without `writer_lock`, keeps the advisory lock
+  until its owner opens it once.)
+- **Read-only**: `readonly=True` opens every connection with
+  `default_transaction_read_only`, and never creates the schema.
 - **Append-only in the database itself**: triggers refuse `UPDATE`, `DELETE`
   and `TRUNCATE` on every table, and any insert whose rows do not run on from
   head + 1 without a gap (checked once per statement over its new rows, so a
@@ -53,14 +60,15 @@ from bilatlog.backends._base import (
     VerifyReport,
     system_clock,
 )
+from bilatlog.backends._heads import HeadMemory, remembered_head
 from bilatlog.backends._sql import (
     EVENT_COLUMNS,
     VERIFY_COLUMNS,
-    check_row,
     checked_envelopes,
     decode_log,
     decode_rows,
     rows_of,
+    verify_rows,
 )
 from bilatlog.events import RecordedEvent
 from bilatlog.exceptions import IntegrityError, StorageError, ValidationError
@@ -97,6 +105,8 @@ def _schema_sql(s: str) -> list[str]:
     out = [
         f"CREATE SCHEMA IF NOT EXISTS {s}",
         f"CREATE TABLE IF NOT EXISTS {s}.meta (key text PRIMARY KEY, value text NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS {s}.writer_lock (id integer PRIMARY KEY)",
+        f"INSERT INTO {s}.writer_lock(id) VALUES (1) ON CONFLICT (id) DO NOTHING",
         f"""CREATE TABLE IF NOT EXISTS {s}.events (
             position bigint PRIMARY KEY,
             id text NOT NULL UNIQUE,
@@ -119,7 +129,7 @@ def _schema_sql(s: str) -> list[str]:
         refuse,
         gapless,
     ]
-    for table in ("events", "actors", "meta"):
+    for table in ("events", "actors", "meta", "writer_lock"):
         out += [
             f"DROP TRIGGER IF EXISTS {table}_no_change ON {s}.{table}",
             (
@@ -169,11 +179,31 @@ def _split_target(url: str) -> tuple[str, str]:
     return urlunsplit(parts._replace(query=urlencode(rest))), schema
 
 
+_PASSWORD_RE: Final = re.compile(r"(://[^:/@\s]*:)[^@\s]*@|(password\s*=\s*)\S+")
+
+
+def _scrub(text: str) -> str:
+    """Text without any password a URL or conninfo in it holds."""
+    return _PASSWORD_RE.sub(lambda m: f"{m.group(1)}***@" if m.group(1) else f"{m.group(2)}***",
+                            text)  # fmt: skip
+
+
+def _display_url(url: str) -> str:
+    """The URL as messages show it: user, host, port and database, never the password."""
+    parts = urlsplit(url)
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    if parts.username:
+        netloc = f"{parts.username}@{netloc}"
+    return urlunsplit(parts._replace(netloc=netloc, query=""))
+
+
 def _translate(e: Exception, what: str) -> StorageError:
     """Wrap a driver error in bilatlog's tree, on one line, with the original as the cause."""
     import psycopg  # noqa: PLC0415 - optional dependency
 
-    text = " ".join(str(e).split())
+    text = _scrub(" ".join(str(e).split()))
     if isinstance(e, psycopg.errors.UniqueViolation):
         err: StorageError = IntegrityError(f"{what}: {e.diag.message_primary or text}")
     elif isinstance(e, psycopg.errors.InsufficientPrivilege):
@@ -194,6 +224,7 @@ class PostgresBackend(Appender):
         clock: returns the current instant (aware); defaults to the system clock.
         pool_size: the most connections this process opens.
         timeout: seconds to wait for a connection or a lock before failing.
+        readonly: read-only transactions only; the schema must exist.
     """
 
     def __init__(
@@ -203,6 +234,7 @@ class PostgresBackend(Appender):
         clock: Clock | None = None,
         pool_size: int = 4,
         timeout: float = 30.0,
+        readonly: bool = False,
     ) -> None:
         """Connect, and create the schema if it is not there."""
         try:
@@ -213,7 +245,10 @@ class PostgresBackend(Appender):
                 "the PostgreSQL backend needs psycopg. Fix: pip install 'bilatlog[postgres]'"
             ) from e
         self._conninfo, self.schema = _split_target(url)
-        self._display = urlunsplit(urlsplit(url)._replace(netloc=urlsplit(url).hostname or ""))
+        self._display = _display_url(url)
+        self.readonly = readonly
+        self._memory = HeadMemory(self.url)
+        self._row_lock = True
         self.codec = Codec()
         self._clock = clock or system_clock
         self._timeout = timeout
@@ -223,6 +258,9 @@ class PostgresBackend(Appender):
         self._lock = threading.RLock()
         self._tx: psycopg.Connection[Any] | None = None
         ms = int(timeout * 1000)
+        options = f"-c statement_timeout={ms} -c lock_timeout={ms}"
+        if readonly:
+            options += " -c default_transaction_read_only=on"
         self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
             self._conninfo,
             min_size=1,
@@ -231,7 +269,7 @@ class PostgresBackend(Appender):
             check=ConnectionPool.check_connection,
             kwargs={
                 "autocommit": True,
-                "options": f"-c statement_timeout={ms} -c lock_timeout={ms}",
+                "options": options,
                 "application_name": "bilatlog",
             },
             open=False,
@@ -241,9 +279,16 @@ class PostgresBackend(Appender):
             # the pool's patience runs out
             psycopg.connect(self._conninfo, autocommit=True).close()
             self._pool.open(wait=True, timeout=timeout)
-            self._writable_reason = ""
+            self._writable_reason = (
+                f"{self.url} was opened read-only. Fix: open it without readonly=True to append."
+                if readonly
+                else ""
+            )
             with self._conn() as conn:
                 self._ensure_schema(conn)
+                remembered = self._memory.load()  # before the head: writers may commit
+                self._memory.check(self._head(conn).position, lambda p: self._hash_at(conn, p),
+                                   url=self.url, remembered=remembered)  # fmt: skip
         except StorageError:
             self._pool.close()
             raise
@@ -277,9 +322,20 @@ class PostgresBackend(Appender):
                 raise _translate(e, f"PostgreSQL ({self.url})") from e
             raise
 
+    def _hash_at(self, conn: psycopg.Connection[Any], position: int) -> str | None:
+        row = conn.execute(
+            f"SELECT hash FROM {self.schema}.events WHERE position = %s", (position,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def _ensure_schema(self, conn: psycopg.Connection[Any]) -> None:
         s = self.schema
         row = conn.execute("SELECT to_regclass(%s)", (f"{s}.meta",)).fetchone()
+        if self.readonly and (row is None or row[0] is None):
+            raise StorageError(
+                f"no store at {self.url}: the schema {s} holds no bilatlog log. "
+                "Fix: check the URL and its ?schema= (a read never creates a store)."
+            )
         if row is not None and row[0] is not None:
             version = conn.execute(
                 f"SELECT value FROM {s}.meta WHERE key = 'schema_version'"
@@ -296,12 +352,34 @@ class PostgresBackend(Appender):
                 "AND tgrelid = to_regclass(%s)",
                 (f"{s}.events",),
             ).fetchone()
-            if has_trigger:
+            has_lock = conn.execute("SELECT to_regclass(%s)", (f"{s}.writer_lock",)).fetchone()
+            self._row_lock = has_lock is not None and has_lock[0] is not None
+            if self.readonly or (has_trigger and self._row_lock):
                 return  # set up already (maybe by an owner role; we may only read or insert)
+            if has_trigger and not self._owns(conn):
+                return  # an older schema: its owner adds writer_lock; until then, advisory locks
+        self._row_lock = True
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+            # another process may have set it up while we waited: then its writers are
+            # already appending under writer_lock, and DDL now could deadlock with them
+            done = conn.execute(
+                "SELECT to_regclass(%s) IS NOT NULL AND EXISTS (SELECT 1 FROM pg_trigger "
+                "WHERE tgname = 'events_gapless' AND tgrelid = to_regclass(%s))",
+                (f"{s}.writer_lock", f"{s}.events"),
+            ).fetchone()
+            if done is not None and done[0]:
+                return
             for statement in _schema_sql(s):
                 conn.execute(statement)
+
+    def _owns(self, conn: psycopg.Connection[Any]) -> bool:
+        row = conn.execute(
+            "SELECT pg_has_role(current_user, n.nspowner, 'USAGE') FROM pg_namespace n "
+            "WHERE n.nspname = %s",
+            (self.schema,),
+        ).fetchone()
+        return bool(row and row[0])
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -325,7 +403,7 @@ class PostgresBackend(Appender):
             try:
                 with conn.transaction():
                     self._tx = conn
-                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+                    self._take_write_lock(conn)
                     result, sealed = prepare(self._head(conn))
                     if sealed:
                         self._insert(conn, sealed)
@@ -341,7 +419,21 @@ class PostgresBackend(Appender):
                 raise
             finally:
                 self._tx = None
+            if sealed:
+                self._memory.remember(sealed[-1].record.position, sealed[-1].record.hash)
             return result
+
+    def _take_write_lock(self, conn: psycopg.Connection[Any]) -> None:
+        """Serialise appends: the writer_lock row (writers only), else the old advisory lock."""
+        if not self._row_lock:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+            return
+        row = conn.execute(f"SELECT id FROM {self.schema}.writer_lock FOR UPDATE").fetchone()
+        if row is None:
+            raise IntegrityError(
+                f"{self.url}: the writer_lock row is missing, so appends cannot be serialised",
+                fix="as the schema's owner, run INSERT INTO <schema>.writer_lock VALUES (1).",
+            )
 
     @property
     def channel(self) -> str:
@@ -521,22 +613,32 @@ class PostgresBackend(Appender):
     # -- checking ---------------------------------------------------------------------------
 
     def verify(self) -> VerifyReport:
-        """Recompute the chain and check every indexed column against the stored body."""
-        prev_hash, prev_at, expected = "", "", 1
-        with self._conn() as conn, conn.cursor(name="bilatlog_verify") as cur:
+        """Recompute the chain, check every indexed column and rebuild the actors table.
+
+        Also compares the log with the head this client remembers acknowledging.
+        """
+        s = self.schema
+        remembered = self._memory.load()
+        with self._conn() as conn:
             conn.autocommit = False
             try:
-                cur.execute(f"SELECT {VERIFY_COLUMNS} FROM {self.schema}.events ORDER BY position")
-                for row in cur:
-                    report = check_row(self.codec, row, expected, prev_hash, prev_at)
-                    if report is not None:
-                        return report
-                    prev_hash, prev_at = row[11], row[9]
-                    expected += 1
+                with (
+                    conn.cursor(name="bilatlog_verify") as rows,
+                    conn.cursor(name="bilatlog_verify_actors") as actors,
+                ):
+                    rows.execute(f"SELECT {VERIFY_COLUMNS} FROM {s}.events ORDER BY position")
+                    actors.execute(
+                        f"SELECT position, actor FROM {s}.actors ORDER BY position, actor "
+                        'COLLATE "C"'
+                    )
+                    report = verify_rows(self.codec, rows, actors)
+                    return remembered_head(
+                        report, self._memory, lambda p: self._hash_at(conn, p), self.url,
+                        remembered,
+                    )  # fmt: skip
             finally:
                 conn.rollback()
                 conn.autocommit = True
-        return VerifyReport(ok=True, checked=expected - 1)
 
     def close(self) -> None:
         """Close the pool."""

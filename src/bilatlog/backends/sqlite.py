@@ -45,17 +45,19 @@ from bilatlog.backends._base import (
     VerifyReport,
     system_clock,
 )
+from bilatlog.backends._files import check_store_file
+from bilatlog.backends._heads import HeadMemory, remembered_head
 from bilatlog.backends._sql import (
     EVENT_COLUMNS,
     VERIFY_COLUMNS,
-    check_row,
     checked_envelopes,
     decode_log,
     decode_rows,
     rows_of,
+    verify_rows,
 )
 from bilatlog.events import RecordedEvent
-from bilatlog.exceptions import StorageError
+from bilatlog.exceptions import StorageError, ValidationError
 
 __all__ = ["SqliteBackend"]
 
@@ -103,6 +105,38 @@ WHEN NEW.position IS NOT (SELECT COALESCE(MAX(position), 0) + 1 FROM bilatlog_ev
 BEGIN SELECT RAISE(ABORT, 'bilatlog: positions must be gap-free (head + 1)'); END;
 """
 
+#: Triggers that no INSERT gets past. `INSERT OR REPLACE` deletes the row it conflicts
+#: with without firing DELETE triggers (unless the connection set recursive_triggers,
+#: which an attacker's does not): so an insert that would meet an existing id, position,
+#: meta key or actor row is refused before conflict resolution can delete anything.
+_GUARDS: Final = [
+    (
+        "bilatlog_events_no_replace",
+        (
+            "BEFORE INSERT ON bilatlog_events WHEN EXISTS "
+            "(SELECT 1 FROM bilatlog_events WHERE id = NEW.id OR position = NEW.position) "
+            "BEGIN SELECT RAISE(ABORT, 'bilatlog: the log is append-only (id or position "
+            "exists)'); END"
+        ),
+    ),
+    (
+        "bilatlog_meta_no_replace",
+        (
+            "BEFORE INSERT ON bilatlog_meta WHEN EXISTS "
+            "(SELECT 1 FROM bilatlog_meta WHERE key = NEW.key) "
+            "BEGIN SELECT RAISE(ABORT, 'bilatlog: bilatlog_meta is append-only'); END"
+        ),
+    ),
+    (
+        "bilatlog_actors_no_replace",
+        (
+            "BEFORE INSERT ON bilatlog_actors WHEN EXISTS "
+            "(SELECT 1 FROM bilatlog_actors WHERE actor = NEW.actor AND position = NEW.position) "
+            "BEGIN SELECT RAISE(ABORT, 'bilatlog: the log is append-only'); END"
+        ),
+    ),
+]
+
 _META_VERSION_GUARD: Final = """
 CREATE TRIGGER IF NOT EXISTS bilatlog_meta_no_update BEFORE UPDATE ON bilatlog_meta
 BEGIN SELECT RAISE(ABORT, 'bilatlog: the log is append-only'); END;
@@ -119,29 +153,100 @@ class SqliteBackend(Appender):
     """
 
     def __init__(
-        self, path: str | Path, *, clock: Clock | None = None, timeout: float = 30.0
+        self,
+        path: str | Path,
+        *,
+        clock: Clock | None = None,
+        timeout: float = 30.0,
+        readonly: bool = False,
     ) -> None:
-        """Open (and if needed create) the database."""
+        """Open (and, unless `readonly`, create if needed) the database."""
         self.path = str(path)
+        if not self.path:
+            raise ValidationError(
+                "path",
+                self.path,
+                "names no file: SQLite would keep the writes in a temporary database "
+                "that vanishes on close.",
+                "pass a file, e.g. 'relations.db', or bl.open() for a store in memory.",
+            )
+        self.readonly = readonly
         self.codec = Codec()
         self._clock = clock or system_clock
         self._lock = threading.RLock()
+        memory_db = self.path == ":memory:"
+        if not memory_db:
+            check_store_file(Path(self.path), readonly=readonly)
+        self._memory = None if memory_db else HeadMemory(str(Path(self.path).resolve()))
         try:
-            self._db = sqlite3.connect(
-                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
-            )
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
+            if readonly:
+                # mode=ro: never creates or writes the file; query_only: refuses writes
+                uri = f"{Path(self.path).resolve().as_uri()}?mode=ro"
+                self._db = sqlite3.connect(
+                    uri, uri=True, timeout=timeout, isolation_level=None,
+                    check_same_thread=False,
+                )  # fmt: skip
+                self._db.execute("PRAGMA query_only=ON")
+            else:
+                self._db = sqlite3.connect(
+                    self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+                )
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA foreign_keys=ON")
             # up to 64 MiB of pages (SQLite's default is 2 MiB): appends to a large log touch
             # index pages all over; with the default, each batch re-reads them (a quarter of
             # an append's CPU at 300k records). Pages are held only once read.
             self._db.execute("PRAGMA cache_size=-65536")
-            self._writable_reason = self._check_version()
-            if not self._writable_reason:
+            if readonly and not self._has_table("bilatlog_events"):
+                raise StorageError(  # noqa: TRY301 - closes the connection like any failure
+                    f"{self.path} is not a bilatlog store (it has no bilatlog_events table). "
+                    "Fix: check the path."
+                )
+            self._writable_reason = (
+                f"{self.path} was opened read-only. Fix: open it without readonly=True to append."
+                if readonly
+                else self._check_version()
+            )
+            if self._memory is not None:
+                # a log shorter than acknowledged (rows removed, tables dropped, an older
+                # copy of the file) is refused before any answer, and before anything is
+                # written (the schema is only completed after)
+                remembered = self._memory.load()  # before the head: writers may commit
+                head = self.head if self._has_table("bilatlog_events") else 0
+                self._memory.check(head, self._hash_at, url=self.url, remembered=remembered)
+            if not self._writable_reason and not self._schema_complete():
                 self._create_schema()
         except sqlite3.Error as e:
+            if hasattr(self, "_db"):
+                self._db.close()
             raise StorageError(f"cannot open SQLite database {self.path}: {e}") from e
+        except BaseException:
+            if hasattr(self, "_db"):
+                self._db.close()
+            raise
+
+    def _has_table(self, name: str) -> bool:
+        return (
+            self._db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+            ).fetchone()
+            is not None
+        )
+
+    def _schema_complete(self) -> bool:
+        """Whether every table and trigger exists (then opening writes nothing)."""
+        names = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master")}
+        wanted = {"bilatlog_meta", "bilatlog_events", "bilatlog_actors"}
+        wanted |= {name for name, _ in _TRIGGERS} | {name for name, _ in _GUARDS}
+        wanted |= {"bilatlog_events_gapless", "bilatlog_meta_no_update"}
+        return wanted <= names
+
+    def _hash_at(self, position: int) -> str | None:
+        row = self._db.execute(
+            "SELECT hash FROM bilatlog_events WHERE position = ?", (position,)
+        ).fetchone()
+        return None if row is None else str(row[0])
 
     def __repr__(self) -> str:
         """Show the file."""
@@ -165,6 +270,8 @@ class SqliteBackend(Appender):
                     "BEGIN SELECT RAISE(ABORT, 'bilatlog: the log is append-only'); END"
                 )
             db.execute(_GAPLESS)
+            for name, sql in _GUARDS:
+                db.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {sql}")
             exists = db.execute(
                 "SELECT value FROM bilatlog_meta WHERE key = 'schema_version'"
             ).fetchone()
@@ -227,6 +334,9 @@ class SqliteBackend(Appender):
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
+            if sealed and self._memory is not None:
+                last = sealed[-1].record
+                self._memory.remember(last.position, last.hash)
             return result
 
     def _insert(self, sealed: list[Sealed]) -> None:
@@ -398,18 +508,22 @@ class SqliteBackend(Appender):
     # -- checking -------------------------------------------------------------------
 
     def verify(self) -> VerifyReport:
-        """Recompute the chain and check every indexed column against the stored body."""
-        prev_hash, prev_at, expected = "", "", 1
+        """Recompute the chain, check every indexed column and rebuild the actors table.
+
+        Also compares the log with the head this store remembers acknowledging.
+        """
+        remembered = self._memory.load() if self._memory is not None else None
         with self._lock:
-            for row in self._db.execute(
-                f"SELECT {VERIFY_COLUMNS} FROM bilatlog_events ORDER BY position"  # noqa: S608
-            ):
-                report = check_row(self.codec, row, expected, prev_hash, prev_at)
-                if report is not None:
-                    return report
-                prev_hash, prev_at = row[11], row[9]
-                expected += 1
-        return VerifyReport(ok=True, checked=expected - 1)
+            report = verify_rows(
+                self.codec,
+                self._db.execute(
+                    f"SELECT {VERIFY_COLUMNS} FROM bilatlog_events ORDER BY position"  # noqa: S608
+                ),
+                self._db.execute(
+                    "SELECT position, actor FROM bilatlog_actors ORDER BY position, actor"
+                ),
+            )
+            return remembered_head(report, self._memory, self._hash_at, self.url, remembered)
 
     def close(self) -> None:
         """Close the connection."""

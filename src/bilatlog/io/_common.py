@@ -7,7 +7,8 @@ import csv
 import functools
 import gc
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import unicodedata
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -25,10 +26,14 @@ __all__ = [
     "CAMEO_ONLY",
     "PLOVER_TYPES",
     "BadRow",
+    "Country",
     "ImportReport",
     "cameo_to_plover",
     "coded_type",
     "country",
+    "country_info",
+    "country_key",
+    "dyad_sides",
     "run_import",
 ]
 
@@ -66,32 +71,146 @@ def _data(name: str) -> str:
     return (resources.files("bilatlog.io") / "data" / name).read_text(encoding="utf-8")
 
 
+@attrs.frozen
+class Country:
+    """One row of the country table: the code bilatlog uses as an actor, and what it stands for.
+
+    Attributes:
+        code: the actor code: ISO 3166-1 alpha-2 for a current country (`MX`), the
+            ISO 3166-3 alpha-3 for a withdrawn one (`YUG`, `SUN`, `DDR`), or the
+            COW abbreviation for a state ISO never coded (`GFR`, `BAV`).
+        kind: `state`, `historic` or `region` (a CAMEO region such as `EUR`).
+        name: the name bilatlog shows.
+        iso3: the ISO alpha-3 code, if any.
+        cow: the Correlates of War abbreviation and number, if any.
+        note: the coding decision behind the row, where there was one.
+    """
+
+    code: str
+    kind: str
+    name: str
+    iso3: str
+    cow: str
+    cow_number: int | None
+    note: str
+
+
+@attrs.frozen
+class _Table:
+    rows: dict[str, Country]
+    keys: dict[str, str]  # lookup key (code or normalised name) -> code
+    cow: dict[str, str]  # COW abbreviation or number -> code
+    ambiguous: dict[str, tuple[str, ...]]
+    refused: dict[str, str]
+
+
+def country_key(text: str) -> str:
+    """A name as the table looks it up: case, accents, `&`, `St.` and a leading `the` ignored."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = plain.casefold().replace("&", " and ").replace("\u2019", "'")
+    plain = re.sub(r"^st\.?\s+", "saint ", plain.strip())
+    plain = re.sub(r"^the\s+", "", plain)
+    return re.sub(r"\s+", " ", plain).strip()
+
+
 @functools.cache
-def _countries() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for row in csv.DictReader(_data("countries.csv").splitlines()):
-        a2 = row["alpha2"]
-        table[a2] = table[row["alpha3"]] = a2
-        for name in row["names"].split("|"):
-            table[name.casefold()] = a2
-    return table
+def _table() -> _Table:
+    rows: dict[str, Country] = {}
+    keys: dict[str, str] = {}
+    cow: dict[str, str] = {}
+    ambiguous: dict[str, tuple[str, ...]] = {}
+    refused: dict[str, str] = {}
+    for r in csv.DictReader(_data("countries.csv").splitlines()):
+        code, kind = r["code"], r["kind"]
+        if kind == "ambiguous":
+            ambiguous[code if code.isupper() else country_key(code)] = tuple(r["names"].split("|"))
+            continue
+        if kind == "refused":
+            refused[r["cow_number"]] = r["note"]
+            continue
+        number = int(r["cow_number"]) if r["cow_number"] else None
+        rows[code] = Country(code, kind, r["name"], r["iso3"], r["cow"], number, r["note"])
+        for k in (code, r["iso3"], *r["codes"].split("|")):
+            if k:
+                keys[k] = code
+        for name in r["names"].split("|"):
+            if name:
+                keys[country_key(name)] = code
+        if r["cow"]:
+            cow[r["cow"]] = cow[str(number)] = code
+    return _Table(rows, keys, cow, ambiguous, refused)
 
 
-def country(value: str | None) -> str | None:
-    """An ISO 3166 alpha-2 code for a country name, alpha-3 or alpha-2 code; None if missing.
+def _unknown(scheme: str | None) -> tuple[str, str]:
+    what = "a COW code" if scheme == "cow" else "a country bilatlog knows"
+    fix = (
+        "use a name (Mexico, 'Korea, South'), an ISO 3166 code (MX, MEX), a GDELT/CAMEO "
+        "code, or pass scheme='cow' for COW codes; see docs/how-to/interop.md#countries."
+    )
+    return f"not {what}.", fix
+
+
+def country(value: str | None, *, scheme: str | None = None) -> str | None:
+    """The bilatlog actor code for a country as event data spells it; None if missing.
+
+    Without a scheme: a name in English as ICEWS, COW, GDELT or ISO spell it
+    (case, accents and `the` ignored; `Korea, South` read as `South Korea`), an
+    ISO 3166-1 alpha-2 or alpha-3 code, an ISO 3166-3 code of a withdrawn
+    country, or a CAMEO country code as GDELT uses it. `NA` is Namibia. With
+    `scheme="cow"`: a Correlates of War abbreviation (`GMY`) or number (`255`),
+    read as COW defines them (COW's `AUS` is Austria, not Australia).
+
+    Historic states keep their own codes (Yugoslavia is `YUG`, the USSR `SUN`,
+    East Germany `DDR`, West Germany `GFR`): never their successor's. A CAMEO
+    region (`EUR`, `AFR`) names no state and gives None.
 
     Raises:
-        ValidationError: a country given but not known (never guessed).
+        ValidationError: a country given but not known, or ambiguous (never guessed).
     """
-    if value is None or value in ("", "NA", "---"):
+    if value is None:
         return None
-    table = _countries()
-    found = table.get(value) or table.get(value.casefold())
-    if found is None:
-        raise ValidationError(
-            "country", value, "not a country bilatlog knows.", "use a name or an ISO 3166 code."
-        )
+    if scheme is not None and scheme != "cow":
+        raise ValidationError("scheme", scheme, "not a country scheme.", "use None or 'cow'.")
+    found, problem = _resolve(value, scheme)
+    if problem is not None:
+        raise ValidationError("country", value, problem[0], problem[1])
     return found
+
+
+@functools.lru_cache(maxsize=8192)
+def _resolve(value: str, scheme: str | None) -> tuple[str | None, tuple[str, str] | None]:
+    """`(code, None)`, or `(None, (problem, fix))`; cached: event data repeats its countries."""
+    text = value.strip()
+    if text in ("", "---"):
+        return None, None
+    table = _table()
+    if scheme == "cow":
+        if text in table.refused:
+            return None, (table.refused[text], "see the COW note.")
+        found = table.cow.get(text)
+        return (found, None) if found is not None else (None, _unknown(scheme))
+    found = table.keys.get(text) if text.isupper() else None
+    if found is None:
+        candidates = table.ambiguous.get(text) or table.ambiguous.get(country_key(text))
+        if candidates:
+            return None, (
+                f"is ambiguous: it may mean {' or '.join(candidates)}.",
+                "give the name or the alpha-3 code.",
+            )
+        k = country_key(text)
+        found = table.keys.get(k)
+        if found is None and "," in k:  # "Korea, South" -> "south korea"
+            head, _, tail = k.partition(",")
+            found = table.keys.get(country_key(f"{tail} {head}"))
+    if found is None:
+        return None, _unknown(scheme)
+    return (None if table.rows[found].kind == "region" else found), None
+
+
+def country_info(code: str) -> Country | None:
+    """The table's row for an actor code (`MX`, `YUG`, `GFR`), or None."""
+    return _table().rows.get(code)
 
 
 @attrs.frozen
@@ -315,7 +434,7 @@ def _excerpt(row: object) -> str:
     return text[:200]
 
 
-def open_text(path: str | Path) -> Iterator[str]:
+def open_text(path: str | Path) -> Generator[str, None, None]:
     """Stream a text file's lines (UTF-8, undecodable bytes shown as U+FFFD)."""
     with Path(path).open(encoding="utf-8", errors="replace", newline="") as f:
         yield from f
@@ -354,6 +473,39 @@ def normalise_dyad(between: Sequence[str] | str | None) -> tuple[str, str] | Non
     if codes[0] is None or codes[1] is None:
         raise ValidationError("between", between, "a dyad names two countries.", "e.g. US,MX")
     return codes[0], codes[1]
+
+
+def dyad_sides(
+    dyad: tuple[str, str] | None, *sides: tuple[str, str | None]
+) -> tuple[str | None, ...] | None:
+    """The countries of a row's sides (`(column, value)` each), or None if outside the dyad.
+
+    The dyad filters before the country check: a row none of whose known
+    countries is in the dyad is outside it, whatever its other values. A row
+    that may be in the dyad (a known side is a member) but names a country
+    bilatlog does not know is refused, naming the column and the value.
+
+    Raises:
+        ValidationError: an unknown country on a row that may be in the dyad.
+    """
+    codes: list[str | None] = []
+    unknown: list[tuple[str, str | None, ValidationError]] = []
+    known: list[str | None] = []
+    for column, value in sides:
+        try:
+            code = country(value)
+        except ValidationError as error:
+            unknown.append((column, value, error))
+            codes.append(None)
+            continue
+        codes.append(code)
+        known.append(code)
+    if dyad is not None and not any(c in dyad for c in known if c is not None):
+        return None
+    if unknown:
+        column, value, first = unknown[0]
+        raise ValidationError(column, value, f"{value!r} is {first.problem}", first.fix)
+    return tuple(codes) if in_dyad(dyad, *codes[:2]) else None
 
 
 def window(dates: tuple[str, str] | None) -> tuple[When, When] | None:

@@ -3,6 +3,12 @@
 Every exporter writes the events as known at `known_at` (default: now), with
 corrections applied and retractions left out, in valid-time order; dates keep
 their honesty: EDTF text plus earliest/latest days.
+
+Every export records the head it was made at: beside the file, `<file>.head.json`
+holds the checkpoint of the log position it reflects (see `bilatlog.checkpoint`),
+so anyone can later check the store still holds that record:
+`bilatlog verify --expect POSITION:HASH`. An exporter refuses to write over
+the store it reads.
 """
 
 from __future__ import annotations
@@ -14,20 +20,36 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bilatlog.backends import is_store_file
+from bilatlog.checkpoint import Checkpoint, checkpoint_at
 from bilatlog.events import Event, thaw
+from bilatlog.exceptions import ValidationError
 from bilatlog.io._common import PLOVER_TYPES
 from bilatlog.time import Precision, When
 
 if TYPE_CHECKING:
     from bilatlog.timeline import KnownAt, Timeline
 
-__all__ = ["event_record", "export_csv", "export_jsonl", "export_plover", "export_timelinejs"]
+__all__ = [
+    "CSV_COLUMNS",
+    "RECORD_COLUMNS",
+    "event_record",
+    "export_csv",
+    "export_head",
+    "export_jsonl",
+    "export_plover",
+    "export_timelinejs",
+    "head_path",
+    "record_head",
+    "refuse_store",
+]
 
-CSV_COLUMNS = (
+#: the keys of `event_record`, in order
+RECORD_COLUMNS = (
     "id", "type", "edtf", "earliest", "latest", "precision", "uncertain", "approximate",
-    "track", "status", "planned", "announced", "fulfils", "actors", "summary", "sources",
-    "source_urls", "data",
+    "track", "status", "planned", "announced", "fulfils", "actors", "summary", "sources", "data",
 )  # fmt: skip
+CSV_COLUMNS = (*RECORD_COLUMNS[:-1], "outlets", "source_urls", "data")
 
 
 def event_record(e: Event) -> dict[str, Any]:
@@ -71,18 +93,65 @@ def _events(tl: Timeline, known_at: KnownAt) -> Iterator[Event]:
     return (k.event for k in tl.events(known_at=known_at))
 
 
+def refuse_store(tl: Timeline, path: str | Path, field: str = "path") -> Path:
+    """Refuse a file that is the timeline's own store (after resolving `..` and links).
+
+    For an export target (writing there would destroy the store), and for an
+    import or copy source (the store would read itself).
+    """
+    target = Path(path)
+    if is_store_file(tl.backend, target):
+        if field in ("file", "source"):
+            problem, fix = "is the store itself; it cannot import itself.", "name another file."
+        else:
+            problem = "is the store being exported; writing there would destroy it."
+            fix = "write the export to another file, e.g. --to export.csv."
+        raise ValidationError(field, str(path), f"{problem} ({tl.backend.url})", fix)
+    return target
+
+
+def head_path(path: str | Path) -> Path:
+    """Where an export's head is recorded: `<file>.head.json`."""
+    p = Path(path)
+    return p.with_name(p.name + ".head.json")
+
+
+def export_head(tl: Timeline, known_at: KnownAt = None) -> Checkpoint:
+    """The checkpoint of the log position an export as known at `known_at` reflects."""
+    return checkpoint_at(tl.backend, tl.resolve_known_at(known_at))
+
+
+def record_head(tl: Timeline, path: str | Path, head: Checkpoint) -> None:
+    """Write `head` beside an export, as `<file>.head.json`."""
+    target = refuse_store(tl, head_path(path))
+    target.write_text(head.text() + "\n", encoding="utf-8")
+
+
 def export_csv(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -> int:
-    """Write one row per event; sources flattened as `outlet (url)` joined by ` | `."""
+    """Write one row per event: `event_record`'s columns, lists and dicts as text.
+
+    `actors` are joined by `;` (Namibia alone as `NA;`, which pandas does not
+    read as missing); `sources` and `data` are JSON text (nothing of
+    a source is lost), with `outlets` (`outlet (url) | ...`) and `source_urls`
+    for reading by eye. `import_csv`, or `pandas.read_csv` then `from_frame`,
+    reads it back into the same events.
+    """
+    head = export_head(tl, known_at)
+    known_at = head.position
     n = 0
-    with Path(path).open("w", encoding="utf-8", newline="") as f:
+    with refuse_store(tl, path).open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=CSV_COLUMNS, lineterminator="\n")
         w.writeheader()
         for e in _events(tl, known_at):
             rec = event_record(e)
-            rec["actors"] = ";".join(rec["actors"])
-            rec["sources"] = " | ".join(
+            # a lone "NA" (Namibia) would read as missing in pandas.read_csv: "NA;" does not
+            rec["actors"] = ";".join(rec["actors"]) + (";" if rec["actors"] == ["NA"] else "")
+            rec["outlets"] = " | ".join(
                 s.get("outlet", "") + (f" ({s['url']})" if s.get("url") else "")
                 for s in rec["sources"]
+            )
+            rec["sources"] = (
+                json.dumps(rec["sources"], ensure_ascii=False) if rec["sources"] else ""
             )
             rec["source_urls"] = " ".join(s.url for s in e.sources if s.url)
             rec["data"] = (
@@ -90,16 +159,20 @@ def export_csv(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -> i
             )
             w.writerow(rec)
             n += 1
+    record_head(tl, path, head)
     return n
 
 
 def export_jsonl(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -> int:
     """Write one JSON object per line per event (see `event_record`)."""
+    head = export_head(tl, known_at)
+    known_at = head.position
     n = 0
-    with Path(path).open("w", encoding="utf-8") as f:
+    with refuse_store(tl, path).open("w", encoding="utf-8") as f:
         for e in _events(tl, known_at):
             f.write(json.dumps(event_record(e), ensure_ascii=False) + "\n")
             n += 1
+    record_head(tl, path, head)
     return n
 
 
@@ -140,8 +213,12 @@ def export_timelinejs(
 
     Dates carry the precision of their `When` (a month is `{year, month}`);
     imprecise dates show their EDTF meaning as `display_date`; planned events
-    are marked; sources are links in each slide's text. Returns the document.
+    are marked; sources are links in each slide's text. Returns the document,
+    whose `bilatlog` key records the head it was made at.
     """
+    target = refuse_store(tl, path)
+    head = export_head(tl, known_at)
+    known_at = head.position
     events = []
     for e in _events(tl, known_at):
         on = e.on
@@ -185,8 +262,10 @@ def export_timelinejs(
                            "text": f"<p>{len(events)} events, exported by bilatlog</p>"}},
         "events": events,
         "eras": eras,
+        "bilatlog": json.loads(head.text()),
     }  # fmt: skip
-    Path(path).write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    target.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    record_head(tl, path, head)
     return doc
 
 
@@ -199,11 +278,16 @@ def export_plover(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -
     Returns `(written, skipped)`: events whose type is not `plover.<event>` (or
     carry no `data["plover"]`) have no PLOVER equivalent and are skipped.
     """
-    from bilatlog.io._common import _countries  # noqa: PLC0415 - shared table
+    from bilatlog.io._common import country_info  # noqa: PLC0415 - shared table
 
-    alpha3 = {v: k for k, v in _countries().items() if len(k) == 3 and k.isupper()}
+    def alpha3(actor: str) -> str:
+        info = country_info(actor.split(".", maxsplit=1)[0])
+        return info.iso3 if info is not None and info.iso3 else actor
+
+    head = export_head(tl, known_at)
+    known_at = head.position
     written = skipped = 0
-    with Path(path).open("w", encoding="utf-8") as f:
+    with refuse_store(tl, path).open("w", encoding="utf-8") as f:
         for e in _events(tl, known_at):
             plover = e.data.get("plover")
             event = (
@@ -212,7 +296,7 @@ def export_plover(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -
             if not e.type.startswith("plover.") or event not in PLOVER_TYPES:
                 skipped += 1
                 continue
-            actors = [{"code": alpha3.get(a.split(".")[0], a)} for a in e.actors]
+            actors = [{"code": alpha3(a)} for a in e.actors]
             record = {
                 "id": e.id,
                 "date": e.on.lo.isoformat(),
@@ -231,4 +315,5 @@ def export_plover(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) -
             f.write(json.dumps({k: v for k, v in record.items() if v is not None},
                                ensure_ascii=False) + "\n")  # fmt: skip
             written += 1
+    record_head(tl, path, head)
     return written, skipped

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping, Sequence
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from bilatlog.events import Event
 from bilatlog.exceptions import BilatlogError, ValidationError
-from bilatlog.io.exporters import event_record
-from bilatlog.time import When
+from bilatlog.io.exporters import RECORD_COLUMNS, event_record
+from bilatlog.io.rows import event_of_row
+from bilatlog.time import Precision, When
 
 if TYPE_CHECKING:
     import pandas as pd  # type: ignore[import-untyped]
@@ -25,6 +25,7 @@ __all__ = [
     "history_frame",
     "series_frame",
     "state_frame",
+    "states_frame",
     "status_matrix",
     "timeline_frame",
 ]
@@ -39,22 +40,49 @@ def _pd() -> Any:  # noqa: ANN401 - pandas is optional
     return pd
 
 
+#: the order of truth: a categorical that sorts and compares as the answers do
+TRUTHS = ("no", "possible", "certain")
+
+
+def _truth(pd: Any, values: list[str]) -> Any:  # noqa: ANN401 - pandas
+    return pd.Categorical(values, categories=TRUTHS, ordered=True)
+
+
+def _precision(pd: Any, values: list[str]) -> Any:  # noqa: ANN401 - pandas
+    return pd.Categorical(values, categories=[p.value for p in Precision])
+
+
+def _days(pd: Any, values: Iterable[dt.date | str | None]) -> Any:  # noqa: ANN401 - pandas
+    """datetime64[s] (years 1 to 9999 fit, unlike nanoseconds), NaT for an open end."""
+    import numpy as np  # noqa: PLC0415 - comes with pandas
+
+    days = [None if v is None else str(v) for v in values]
+    return pd.array(np.array(days, dtype="datetime64[D]").astype("datetime64[s]"))
+
+
 def timeline_frame(tl: Timeline, *, known_at: KnownAt = None) -> pd.DataFrame:
-    """One row per event (as known): EDTF, earliest/latest as dates, lists kept as lists."""
+    """One row per event (as known): EDTF text, earliest/latest as datetime64, lists kept.
+
+    `precision` is a categorical; `sources` a list of dicts, `outlets` their
+    outlets joined by ` | `, `data` a dict.
+    """
     pd = _pd()
     rows = [event_record(k.event) for k in tl.events(known_at=known_at)]
-    frame = pd.DataFrame(rows)
-    if rows:
-        for col in ("earliest", "latest"):
-            frame[col] = pd.to_datetime(frame[col], errors="coerce").dt.date
-        frame["outlets"] = [
-            " | ".join(s.get("outlet", "") for s in src) for src in frame["sources"]
-        ]
+    frame = pd.DataFrame(rows, columns=list(RECORD_COLUMNS))
+    frame["earliest"] = _days(pd, frame["earliest"])
+    frame["latest"] = _days(pd, frame["latest"])
+    frame["precision"] = _precision(pd, list(frame["precision"]))
+    outlets = [" | ".join(s.get("outlet", "") for s in src) for src in frame["sources"]]
+    frame["outlets"] = outlets or pd.Series([], dtype=object)
     return frame
 
 
 def events_frame(events: Iterable[KnownEvent]) -> pd.DataFrame:
-    """One row per event as known, with its position, recorded_at and how often corrected."""
+    """One row per event as known, with its position, recorded_at and how often corrected.
+
+    The event columns are typed as in `timeline_frame` (datetime64 dates,
+    categorical precision).
+    """
     pd = _pd()
     rows = [
         {
@@ -65,67 +93,105 @@ def events_frame(events: Iterable[KnownEvent]) -> pd.DataFrame:
         }
         for k in events
     ]
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows, columns=["position", "recorded_at", "corrections", *RECORD_COLUMNS])
+    frame["earliest"] = _days(pd, frame["earliest"])
+    frame["latest"] = _days(pd, frame["latest"])
+    frame["precision"] = _precision(pd, list(frame["precision"]))
+    return frame
 
 
 def state_frame(state: State) -> pd.DataFrame:
-    """One row per track: status, truth, since (EDTF and bounds), other possible statuses."""
+    """One row per track: status, truth (categorical), since (EDTF and datetime64 bounds)."""
     pd = _pd()
+    states = list(state.values())
     return pd.DataFrame(
-        [
-            {
-                "track": s.track,
-                "status": s.status,
-                "truth": s.truth.value,
-                "since": s.since.edtf,
-                "since_earliest": s.since.earliest,
-                "since_latest": s.since.latest,
-                "possible": list(s.possible),
-                "events": [e.id for e in s.events],
-            }
-            for s in state.values()
-        ]
+        {
+            "track": [s.track for s in states],
+            "status": [s.status for s in states],
+            "truth": _truth(pd, [s.truth.value for s in states]),
+            "since": [s.since.edtf for s in states],
+            "since_earliest": _days(pd, [s.since.earliest for s in states]),
+            "since_latest": _days(pd, [s.since.latest for s in states]),
+            "possible": [list(s.possible) for s in states],
+            "events": [[e.id for e in s.events] for s in states],
+        }
     )
 
 
 def history_frame(periods: Iterable[Period]) -> pd.DataFrame:
-    """One row per status period, with the bounds of its start and end."""
+    """One row per status period: bounds of its start and end as datetime64, NaT while open."""
     pd = _pd()
+    ps = list(periods)
     return pd.DataFrame(
-        [
-            {
-                "track": p.track,
-                "status": p.status,
-                "truth": p.truth.value,
-                "start": p.start.edtf,
-                "start_earliest": p.start_bounds[0],
-                "start_latest": p.start_bounds[1],
-                "end": p.end.edtf if p.end else None,
-                "end_earliest": p.end_bounds[0] if p.end_bounds else None,
-                "end_latest": p.end_bounds[1] if p.end_bounds else None,
-                "events": [e.id for e in p.events],
-            }
-            for p in periods
-        ]
+        {
+            "track": [p.track for p in ps],
+            "status": [p.status for p in ps],
+            "truth": _truth(pd, [p.truth.value for p in ps]),
+            "start": [p.start.edtf for p in ps],
+            "start_earliest": _days(pd, [p.start_bounds[0] for p in ps]),
+            "start_latest": _days(pd, [p.start_bounds[1] for p in ps]),
+            "end": [p.end.edtf if p.end else None for p in ps],
+            "end_earliest": _days(pd, [p.end_bounds[0] if p.end_bounds else None for p in ps]),
+            "end_latest": _days(pd, [p.end_bounds[1] if p.end_bounds else None for p in ps]),
+            "events": [[e.id for e in p.events] for p in ps],
+        }
     )
 
 
 def series_frame(figures: Iterable[Figure]) -> pd.DataFrame:
-    """One row per reported figure: metric, value, unit, date (EDTF and bounds), event."""
+    """One row per reported figure: metric, value, unit, date (EDTF, datetime64 bounds), event."""
     pd = _pd()
+    fs = list(figures)
     return pd.DataFrame(
-        [
-            {
-                "metric": f.metric,
-                "value": f.value,
-                "unit": f.unit,
-                "on": f.on.edtf,
-                "earliest": f.on.earliest,
-                "latest": f.on.latest,
-                "event": f.event.id,
-            }
-            for f in figures
-        ]
+        {
+            "metric": [f.metric for f in fs],
+            "value": [f.value for f in fs],
+            "unit": [f.unit for f in fs],
+            "on": [f.on.edtf for f in fs],
+            "earliest": _days(pd, [f.on.earliest for f in fs]),
+            "latest": _days(pd, [f.on.latest for f in fs]),
+            "event": [f.event.id for f in fs],
+        }
+    )
+
+
+def states_frame(
+    tl: Timeline,
+    start: str | dt.date | When,
+    end: str | dt.date | When,
+    *,
+    every: str = "year",
+    tracks: Sequence[str] | None = None,
+    known_at: KnownAt = None,
+) -> pd.DataFrame:
+    """Tidy states: one row per date and track, ready for seaborn or plotly.
+
+    Columns: `date` (datetime64), `track`, `status`, `truth` (an ordered
+    categorical: no < possible < certain) and `possible` (every status that
+    may hold then, `|`-joined). Dates step from `start` to `end` as in
+    `Timeline.replay`; a track has rows from the first date it has a status.
+    """
+    pd = _pd()
+    chosen = set(tracks) if tracks is not None else None
+    days: list[dt.date] = []
+    rows: dict[str, list[Any]] = {"track": [], "status": [], "truth": [], "possible": []}
+    for day, state in tl.replay(start, end, every=every, known_at=known_at):
+        for s in state.values():
+            if chosen is not None and s.track not in chosen:
+                continue
+            days.append(day)
+            rows["track"].append(s.track)
+            rows["status"].append(s.status)
+            rows["truth"].append(s.truth.value)
+            rows["possible"].append("|".join(s.possible))
+    return pd.DataFrame(
+        {
+            "date": _days(pd, days),
+            "track": rows["track"],
+            "status": rows["status"],
+            "truth": _truth(pd, rows["truth"]),
+            "possible": rows["possible"],
+        }
     )
 
 
@@ -162,10 +228,13 @@ def from_frame(
 
     Columns: `type` and `edtf` (or `on`) are required; `id`, `track`,
     `status`, `actors` (a list or `;`-separated text), `summary`, `sources` (a
-    list of dicts), `data` (a dict or JSON text), `planned`, `announced`,
-    `fulfils` are used when present. A bad row raises `ValidationError` naming
-    its index, and nothing is written. Returns the timeline (a new in-memory one
-    unless `into` is given).
+    list of dicts, or JSON text as `export_csv` writes it), `data` (a dict or
+    JSON text), `planned`, `announced`, `fulfils` are used when present. Dates
+    are EDTF text, dates, or Timestamps at midnight (days); a column of years
+    that pandas read as numbers is read as years. A frame from
+    `pandas.read_csv` of an `export_csv` file gives back the same events. A
+    bad row raises `ValidationError` naming its index, and nothing is
+    written. Returns the timeline (a new in-memory one unless `into` is given).
     """
     from bilatlog.timeline import Timeline  # noqa: PLC0415 - io sits above the timeline
 
@@ -178,7 +247,7 @@ def from_frame(
     events = []
     for index, row in frame.iterrows():
         try:
-            events.append(_event_of(row))
+            events.append(event_of_row(row))
         except ValidationError as e:
             raise ValidationError(
                 f"row {index}", e.value, f"{e.field}: {e.problem}", e.fix
@@ -186,45 +255,3 @@ def from_frame(
     tl = into if into is not None else Timeline(None, clock=clock)
     tl.append(events)
     return tl
-
-
-def _cell(row: Mapping[str, Any], name: str, default: Any = None) -> Any:  # noqa: ANN401
-    value = row.get(name, default)
-    try:
-        import pandas as pd  # noqa: PLC0415
-
-        if not isinstance(value, (list, dict, tuple)) and pd.isna(value):
-            return default
-    except (TypeError, ValueError):
-        pass
-    return value
-
-
-def _event_of(row: Mapping[str, Any]) -> Event:
-    actors = _cell(row, "actors", ())
-    if isinstance(actors, str):
-        actors = [a for a in actors.split(";") if a]
-    data = _cell(row, "data")
-    if isinstance(data, str):
-        try:
-            data = json.loads(data) if data else None
-        except ValueError:
-            raise ValidationError("data", data, "not JSON text.", "use a dict or JSON.") from None
-    sources = _cell(row, "sources", ())
-    fields: dict[str, Any] = {
-        "type": _cell(row, "type"),
-        "on": When.parse(_cell(row, "edtf", _cell(row, "on"))),
-        "track": _cell(row, "track"),
-        "status": _cell(row, "status"),
-        "actors": list(actors),
-        "summary": _cell(row, "summary", "") or "",
-        "data": data,
-        "sources": list(sources),
-        "planned": bool(_cell(row, "planned", default=False)),
-        "announced": _cell(row, "announced"),
-        "fulfils": _cell(row, "fulfils"),
-    }
-    event_id = _cell(row, "id")
-    if event_id is not None:
-        fields["id"] = event_id
-    return Event(**fields)

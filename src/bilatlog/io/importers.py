@@ -43,6 +43,7 @@ from bilatlog.io._common import (
     PloverType,
     coded_type,
     country,
+    dyad_sides,
     in_dyad,
     in_window,
     normalise_dyad,
@@ -118,17 +119,45 @@ def _plover_data(p: PloverType | None, **more: Any) -> dict[str, Any]:  # noqa: 
     return data
 
 
+def _csv_fields(path: str | Path) -> Iterator[tuple[int, list[str]]]:
+    """`(line, fields)` of a tab-separated file; a field csv refuses is a ValidationError."""
+    source = open_text(path)
+    reader = csv.reader(source, delimiter="\t", quoting=csv.QUOTE_NONE)
+    line = 0
+    try:
+        while True:
+            line += 1
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                raise ValidationError(
+                    f"line {reader.line_num or line}",
+                    str(path),
+                    f"the file cannot be read as tab-separated text ({e}).",
+                    f"check the file; no field may be longer than {csv.field_size_limit():,} "
+                    "characters.",
+                ) from None
+            yield line, fields
+    finally:
+        source.close()  # the file, at once, however reading ends
+
+
 def _tsv_rows(
-    path: str | Path, report: ImportReport, header: Sequence[str] | None
+    path: str | Path,
+    report: ImportReport,
+    header: Sequence[str] | None,
+    required: Sequence[str] = (),
 ) -> Iterator[tuple[int, dict[str, str] | list[str]]]:
     """Rows of a tab-separated file, as dicts by header (or lists, with no header).
 
     Tolerated and reported in `report.repaired`: a repeated header row, and
-    stray empty fields at the end of a row (stray tabs).
+    stray empty fields at the end of a row (stray tabs). A header without a
+    `required` column is a ValidationError before any row is read.
     """
-    reader = csv.reader(open_text(path), delimiter="\t", quoting=csv.QUOTE_NONE)
     names: list[str] | None = list(header) if header is not None else None  # () = no header
-    for line, fields in enumerate(reader, start=1):
+    for line, fields in _csv_fields(path):
         if not fields or fields == [""]:
             continue
         if names is None:
@@ -138,6 +167,14 @@ def _tsv_rows(
                     "\t".join(fields)[:200],
                     "expected the header row (Event ID, ...).",
                     "import the file as published, with its header.",
+                )
+            missing = [c for c in required if c not in fields]
+            if missing:
+                raise ValidationError(
+                    "line 1",
+                    "\t".join(fields)[:200],
+                    f"the header has no {', '.join(repr(c) for c in missing)} column.",
+                    "import the file as published, with its full header.",
                 )
             names = fields
             continue
@@ -207,11 +244,20 @@ def import_icews(
     name = Path(path).name
 
     def convert(line: int, row: dict[str, str]) -> Event | None:
-        src, tgt = country(_na(row["Source Country"])), country(_na(row["Target Country"]))
         on = parse_day("Event Date", row["Event Date"])
-        if not in_dyad(dyad, src, tgt) or not in_window(w, on):
+        pair = (
+            dyad_sides(
+                dyad,
+                ("Source Country", _na(row["Source Country"])),
+                ("Target Country", _na(row["Target Country"])),
+            )
+            if in_window(w, on)
+            else None
+        )
+        if not pair:
             report.filtered += 1
             return None
+        src, tgt = pair
         type_name, p = coded_type(row["CAMEO Code"])
         publisher = _na(row["Publisher"]) or "ICEWS (publisher not given)"
         return Event(
@@ -292,12 +338,20 @@ def import_polecat(
     name = Path(path).name
 
     def convert(line: int, row: dict[str, str]) -> Event | None:
-        src = country(_na(row.get("Actor Country")))
-        tgt = country(_na(row.get("Recipient Country")))
         on = parse_day("Event Date", row["Event Date"])
-        if not in_dyad(dyad, src, tgt) or not in_window(w, on):
+        pair = (
+            dyad_sides(
+                dyad,
+                ("Actor Country", _na(row.get("Actor Country"))),
+                ("Recipient Country", _na(row.get("Recipient Country"))),
+            )
+            if in_window(w, on)
+            else None
+        )
+        if not pair:
             report.filtered += 1
             return None
+        src, tgt = pair
         event = (row.get("Event Type") or "").strip().upper()
         if event not in PLOVER_TYPES:
             raise ValidationError(
@@ -343,7 +397,7 @@ def import_polecat(
 
     return run_import(
         tl,
-        _tsv_rows(path, report, None),
+        _tsv_rows(path, report, None, ("Event ID", "Event Date", "Event Type")),
         lambda line, row: convert(line, _columns(row)),
         report,
         strict=strict,
@@ -393,11 +447,20 @@ def import_gdelt(
                 f"GDELT 2.0 rows have {GDELT_COLUMNS} columns.",
                 "check that this is a GDELT 2.0 events file (not 1.0, not mentions).",
             )
-        src, tgt = country(_na(f[_A1_COUNTRY])), country(_na(f[_A2_COUNTRY]))
         on = parse_day("SQLDATE", f[_G_DATE])
-        if not in_dyad(dyad, src, tgt) or not in_window(w, on):
+        pair = (
+            dyad_sides(
+                dyad,
+                ("Actor1CountryCode", f[_A1_COUNTRY] or None),
+                ("Actor2CountryCode", f[_A2_COUNTRY] or None),
+            )
+            if in_window(w, on)
+            else None
+        )
+        if not pair:
             report.filtered += 1
             return None
+        src, tgt = pair
         type_name, p = coded_type(f[_G_CODE])
         url = f[_G_URL] if f[_G_URL].startswith(("http://", "https://")) else ""
         return Event(
@@ -491,6 +554,13 @@ def import_plover(
         context = rec.get("context")
         p = PloverType(event, _join(mode), _join(context))
         cite = rec.get("cite_info") or {}
+        if not isinstance(cite, dict):
+            raise ValidationError(
+                "cite_info",
+                cite,
+                f"expected an object, got {type(cite).__name__}.",
+                'write "cite_info": {"publication": "...", "url": "https://..."}.',
+            )
         url = str(cite.get("url") or rec.get("link") or "")
         outlet = str(cite.get("publication") or rec.get("publication") or "PLOVER record")
         text = str(rec.get("text") or "")
