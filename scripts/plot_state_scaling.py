@@ -102,7 +102,8 @@ def bitemporal(files: list[str]) -> None:
     """
     out = next((Path(f.removeprefix("--out=")) for f in files if f.startswith("--out=")), COLD_HOT)
     files = [f for f in files if not f.startswith("--out=")]
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    fig, ax = plt.subplots(figsize=(10, 5))
+    ax.set_prop_cycle(color=plt.get_cmap("tab20").colors)  # twelve lines, none twice
     for spec in files:
         label, _, path = spec.rpartition("=")
         figures = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -124,7 +125,7 @@ def bitemporal(files: list[str]) -> None:
     ax.set_xlabel("records in the log (backfilled workload)")
     ax.set_ylabel("median time (ms)")
     ax.set_title("Cold and hot answers as the log grows")
-    ax.legend(fontsize="x-small")
+    ax.legend(fontsize="x-small", loc="center left", bbox_to_anchor=(1.01, 0.5))
     fig.tight_layout()
     fig.savefig(out, dpi=110)
 
