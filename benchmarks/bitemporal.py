@@ -211,6 +211,7 @@ def main() -> None:
     c.add_argument("--runs", type=int, default=5)
     h = sub.add_parser("hot", help="warm questions in one process")
     h.add_argument("path", type=Path)
+    h.add_argument("--asks", type=int, default=64, help="days asked per pass")
     a = sub.add_parser("all", help="build (or reuse) stores per size and measure them all")
     a.add_argument("--sizes", default="10000,1000000")
     a.add_argument("--tracks", default="1000,10000")
@@ -226,7 +227,7 @@ def main() -> None:
     elif args.cmd == "cold":
         print(json.dumps(cold(args.path, runs=args.runs)))
     elif args.cmd == "hot":
-        print(json.dumps(hot(args.path)))
+        print(json.dumps(hot(args.path, asks=args.asks)))
     else:
         run_all(args)
 
