@@ -20,25 +20,25 @@ Mexico had curtailed the DEA's work. bilatlog ships that story as a dataset of
 how sure we can be, and what we knew when."""),
     code("""import bilatlog as bl
 
-tl = bl.examples.us_mexico()   # an in-memory copy: extend it freely
+tl = bl.examples.us_mexico()  # an in-memory copy: extend it
 tl"""),
     md("""## The whole story at a glance
 
 `plot` draws each track's status periods; hatched, faded ends are the days a
 period may or may not have begun or ended yet (imprecise dates)."""),
-    code("""ax = tl.plot(tracks=["merida-initiative", "dea-operations", "dea-visas", "federal-police",
-                     "national-guard", "bicentennial-framework", "security-dialogue"],
-             start="2006-06", end="2024-06")"""),
+    code("""ax = tl.plot(
+    tracks=["merida-initiative", "dea-operations", "dea-visas",
+            "federal-police", "national-guard",
+            "bicentennial-framework", "security-dialogue"],
+    start="2006-06", end="2024-06",
+)"""),
     md("""## The state on a day
 
 `state_at` gives every track of cooperation with its status, since when, and
 how sure that is: `CERTAIN`, `POSSIBLE` or `NO`. In a notebook it shows as a
 table, with certainty marked and sources linked."""),
     code("""tl.state_at("2021-06-01")"""),
-    code("""s = tl.state_at("2021-06-01")
-for track in ["merida-initiative", "dea-operations", "dea-visas", "federal-police", "national-guard"]:
-    t = s[track]
-    print(f"{track:20} {t.status:12} {t.truth.value:9} since {t.since.describe()}")"""),
+    code("""tl.state_at("2021-06-01")["dea-operations"]  # one track"""),
     md("""## Imprecise dates, honest answers
 
 No order ever suspended the DEA's work: reporting dates the freeze to "about
@@ -48,45 +48,50 @@ yet — bilatlog says so instead of guessing."""),
 jan.status, jan.truth, jan.possible"""),
     code("""feb = tl.state_at("2021-02-15")["dea-operations"]
 feb.status, feb.truth"""),
-    md("""## How a track changed: `history`"""),
-    code("""for p in tl.history("merida-initiative"):
-    end = p.end.describe() if p.end else "still"
-    print(f"{p.status:14} {p.start.describe():>20} -> {end:20} ({p.truth.value})")"""),
-    md("""## What we knew then, and what we know now: `known_at`
+    md("""## How a track changed: <code>history</code>"""),
+    code("""tl.history("merida-initiative")"""),
+    md("""## What we knew then, and what we know now: <code>known_at</code>
 
 The article cited 93,331 US overdose deaths for 2020 — the CDC's provisional
 count. The final count, published later, is recorded as a correction. Both
 answers stay available."""),
-    code("""then = tl.state_at("2021-12-31", known_at="2021-10-15").metrics["us.overdose-deaths"]
-now = tl.state_at("2021-12-31").metrics["us.overdose-deaths"]
+    code("""deaths = "us.overdose-deaths"
+then = tl.state_at("2021-12-31", known_at="2021-10-15")
+then = then.metrics[deaths]
+now = tl.state_at("2021-12-31").metrics[deaths]
 then.value, now.value"""),
-    code("""[(f.on.edtf, f.value) for f in tl.series("mx.troops-deployed-domestically")]"""),
-    code("""ax = tl.plot_figures(["us.overdose-deaths"], known_at="2021-10-15")"""),
+    code("""troops = tl.series("mx.troops-deployed-domestically")
+[(f.on.edtf, f.value) for f in troops]"""),
+    code("""ax = tl.plot_figures([deaths], known_at="2021-10-15")"""),
     md("""## Hand it to pandas
 
 Every event as a row (dates as EDTF plus earliest and latest days), or a
 matrix of statuses per year — `?` marks a status that only possibly held."""),
-    code("""tl.to_frame()[["id", "edtf", "earliest", "latest", "track", "status"]].head()"""),
-    code("""tl.status_matrix(start="2018", end="2023",
-                 tracks=["merida-initiative", "dea-operations", "bicentennial-framework"])"""),
-    md("""## Why: `explain`
+    code("""columns = ["id", "edtf", "earliest", "latest", "track", "status"]
+tl.to_frame()[columns].head()"""),
+    code("""tl.status_matrix(
+    start="2018", end="2023",
+    tracks=["merida-initiative", "dea-operations",
+            "bicentennial-framework"],
+)"""),
+    md("""## Why: <code>explain</code>
 
 Every answer leads back to its sources, and to every correction with its reason."""),
     code("""why = tl.explain("dea-operations", "2021-06-01")
-for entry in why.entries:
-    print(entry.event.on.edtf, entry.event.status, "-", entry.event.summary[:70])
-    for src in entry.sources[:1]:
-        print("    source:", src.outlet, src.url)"""),
-    code("""why   # the same, as a table with links"""),
-    md("""## What changed: `diff`"""),
-    code("""for c in tl.diff("2018-01-01", "2021-12-31"):
-    if c.track in {"merida-initiative", "dea-operations", "federal-police", "bicentennial-framework"}:
-        before = c.before.status if c.before else "-"
-        print(f"{c.track:24} {before:>12} -> {c.after.status}")"""),
-    md("""## Step through the years: `replay`"""),
-    code("""for day, state in tl.replay("2006", "2022", every="year"):
-    m = state.get("merida-initiative")
-    print(day.year, m.status if m else "-")"""),
+why"""),
+    code("""# the same data, for your own code
+[(e.event.on.edtf, e.event.status, e.sources[0].outlet)
+ for e in why.entries]"""),
+    md("""## What changed: <code>diff</code>"""),
+    code("""tl.diff("2018-01-01", "2021-12-31")"""),
+    md("""## Step through the years: <code>replay</code>"""),
+    code("""import pandas as pd
+
+track = "merida-initiative"
+pd.Series({
+    day.year: state[track].status if track in state else "-"
+    for day, state in tl.replay("2006", "2022", every="year")
+}, name=track).to_frame()"""),
     md("""## Plans
 
 In October 2021 an action plan was due in January 2022. Plans never change a
@@ -96,20 +101,22 @@ status; they are listed as expected until they are due or something fulfils them
     md("""A plan can also be broken. `tl.plans()` tells each plan's fate — fulfilled (by what,
 when), overdue since its latest date, or still expected — and `State.overdue`
 lists the promises whose date passed with nothing fulfilling them."""),
-    code("""for fate in tl.plans(at="2024-06-01"):
-    print(f"{fate.plan.track:24} {fate.plan.on.edtf:10}  {fate.describe()}")"""),
+    code("""fates = tl.plans(at="2024-06-01")
+pd.DataFrame(
+    [(f.plan.track, f.plan.on.edtf, f.describe()) for f in fates],
+    columns=["track", "due", "fate"],
+)"""),
     code("""[e.summary for e in tl.state_at("2024-06-01").overdue]"""),
-    md("""## The events themselves: `events` and `log`
+    md("""## The events themselves: <code>events</code> and <code>log</code>
 
 `tl.events(...)` gives the events as known (corrections applied, retractions left
 out), filtered on their corrected fields; each keeps its position and the
 corrections behind it. `tl.log()` is every record as stored, corrections and
 retractions included."""),
     code("""tl.events(track="dea-visas")"""),
-    code(
-        """[(r.position, r.kind, r.reason) for r in tl.log(kinds=["correction", "retraction"])]"""
-    ),
-    md("""## Before you cite it: `audit`
+    code("""revisions = tl.log(kinds=["correction", "retraction"])
+[(r.position, r.kind, r.reason) for r in revisions]"""),
+    md("""## Before you cite it: <code>audit</code>
 
 `tl.audit()` lists what a careful reader would question — events or revisions
 without sources, figures without units, conflicting statuses for one day, overdue
@@ -140,9 +147,11 @@ sorted(counts.items(), key=lambda kv: -kv[1])[:6]"""),
 The copy is yours: record an event, with its source. `bl.open("my.jsonl")`
 keeps a timeline in a file you can diff in git."""),
     code("""ev = tl.record(
-    "dialogue.held", on="2024-10~", track="security-dialogue", status="active",
-    actors=["US.STATE", "MX.SRE"], summary="A further dialogue round (example)",
-    sources=[bl.Source(outlet="Example Wire", url="https://example.org/dialogue")],
+    "dialogue.held", on="2024-10~", track="security-dialogue",
+    status="active", actors=["US.STATE", "MX.SRE"],
+    summary="A further dialogue round (example)",
+    sources=[bl.Source(outlet="Example Wire",
+                       url="https://example.org/dialogue")],
 )
 tl.state_at("2024-12-31")["security-dialogue"].since"""),
 ]

@@ -33,3 +33,6 @@ GRANT SELECT ON ALL TABLES IN SCHEMA :schema TO bilatlog_writer, bilatlog_reader
 GRANT INSERT ON :schema.events, :schema.actors TO bilatlog_writer;
 REVOKE UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA :schema FROM bilatlog_writer, bilatlog_reader;
 GRANT UPDATE ON :schema.writer_lock TO bilatlog_writer;
+-- the bitemporal index, written with each append: new versions, and closing an open one
+-- (its sys_to, once, by its event's correction or retraction: the table's trigger checks it)
+GRANT INSERT, UPDATE (sys_to) ON :schema.versions TO bilatlog_writer;

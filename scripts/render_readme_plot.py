@@ -26,8 +26,10 @@ TRACKS = [
 ]
 
 if __name__ == "__main__":
-    ax = bl.examples.us_mexico().plot(tracks=TRACKS, start="2006-06", end="2024-06")
-    ax.set_title("US-Mexico security cooperation, 2006-2024 (bilatlog's bundled dataset)")
+    ax = bl.examples.us_mexico().plot(
+        tracks=TRACKS, start="2006-06", end="2024-06",
+        title="US\u2013Mexico security cooperation by track (bilatlog's bundled dataset)",
+    )  # fmt: skip
     OUT.parent.mkdir(parents=True, exist_ok=True)
     ax.figure.savefig(OUT, dpi=110)
     print(f"wrote {OUT}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
 import bilatlog as bl
 from bilatlog.audit import CHECKS, Audit
 from bilatlog.backends.memory import MemoryBackend
@@ -80,6 +82,19 @@ def test_a_track_given_two_statuses_for_one_day():
     assert "a (suspended), b (restricted)" in report[0].message
 
 
+@pytest.mark.parametrize("other", ["2020-10-15T09:30:00Z", "2020-10-15~", "2020-10-15?"])
+def test_the_same_day_written_another_way_is_the_same_date(other):
+    """A day given with a time, or with a qualifier, still conflicts with the plain day."""
+    tl = clean()
+    tl.record("operations.suspended", on="2020-10-15", track="dea-operations",
+              status="suspended", sources=[SRC], id="a")  # fmt: skip
+    tl.record("operations.restricted", on=other, track="dea-operations",
+              status="restricted", sources=[SRC], id="b")  # fmt: skip
+    report = tl.audit()
+    assert found(report) == [("conflicting-status", "a")]
+    assert f"a (suspended), b (restricted, {other})" in report[0].message
+
+
 def test_overdue_plans():
     """A plan whose date passed (by the store's clock) with nothing fulfilling it."""
     tl = clean()  # the fake clock says 2021-10-15
@@ -111,6 +126,39 @@ def test_sources_newer_than_the_records_citing_them():
         "cites 'Tomorrow', published 2022-03-01, but was stored 2021-10-15: "
         "it could not have known it yet."
     )
+
+
+@pytest.mark.parametrize(
+    ("published", "after"),
+    [
+        ("2021-10-16T01:00:00+05:00", False),  # 2021-10-15T20:00Z: before the record
+        ("2021-10-15T23:00:00-05:00", True),  # 2021-10-16T04:00Z: the next UTC day
+        ("2021-10-16T01:00:00", True),  # no zone: the calendar day as written
+        ("2021-10-15T22:00:00Z", False),  # the same UTC day
+        ("2021-10-16", True),
+    ],
+)
+def test_a_publication_time_with_a_zone_is_read_at_its_utc_day(published, after):
+    """The record is refused, and the audit finds it, exactly when the source is later."""
+    recorded = dt.datetime(2021, 10, 15, 21, 0, tzinfo=dt.UTC)
+    source = bl.Source(outlet="Wire", published=published)
+    tl = memory_timeline(FakeClock(recorded))
+    if after:
+        with pytest.raises(bl.ValidationError, match="could not have known it yet"):
+            tl.record("talks.held", on="2021", sources=[source], id="new")
+        assert tl.position == 0
+    else:
+        assert tl.record("talks.held", on="2021", sources=[source], id="new").position == 1
+    old = MemoryBackend(clock=FakeClock())  # a store written before the rule
+    [sealed] = old.codec.seal_batch(
+        [bl.Event(type="talks.held", on="2021", sources=[source], id="early")],
+        first=1,
+        recorded_at=recorded,
+        prev_hash="",
+    )
+    legacy = memory_timeline()
+    legacy.backend.copy_in([sealed.record])
+    assert found(legacy.audit()) == ([("source-after-record", "early")] if after else [])
 
 
 def test_every_check_is_named_and_the_report_has_views():

@@ -215,6 +215,11 @@ def test_piping_into_head_exits_quietly(tmp_path):
     assert proc.stdout.startswith("POSITION")
     assert len(proc.stdout.splitlines()) == 1
     assert proc.stderr.strip() == "0"
+    # head may read the whole table before it leaves (it fits a pipe's buffer), so
+    # the broken pipe itself is tried with a reader that is gone before the first write
+    script = f"{sys.executable} -m bilatlog.cli events | true; echo ${{PIPESTATUS[0]}} >&2"
+    proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=False)
+    assert proc.stderr.strip() == "0"
 
 
 @pytest.mark.parametrize(
@@ -246,10 +251,46 @@ def test_replay_without_every_picks_a_step_that_fits(capsys, start, end, step_da
          "no track 'dea-operation'; did you mean 'dea-operations'?", "KeyError"),
         (["--store", "relations.txt", "state", "--at", "2021"], "--store", "Backend instance"),
         (["record", "talks.held", "--on", "2021"], "--store (none)", "None"),
+        (["--store", "{tmp}/s.jsonl", "correct", "nope", "--reason", "x", "--set", "on=2021"],
+         ("EVENT_ID nope: cannot correct an event that is not in the store. Fix: check the id "
+          "with bilatlog events or bilatlog log"), "--store"),
+        (["--store", "{tmp}/s.jsonl", "retract", "nope", "--reason", "x"],
+         "EVENT_ID nope: cannot retract", "--store"),
+        (["--store", "{tmp}/s.jsonl", "correct", "e1", "--reason", "x", "--set", "trakc=a"],
+         "--set trakc: ", "'['"),
+        (["--store", "{tmp}/s.jsonl", "record", "a.b", "--on", "2021", "--source-outlet", "X",
+          "--source-published", "2020-13"], "--source-published 2020-13: month 13", "source."),
+        (["replay", "--from", "2020", "--to", "2021-13"], "--to 2021-13: month 13", "on "),
+        (["replay", "--from", "2020-00", "--to", "2021"], "--from 2020-00: month 00", "on "),
+        (["when", "2021-02-29"], "TEXT 2021-02-29: 2021-02 has no day 29", "on "),
+        (["--store", "{tmp}/s.jsonl", "correct", "e1", "--reason", "x", "--set", "track=Bad"],
+         "--set track=Bad: expected a lower-case slug", "TRACK"),
+        (["--store", "{tmp}/s.jsonl", "correct", "e1", "--reason", "x", "--set", "on=2021-13"],
+         "--set on=2021-13: month 13", "error: on "),
+        (["--store", "{tmp}/s.jsonl", "correct", "e1", "--reason", "x", "--set", "actors=US,mx"],
+         "--set actors=mx: an actor is", "actors["),
+        (["--store", "{tmp}/s.jsonl", "record", "A.b", "--on", "2021"],
+         "TYPE A.b: an event type is", "--type"),
+        (["--store", "{tmp}/s.jsonl", "record", "a.b", "--on", "2021", "--track", "Bad"],
+         "--track Bad: expected", "TRACK"),
+        (["--store", "{tmp}/s.jsonl", "record", "a.b", "--on", "2021-13"], "--on 2021-13: month",
+         "error: on "),
+        (["--store", "{tmp}/s.jsonl", "record", "a.b", "--on", "2021", "--actor", "us"],
+         "--actor us: an actor is", "actors["),
+        (["--store", "{tmp}/s.jsonl", "record", "a.b", "--on", "2021", "--source-url", "ftp://x"],
+         "--source-url ftp://x: not an http(s) address", "source.url"),
+        (["replay", "--from", "2022", "--to", "2006"], "--to 2006: the span ends (2006) before",
+         "(nothing)"),
+        (["events", "--between", "2022/2020"], "--between 2022/2020: the span ends", "(nothing)"),
     ],
 )  # fmt: skip
-def test_messages_speak_cli(capsys, args, expected, unwanted):
+def test_messages_speak_cli(capsys, tmp_path, args, expected, unwanted):
     """Errors name the flags, not Python arguments, and exit 2."""
+    import bilatlog as bl  # noqa: PLC0415
+
+    with bl.open(tmp_path / "s.jsonl") as tl:
+        tl.record("a.b", on="2021", id="e1")
+    args = [x.replace("{tmp}", str(tmp_path)) for x in args]
     code, out, err = run(capsys, *args)
     assert code == 2
     assert out == ""
@@ -274,3 +315,51 @@ def test_export_bilatlog_known_at_writes_the_log_as_known_then(capsys, tmp_path)
         assert then.verify().ok
         assert [r.hash for r in then.log()] == [r.hash for r in source.log(known_at=k)]
         assert then.state_at("2021-12-31") == source.state_at("2021-12-31", known_at=k)
+
+
+@pytest.mark.parametrize("command", [["record", "talks.held", "--on", "2021"],
+                                     ["correct", "e1", "--reason", "r", "--set", "on=2021-10"],
+                                     ["retract", "e1", "--reason", "r"]])  # fmt: skip
+@pytest.mark.parametrize("flag", ["--source-published", "--source-quote"])
+def test_a_source_flag_without_outlet_or_url_is_an_error(capsys, tmp_path, command, flag):
+    """--source-published or --source-quote alone is refused, not dropped; nothing is written."""
+    import bilatlog as bl  # noqa: PLC0415
+
+    store = tmp_path / "s.jsonl"
+    with bl.open(store) as tl:
+        tl.record("a.b", on="2021", id="e1")
+    code, out, err = run(capsys, "--store", str(store), *command, flag, "2021-10-01")
+    assert code == 2
+    assert out == ""
+    assert f"{flag} 2021-10-01: a source needs an outlet or an address" in err
+    with bl.open(store) as tl:
+        assert tl.position == 1
+
+
+@pytest.mark.parametrize(
+    ("setting", "check"),
+    [
+        ("planned=false", lambda e: e.planned is False),
+        ("planned=True", lambda e: e.planned is True),
+        ('data={"metric": "mx.troops", "value": 5, "unit": "troops"}',
+         lambda e: e.data["value"] == 5),
+        ('sources=[{"outlet": "Reuters", "published": "2020"}]',
+         lambda e: [s.outlet for s in e.sources] == ["Reuters"]),
+    ],
+)  # fmt: skip
+def test_correct_sets_every_correctable_field(capsys, tmp_path, setting, check):
+    """--set reaches planned (true/false), data and sources (JSON), as its error promises."""
+    import bilatlog as bl  # noqa: PLC0415
+
+    store = tmp_path / "s.jsonl"
+    with bl.open(store) as tl:
+        tl.record("talks.planned", on="2021", planned=True, id="p")
+    code, _, err = run(capsys, "--store", str(store), "correct", "p", "--reason", "r",
+                       "--set", setting)  # fmt: skip
+    assert code == 0, err
+    with bl.open(store) as tl:
+        assert check(tl.events()[0].event)
+    code, _, err = run(capsys, "--store", str(store), "correct", "p", "--reason", "r",
+                       "--set", "data={not json")  # fmt: skip
+    assert code == 2
+    assert "--set 'data={not json': data is given as JSON" in err

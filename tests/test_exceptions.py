@@ -41,3 +41,7 @@ def test_names_never_held_and_records_of_another_kind():
     k = bl.RecordKindError("on", "correction", 5, "target, changes, reason and sources")
     assert (k.field, k.kind, k.position) == ("on", "correction", 5)
     assert str(k).startswith("position 5 holds a correction, which has no 'on'.")
+    k = bl.RecordKindError("target", "event", 1, "type, on, track")
+    assert str(k) == (
+        "position 1 holds an event, which has no 'target'. An event has type, on, track."
+    )

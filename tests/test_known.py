@@ -196,6 +196,8 @@ def test_the_log_kinds_hint_at_events_and_log(tl):
         (lambda tl: tl.events(type="operation.*"),
          "no type matching 'operation.*'; did you mean 'operations.*'?"),
         (lambda tl: tl.events(actor="CU"), "no actor 'CU' in this store"),
+        (lambda tl: tl.events(type="operations"),  # a family name: types are dotted
+         "no type 'operations'; did you mean 'operations.*'?"),
     ],
 )  # fmt: skip
 def test_names_never_held_are_errors(tl, call, message):

@@ -125,3 +125,19 @@ def test_the_bundled_plan_of_2024_is_overdue():
     overdue = [f for f in tl.plans(at="2024-06-01") if f.overdue]
     assert [f.plan.track for f in overdue] == ["national-guard"]
     assert [e.track for e in tl.state_at("2024-06-01").overdue] == ["national-guard"]
+
+
+def test_a_correction_can_only_make_an_event_fulfil_a_plan(tl):
+    """`fulfils` set by a correction names a planned event, as for a new event; nothing written."""
+    head = tl.position
+    for bad in ("no-such-plan", "blocked"):  # missing, and an event that is not a plan
+        with pytest.raises(bl.ValidationError, match="names no planned event") as info:
+            tl.correct("issued", reason="wrong plan", fulfils=bad)
+        assert info.value.field == "fulfils"
+        with pytest.raises(bl.ValidationError, match="names no planned event"):
+            tl.append([bl.Correction(target="issued", changes={"fulfils": bad}, reason="r")])
+    assert tl.position == head
+    tl.correct("issued", reason="it carried out the review", fulfils="broken")
+    assert fates(tl.plans(at="2021-06-01")) == {
+        "kept": "overdue", "broken": "fulfilled", "ahead": "expected",
+    }  # fmt: skip

@@ -386,6 +386,40 @@ def test_a_date_time_names_a_real_day():
         When.parse("2021-02-30T10:00:00Z")
 
 
+@pytest.mark.parametrize(
+    ("text", "fix"),
+    [
+        ("2021-10-08T09:30:00+0530", "write '2021-10-08T09:30:00+05:30'"),
+        ("2021-10-08T09:30:00z", "write '2021-10-08T09:30:00Z'"),
+        ("2021-10-08T09:30:00 UTC", "write e.g. '2021-10-08T09:30:00Z'"),
+    ],
+)
+def test_a_zone_written_another_way_is_named_as_the_zone(text, fix):
+    """A whole time with a zone EDTF does not write: the message names the zone, not seconds."""
+    with pytest.raises(bl.ValidationError, match="is not a time zone") as info:
+        When.parse(text)
+    assert fix in info.value.fix
+    assert "fractions of a second" not in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["2021-10-08T09:30:00?", "2021-10-08T09:30:00Z~",
+                                  "2021-10-08T09:30:00+05:30%"])  # fmt: skip
+def test_a_qualified_date_time_is_refused_saying_qualifiers_are_for_dates(text):
+    """`?`, `~`, `%` after a time: the message says so and shows the qualified day."""
+    with pytest.raises(bl.ValidationError, match="cannot be qualified") as info:
+        When.parse(text)
+    assert info.value.fix.startswith(f"qualify the day, e.g. '2021-10-08{text[-1]}'")
+
+
+def test_an_interval_the_wrong_way_round_says_which_way_is_right():
+    """The fix names the interval written the right way, not the list of every form."""
+    with pytest.raises(bl.ValidationError, match="ends") as info:
+        When.parse("2001-36/2001-34")
+    assert info.value.fix.startswith("write the earlier date first: '2001-34/2001-36'")
+    assert "valid forms" not in info.value.fix
+    assert When.parse("2001-34/2001-36").latest == dt.date(2001, 12, 31)
+
+
 # -- level 2 forms: what they read like, what they refuse ---------------------------
 
 

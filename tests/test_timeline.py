@@ -154,6 +154,18 @@ def test_explain_shows_original_corrections_reasons_and_sources(tl):
     assert next(e for e in earlier.entries if e.event.id == "susp").corrections == ()
 
 
+def test_explain_says_when_a_correction_moved_an_event_to_another_track(tl):
+    """The old track's explanation lists the moved event as moved, not as one of its own."""
+    tl.correct("susp", reason="belongs to the visas track", track="dea-visas")
+    rows = str(tl.explain("dea-operations", "2021")).splitlines()
+    [moved] = [r for r in rows if "susp" in r]
+    assert "moved to dea-visas" in moved
+    [kept] = [r for r in rows if " start " in r]
+    assert "moved" not in kept
+    assert "moved" not in str(tl.explain("dea-visas", "2021"))
+    assert "moved" not in str(tl.explain("dea-operations", "2021", known_at=2))
+
+
 def test_plans_never_change_a_status_and_show_until_fulfilled():
     """A planned event is expected (State.planned) until it is due or an actual event fulfils it."""
     t = memory_timeline()
@@ -221,6 +233,28 @@ def test_replay_both_ends_inclusive(tl):
         list(tl.replay("2020", "2021", every="fortnight"))
     with pytest.raises(bl.ValidationError, match="every"):
         list(tl.replay("2020", "2021", every=relativedelta(months=-1)))
+
+
+@pytest.mark.parametrize(
+    ("ask", "field"),
+    [
+        (lambda tl: list(tl.replay("2022", "2006")), "end"),
+        (lambda tl: list(tl.replay("2021-10-08", "2021-10-07", every="day")), "end"),
+        (lambda tl: tl.events(between=("2022", "2020")), "between"),
+        (lambda tl: list(tl.log(between=("2022", "2020-10"))), "between"),
+        (lambda tl: tl.diff("2021-12-31", "2018-01-01"), "b"),
+    ],
+)
+def test_a_span_that_ends_before_it_starts_is_an_error(tl, ask, field):
+    """Reversed dates are refused, naming the field, not answered with nothing."""
+    with pytest.raises(bl.ValidationError, match="before it starts") as info:
+        ask(tl)
+    assert info.value.field == field
+    assert "earlier date first" in info.value.fix
+    # the same dates in order, and overlapping imprecise ends, still answer
+    assert [d.month for d, _ in tl.replay("2020", "2020-06", every="month")] == [1, 2, 3, 4, 5, 6]
+    assert tl.events(between=("2020-10", "2020-10-15")).ids() == ["susp"]
+    assert [c.track for c in tl.diff("2018-01-01", "2021-12-31")] == ["dea-operations"]
 
 
 class CountByStatus:

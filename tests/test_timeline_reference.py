@@ -103,6 +103,7 @@ def build(backend: str, ops) -> bl.Timeline:
         "postgres": postgres_url(f"{_TMP}/t{n}") if backend == "postgres" else None,
     }[backend]
     tl = bl.open(target, clock=clock)
+    tl.test_target = target  # where it lives, for tests that reopen it
     retracted: set[str] = set()
     for op in ops:
         try:

@@ -22,7 +22,13 @@ def test_tutorial_notebook_executes():
     )
     assert "error" not in {out.get("output_type") for c in nb.cells for out in c.get("outputs", [])}
     assert "(93331, 91799)" in text
-    assert "merida-initiative    active" in text
     rich = [out.get("data", {}) for c in nb.cells for out in c.get("outputs", [])]
-    assert any("bl-certain" in d.get("text/html", "") for d in rich)  # a state as a table
+    pages = [d.get("text/html", "") for d in rich]
+    assert any("bl-certain" in p and "State on 1 June 2021" in p for p in pages)
+    for caption in ("History of <b>merida-initiative</b>", "Why <b>dea-operations</b>",
+                    "What changed"):  # fmt: skip
+        assert any(caption in p for p in pages), caption  # shown as tables, not printed
+    assert any("<th>merida-initiative</th>" in p and "announced" in p for p in pages)  # replay
     assert sum("image/png" in d for d in rich) >= 2  # the Gantt plot and the figures
+    printed = [out for c in nb.cells for out in c.get("outputs", []) if out.get("name")]
+    assert printed == []  # the tutorial shows views, not print loops

@@ -157,6 +157,23 @@ def _why_not(text: str, whole: str) -> NoReturn:
             "quarters are written with the EDTF codes 33-36.",
             f"write e.g. '{text[:4]}-{32 + q}' for quarter {q}",
         )
+    zoned = re.fullmatch(r"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})([^.,].*)", text)
+    if zoned is not None:  # a whole time, then something that is not a zone
+        base, zone = zoned.groups()
+        plain_zone = re.fullmatch(r"([+-][0-9]{2})([0-9]{2})", zone)
+        if re.fullmatch(r"(Z|[+-][0-9]{2}(:[0-9]{2})?)?[?~%]+", zone):
+            fail(
+                whole,
+                "a date-time cannot be qualified: '?', '~' and '%' apply to dates.",
+                f"qualify the day, e.g. '{base[:10]}{zone[-1]}'",
+            )
+        if zone == "z":
+            fix = f"write '{base}Z'"
+        elif plain_zone is not None:
+            fix = f"write '{base}{plain_zone[1]}:{plain_zone[2]}'"
+        else:
+            fix = f"write e.g. '{base}Z', '{base}-05' or '{base}+05:30'"
+        fail(whole, f"{zone!r} is not a time zone: EDTF writes 'Z', '+hh' or '+hh:mm'.", fix)
     if re.fullmatch(r"[0-9X]{4}-[0-9]{2}-[0-9]{2}T.*", text):
         fail(
             whole,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Final
 
 from bilatlog.backends import Query
@@ -21,7 +21,6 @@ from bilatlog.exceptions import UnknownNameError, ValidationError
 
 if TYPE_CHECKING:
     from bilatlog.backends import Backend
-    from bilatlog.projections import KnowledgeIndex
 
 __all__ = ["LOG_KINDS", "check_held", "check_kinds", "check_name"]
 
@@ -81,9 +80,9 @@ def _is_glob(pattern: str) -> bool:
     return any(c in pattern for c in "*?[")
 
 
-def _held_somewhere(backend: Backend, index: KnowledgeIndex, field: str, name: str) -> bool:
+def _held_somewhere(backend: Backend, tracks: Collection[str], field: str, name: str) -> bool:
     """Whether the log holds `name` in any record, original or corrected (cheap paths first)."""
-    if field == "track" and name in index.tracks:
+    if field == "track" and name in tracks:
         return True
     query = Query(**{field: name}, kinds=frozenset({"event"}))  # type: ignore[arg-type]
     if next(iter(backend.query(query)), None) is not None:
@@ -134,18 +133,19 @@ def _held_names(backend: Backend, field: str) -> list[str]:
     return sorted(names)
 
 
-def check_held(backend: Backend, index: KnowledgeIndex, field: str, name: str | None) -> None:
+def check_held(backend: Backend, tracks: Collection[str], field: str, name: str | None) -> None:
     """Raise `UnknownNameError` when the store has never held `name` (a track, type or actor)."""
-    if name is None or _held_somewhere(backend, index, field, name):
+    if name is None or _held_somewhere(backend, tracks, field, name):
         return
     import difflib  # noqa: PLC0415 - only on this error path
 
     close: tuple[str, ...] = ()
     if field == "track":  # the tracks with a status are in memory already
-        close = tuple(difflib.get_close_matches(name, list(index.tracks), n=1, cutoff=0.6))
+        close = tuple(difflib.get_close_matches(name, sorted(tracks), n=1, cutoff=0.6))
     if not close:
         candidates = _held_names(backend, field)
-        candidates = [c for c in candidates if _is_glob(c) == _is_glob(name)]
+        family = field == "type" and "." not in name  # `visas`: every type has a dot
+        candidates = [c for c in candidates if family or _is_glob(c) == _is_glob(name)]
         close = tuple(difflib.get_close_matches(name, candidates, n=1, cutoff=0.6))
     what = "type matching" if field == "type" and _is_glob(name) else field
     raise UnknownNameError(what, name, close)

@@ -1,6 +1,7 @@
 """HTML views of the events as known, plans with their fate, and audits (for notebooks).
 
-Built on the helpers of `bilatlog.notebook`; every piece of text from data is escaped.
+Built on the helpers of `bilatlog.notebook._html` (its style sheet, captions, folding);
+every piece of text from data is escaped.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from bilatlog._tables import plural
-from bilatlog.notebook import _e, _sources, _table, _when
+from bilatlog.notebook._html import _e, _sources, _table, _when
 
 if TYPE_CHECKING:
     from bilatlog.audit import Audit

@@ -233,7 +233,8 @@ def explain_rows(ex: Explanation) -> list[Row]:
             "truth": truth_text(entry.truth),
             "summary": entry.event.summary,
             "revised": [f"{c.recorded_at.date()}: {c.reason}" for c in entry.corrections]
-            + ([f"RETRACTED {entry.retraction.recorded_at.date()}"] if entry.retraction else []),
+            + ([f"RETRACTED {entry.retraction.recorded_at.date()}"] if entry.retraction else [])
+            + _moved(entry.event.track, ex.track),
             "sources": _sources(entry.sources),
         }
         for entry in ex.entries
@@ -251,6 +252,11 @@ def explain_rows(ex: Explanation) -> list[Row]:
         for f in ex.plans
     ]
     return rows
+
+
+def _moved(now: str | None, track: str) -> list[str]:
+    """`moved to X` when a correction took the event off the track explained."""
+    return [] if now == track else [f"moved to {now or '(no track)'}"]
 
 
 def _sources(sources: Iterable[Any]) -> list[str]:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from bilatlog.events import Event, Source, cited_sources
+from bilatlog.events import Event, Source, cited_sources, published_after
 
 if TYPE_CHECKING:
     from bilatlog.timeline import KnownAt, Timeline
@@ -101,11 +101,8 @@ class Audit(list[Finding]):
 
 
 def sources_after(sources: Iterable[Source], recorded_at: dt.datetime) -> Iterator[Source]:
-    """The sources certainly published after `recorded_at` (its UTC day)."""
-    day = recorded_at.astimezone(dt.UTC).date()
-    for s in sources:
-        if s.published is not None and s.published.lo > day:
-            yield s
+    """The sources certainly published after `recorded_at` (its UTC day): `published_after`."""
+    return (s for s in sources if published_after(s, recorded_at))
 
 
 def _source_name(s: Source) -> str:
@@ -117,7 +114,9 @@ def audit(tl: Timeline, *, known_at: KnownAt = None) -> Audit:
     known = tl.resolve_known_at(known_at)
     report = Audit()
     report.known_at = known
-    statuses: dict[tuple[str, str], list[tuple[int, Event]]] = {}
+    # keyed by the days a date allows: `2020-10-15`, `2020-10-15~` and
+    # `2020-10-15T09:30:00Z` are one date, written three ways
+    statuses: dict[tuple[str, dt.date, dt.date], list[tuple[int, Event]]] = {}
     for k in tl.events(known_at=known):
         e = k.event
         if not e.sources:
@@ -140,12 +139,16 @@ def audit(tl: Timeline, *, known_at: KnownAt = None) -> Audit:
                 )
             )
         if e.status is not None and e.track is not None and not e.planned:
-            statuses.setdefault((e.track, e.on.edtf), []).append((k.position, e))
-    for (track, on), placed in statuses.items():
+            statuses.setdefault((e.track, e.on.lo, e.on.hi), []).append((k.position, e))
+    for (track, _, _), placed in statuses.items():
         distinct = sorted({e.status for _, e in placed if e.status})
         if len(distinct) > 1:
             position, first = placed[0]
-            others = ", ".join(f"{e.id} ({e.status})" for _, e in placed)
+            on = first.on.edtf
+            others = ", ".join(
+                f"{e.id} ({e.status}{'' if e.on.edtf == on else ', ' + e.on.edtf})"
+                for _, e in placed
+            )
             report.append(
                 Finding(
                     check="conflicting-status",

@@ -32,7 +32,7 @@ from bilatlog._tables import (
     render,
     state_rows,
 )
-from bilatlog.events import Source
+from bilatlog.events import CORRECTABLE_FIELDS, Source
 from bilatlog.exceptions import BilatlogError, ValidationError
 from bilatlog.time import When
 from bilatlog.timeline import Timeline
@@ -176,9 +176,16 @@ def _cmd_audit(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     return report.rows()
 
 
+def _date(flag: str, text: str) -> When:
+    try:
+        return When.parse(text)
+    except ValidationError as e:
+        raise ValidationError(flag, text, e.problem, e.fix) from None
+
+
 def _fitting_step(start: str, end: str) -> str:
     """A step that gives at most ~60 rows per track over the span."""
-    days = (When.parse(end).hi - When.parse(start).lo).days
+    days = (_date("--to", end).hi - _date("--from", start).lo).days
     for every, limit in (("day", 62), ("week", 366), ("month", 5 * 366)):
         if days <= limit:
             return every
@@ -200,6 +207,15 @@ def _cmd_replay(tl: Timeline, a: argparse.Namespace) -> list[Row]:
 
 def _sources(a: argparse.Namespace) -> list[Source]:
     if not (a.source_url or a.source_outlet):
+        for flag, given in (("--source-published", a.source_published),
+                            ("--source-quote", a.source_quote)):  # fmt: skip
+            if given:  # never dropped in silence: a source is named by its outlet or url
+                raise ValidationError(
+                    flag,
+                    given,
+                    "a source needs an outlet or an address.",
+                    "add --source-outlet (e.g. --source-outlet Reuters) or --source-url.",
+                )
         return []
     return [
         Source(
@@ -234,8 +250,28 @@ def _cmd_correct(tl: Timeline, a: argparse.Namespace) -> list[Row]:
             raise ValidationError(
                 "--set", item, "expected FIELD=VALUE.", "e.g. --set on=2020-10-15"
             )
-        changes[field] = value.split(",") if field == "actors" else value
+        changes[field] = _set_value(field, value)
     return log_rows([tl.correct(a.event_id, reason=a.reason, sources=_sources(a), changes=changes)])
+
+
+def _set_value(field: str, value: str) -> object:
+    """`--set FIELD=VALUE` as the field's type: actors a list, planned a bool, data JSON."""
+    if field == "actors":
+        return value.split(",")
+    if field == "planned" and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    if field in ("data", "sources"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise ValidationError(
+                "--set",
+                f"{field}={value}",
+                f"{field} is given as JSON.",
+                'e.g. --set \'data={"metric": "mx.troops", "value": 1, "unit": "troops"}\' '
+                'or --set \'sources=[{"outlet": "Reuters"}]\'.',
+            ) from None
+    return value
 
 
 def _cmd_retract(tl: Timeline, a: argparse.Namespace) -> list[Row]:
@@ -255,6 +291,11 @@ def _cmd_verify(tl: Timeline, a: argparse.Namespace) -> list[Row]:
             "note": report.reason or None,
         }
     ]
+
+
+def _cmd_reindex(tl: Timeline, _a: argparse.Namespace) -> list[Row]:
+    tl.reindex(progress=None)
+    return [{"reindexed": tl.position, "store": tl.backend.url}]
 
 
 def _cmd_export(tl: Timeline, a: argparse.Namespace) -> list[Row]:
@@ -281,7 +322,11 @@ def _cmd_export(tl: Timeline, a: argparse.Namespace) -> list[Row]:
         n = export_parquet(tl, target, known_at=head.position)
         io.exporters.record_head(tl, target, head)
     elif a.kind == "timelinejs":
-        n = len(io.export_timelinejs(tl, target, title=a.title, known_at=a.known_at)["events"])
+        tracks = [t.strip() for t in a.tracks.split(",") if t.strip()] if a.tracks else None
+        doc = io.export_timelinejs(
+            tl, target, title=a.title, known_at=a.known_at, tracks=tracks, eras=a.eras
+        )
+        n = len(doc["events"])
     else:
         n, skipped = io.export_plover(tl, target, known_at=a.known_at)
         return [{"format": a.kind, "exported": n, "skipped": skipped, "to": str(target), **done}]
@@ -388,6 +433,18 @@ def _cmd_when(_tl: Timeline, a: argparse.Namespace) -> list[Row]:
     ]
 
 
+#: the fields of `record` -> its arguments
+_RECORD_FLAGS = {
+    "type": "TYPE",
+    "on": "--on",
+    "track": "--track",
+    "status": "--status",
+    "actors": "--actor",
+    "summary": "--summary",
+    "id": "--id",
+}
+
+
 # -- the parser ----------------------------------------------------------------------------
 
 Handler = Callable[[Timeline, argparse.Namespace], list[Row]]
@@ -424,6 +481,8 @@ COMMANDS: dict[str, tuple[Handler, bool, str, str]] = {
                 "bilatlog --store relations.jsonl retract EVENT_ID --reason duplicate"),
     "verify": (_cmd_verify, False, "check the hash chain and every stored record",
                "bilatlog --store relations.db verify"),
+    "reindex": (_cmd_reindex, True, "rebuild the derived bitemporal index from the log",
+                "bilatlog --store relations.db reindex"),
     "import": (_cmd_import, True,
                "import ICEWS, POLECAT, GDELT, PLOVER or bilatlog CSV files (or another store)",
                "bilatlog --store relations.db import icews events.2018.tab --between US,MX"),
@@ -432,7 +491,8 @@ COMMANDS: dict[str, tuple[Handler, bool, str, str]] = {
     "export": (_cmd_export, False,
                ("write the events as CSV, JSONL, Parquet, TimelineJS3 JSON or PLOVER "
                 "(or a bilatlog store)"),
-               "bilatlog export timelinejs --to us-mexico.json"),
+               ("bilatlog export timelinejs --to us-mexico.json "
+                "--tracks merida-initiative,dea-operations --eras merida-initiative")),
     "when": (_cmd_when, False, "show what an EDTF date means",
              "bilatlog when '[2020-09..2020-12]'"),
 }  # fmt: skip
@@ -550,7 +610,9 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:  # noqa: PLR0
         p.add_argument("event_id")
         p.add_argument("--reason", required=True)
         p.add_argument("--set", action="append", default=[], required=True,
-                       metavar="FIELD=VALUE", help="a new value (repeatable)")  # fmt: skip
+                       metavar="FIELD=VALUE",
+                       help="a new value (repeatable); actors comma-separated, planned "
+                       "true/false, data and sources as JSON")  # fmt: skip
         source(p)
     elif name == "retract":
         p.add_argument("event_id")
@@ -585,6 +647,8 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:  # noqa: PLR0
         )  # fmt: skip
         p.add_argument("--to", required=True, help="the file to write")
         p.add_argument("--title", default="bilatlog timeline", help="TimelineJS title")
+        p.add_argument("--tracks", help="TimelineJS: only these tracks, one group each: a,b,c")
+        p.add_argument("--eras", metavar="TRACK", help="TimelineJS: this track's periods as eras")
         known(p)
     elif name == "when":
         p.add_argument("text", help="an EDTF date, e.g. 2020-10~")
@@ -614,6 +678,7 @@ def _open_store(store: str, command: str) -> Timeline:
 
 #: argument names in messages from the library -> the flags that set them
 _FLAGS = {
+    "changes": "--set",
     "known_at": "--known-at",
     "at": "--at",
     "between": "--between",
@@ -633,8 +698,20 @@ def _cli_message(e: BilatlogError, a: argparse.Namespace) -> str:
     if not isinstance(e, ValidationError):
         return str(e)
     field = e.field
-    if field == "track":
+    name = field.partition("[")[0]  # `actors[1]`: the second actor
+    prefix = ""  # `--set track=Bad`: the value with the field it was given for
+    if a.command == "correct" and name in CORRECTABLE_FIELDS:
+        field, prefix = "--set", f"{name}="
+    elif a.command == "record" and name in _RECORD_FLAGS:
+        field = _RECORD_FLAGS[name]
+    elif field.startswith("source."):
+        field = "--source-" + field.removeprefix("source.")
+    elif field == "track":
         field = "--track" if a.command in {"events", "log", "plans", "replay"} else "TRACK"
+    elif field == "target" and a.command in {"correct", "retract"}:
+        field = "EVENT_ID"  # the event a correction or retraction names, not a store
+    elif field == "on" and a.command == "when":
+        field = "TEXT"
     flag = _FLAGS.get(field, field)
     fix = e.fix
     if field == "target":
@@ -645,7 +722,11 @@ def _cli_message(e: BilatlogError, a: argparse.Namespace) -> str:
         fix,
     )
     fix = fix.replace("tl.position", "the store's position")
-    shown = "(none)" if e.value is None else shlex.quote(escape(str(e.value)))
+    fix = fix.replace("tl.events() or tl.get(id)", "bilatlog events or bilatlog log")
+    value = e.value
+    if isinstance(value, (list, tuple)):  # --between START/END, --set a,b
+        value = ("/" if field == "between" else ",").join(str(v) for v in value)
+    shown = "(none)" if value is None else shlex.quote(escape(f"{prefix}{value}"))
     return f"{flag} {shown}: {e.problem}" + (f" Fix: {fix}" if fix else "")
 
 

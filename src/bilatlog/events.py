@@ -11,21 +11,19 @@ code. Malformed names are errors; unknown well-formed names are welcome.
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 import math
 import os
 import re
 import threading
 import time as _time
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Final, TypeAlias
+from typing import Any, Final, TypeAlias
 
 import attrs
 
 from bilatlog.exceptions import RecordKindError, ValidationError
 from bilatlog.time import When
-
-if TYPE_CHECKING:
-    import datetime as dt
 
 __all__ = [
     "CORRECTABLE_FIELDS",
@@ -715,6 +713,26 @@ def cited_sources(record: Record) -> tuple[Source, ...]:
         if isinstance(changed, tuple):
             own = (*own, *(s for s in changed if isinstance(s, Source)))
     return own
+
+
+def published_after(source: Source, recorded_at: dt.datetime) -> bool:
+    """Whether `source` was certainly published after the UTC day of `recorded_at`.
+
+    The one rule for "the dataset could not have known it yet" (promise 7a of
+    the store, and `tl.audit()` for stores written before it). A publication
+    date counts from its earliest day; a date-time with a zone
+    (`2021-10-16T01:00:00+05:00`, `...Z`) names an instant, so it counts from
+    that instant's UTC day, the day `recorded_at` is read in.
+    """
+    published = source.published
+    if published is None:
+        return False
+    day = published.lo
+    if "T" in published.edtf:
+        instant = dt.datetime.fromisoformat(published.edtf)
+        if instant.tzinfo is not None:
+            day = instant.astimezone(dt.UTC).date()
+    return day > recorded_at.astimezone(dt.UTC).date()
 
 
 class _EventFields:

@@ -135,7 +135,7 @@ class RecordKindError(BilatlogError, AttributeError):
         article = "an" if kind[0] in "aeiou" else "a"
         super().__init__(
             f"position {position} holds {article} {kind}, which has no {field!r}. "
-            f"A {kind} has {has}."
+            f"{article.capitalize()} {kind} has {has}."
         )
 
 

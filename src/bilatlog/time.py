@@ -379,7 +379,11 @@ def _parse_interval(s: str, whole: str) -> When:
     if a is None and b is None:
         _fail(whole, "an interval needs at least one known end.")
     if a is not None and b is not None and b.hi < a.lo:
-        _fail(whole, f"the interval ends ({b.text}) before it starts ({a.text}).")
+        _fail(
+            whole,
+            f"the interval ends ({b.text}) before it starts ({a.text}).",
+            f"write the earlier date first: '{b_text}/{a_text}'",
+        )
     return When(
         edtf=f"{a_text}/{b_text}",
         precision=Precision.INTERVAL,

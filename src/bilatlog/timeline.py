@@ -19,6 +19,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, Self, TypeVar
 
 from dateutil.relativedelta import relativedelta
@@ -35,12 +36,12 @@ from bilatlog.projections import (
     Explanation,
     Figure,
     History,
-    KnowledgeIndex,
     Projection,
     State,
 )
 from bilatlog.projections._base import run_projection
-from bilatlog.projections.cooperation import compute_state, explain_of, figure_of, history_of
+from bilatlog.projections._query import Engine, Mirror
+from bilatlog.projections.cooperation import explain_of, figure_of
 from bilatlog.projections.known import EventFilter, Events, known_events
 from bilatlog.projections.plans import PlanFate, plan_fates
 from bilatlog.time import When, as_day
@@ -99,6 +100,17 @@ def _step(every: str | relativedelta) -> relativedelta:
     return step
 
 
+def _check_order(field: str, value: object, start: When, end: When) -> None:
+    """Refuse a span that ends before it starts: its answer would be empty, not honest."""
+    if end.hi < start.lo:
+        raise ValidationError(
+            field,
+            value,
+            f"the span ends ({end.edtf}) before it starts ({start.edtf}).",
+            "give the earlier date first.",
+        )
+
+
 def _check_track(track: object) -> None:
     if not isinstance(track, str) or not SLUG_RE.fullmatch(track):
         raise ValidationError(
@@ -137,8 +149,10 @@ class Timeline:
         """Open the backend that `target` names."""
         self.backend: Backend = open_backend(target, clock=clock, readonly=readonly)
         self.clock = clock
-        self._knowledge = KnowledgeIndex()
-        # one lock for the knowledge index's catch-up, the questions that read it, and appends
+        self._native: Engine | None = None
+        self._mirror: Mirror | None = None
+        self._engine_lock = threading.Lock()
+        # one lock for the questions and appends of threads sharing this timeline
         self._lock = threading.RLock()
 
     # -- context and display ------------------------------------------------------
@@ -222,11 +236,29 @@ class Timeline:
         end: str | dt.date | None = None,
         known_at: KnownAt = None,
         ax: Any = None,  # noqa: ANN401 - matplotlib Axes
+        **options: Any,  # noqa: ANN401 - colours=, title=
     ) -> Any:  # noqa: ANN401 - matplotlib Axes
         """Draw status periods per track (Gantt style); see `bilatlog.notebook.plot_timeline`."""
         from bilatlog.notebook import plot_timeline  # noqa: PLC0415 - optional extra
 
-        return plot_timeline(self, tracks=tracks, start=start, end=end, known_at=known_at, ax=ax)
+        return plot_timeline(
+            self, tracks=tracks, start=start, end=end, known_at=known_at, ax=ax, **options
+        )
+
+    def plot_interactive(
+        self,
+        tracks: Sequence[str] | None = None,
+        start: str | dt.date | None = None,
+        end: str | dt.date | None = None,
+        known_at: KnownAt = None,
+        **options: Any,  # noqa: ANN401 - colours=
+    ) -> Any:  # noqa: ANN401 - a plotly Figure
+        """An interactive plotly timeline (the `interactive` extra); hover for sources."""
+        from bilatlog.notebook import plot_interactive  # noqa: PLC0415 - optional extra
+
+        return plot_interactive(
+            self, tracks=tracks, start=start, end=end, known_at=known_at, **options
+        )
 
     def plot_figures(
         self,
@@ -234,14 +266,19 @@ class Timeline:
         *,
         known_at: KnownAt = None,
         ax: Any = None,  # noqa: ANN401
+        **options: Any,  # noqa: ANN401 - title=
     ) -> Any:  # noqa: ANN401 - matplotlib Axes
-        """Line chart of figures; with `known_at`, the values known then beside today's."""
+        """Chart of figures; with `known_at`, the values known then beside today's."""
         from bilatlog.notebook import plot_figures  # noqa: PLC0415 - optional extra
 
-        return plot_figures(self, metrics, known_at=known_at, ax=ax)
+        return plot_figures(self, metrics, known_at=known_at, ax=ax, **options)
 
     def close(self) -> None:
         """Release the backend's resources; the log stays as it is."""
+        if self._mirror is not None:
+            self._mirror.close()
+            self._mirror = None
+        self._native = None
         self.backend.close()
 
     @property
@@ -255,7 +292,7 @@ class Timeline:
 
     def __len__(self) -> int:
         """The number of events known now (plans included; corrections and retractions not)."""
-        return sum(1 for _ in self._index().in_order(self.backend.head))
+        return sum(1 for _ in self._engine().in_order(self.backend.head))
 
     # -- writing -------------------------------------------------------------------
 
@@ -318,22 +355,26 @@ class Timeline:
                 "pass tl.append([bl.Event(...)]), or use tl.record(...) for one event.",
             )
         batch = list(events)
-        self._check_fulfils([e for e in batch if isinstance(e, Event)])
+        self._check_fulfils(batch)
         return self.backend.append(batch, expected_position=expected_position)
 
-    def _check_fulfils(self, events: Sequence[Event]) -> None:
-        in_batch = {e.id: e for e in events}
-        for e in events:
-            if e.fulfils is None:
+    def _check_fulfils(self, batch: Sequence[Record]) -> None:
+        """Every `fulfils` named, by an event or by a correction, is a planned event."""
+        in_batch = {e.id: e for e in batch if isinstance(e, Event)}
+        for r in batch:
+            named = r.fulfils if isinstance(r, Event) else None
+            if isinstance(r, Correction):
+                named = r.changes.get("fulfils")  # type: ignore[assignment]
+            if not isinstance(named, str):
                 continue
-            plan = in_batch.get(e.fulfils)
+            plan = in_batch.get(named)
             if plan is None:
-                stored = self.backend.get(e.fulfils)
+                stored = self.backend.get(named)
                 plan = stored.record if stored is not None and stored.is_event else None  # type: ignore[assignment]
             if not isinstance(plan, Event) or not plan.planned:
                 raise ValidationError(
                     "fulfils",
-                    e.fulfils,
+                    named,
                     "names no planned event in the store.",
                     "record the plan first (planned=True), then name its id.",
                 )
@@ -365,7 +406,7 @@ class Timeline:
         }
         if id is not None:
             fields["id"] = id
-        return self.backend.append([Correction(**fields)], expected_position=expected_position)[0]
+        return self.append([Correction(**fields)], expected_position=expected_position)[0]
 
     @_locked
     def retract(
@@ -457,7 +498,9 @@ class Timeline:
             raise ValidationError(
                 "between", between, "expected (start, end).", "pass ('2019', '2022')."
             ) from None
-        return self._when("between", start), self._when("between", end)
+        window = self._when("between", start), self._when("between", end)
+        _check_order("between", between, *window)
+        return window
 
     def events(
         self,
@@ -495,7 +538,7 @@ class Timeline:
         )  # fmt: skip
         window = self._window(between)
         known = self.resolve_known_at(known_at)
-        index = self._index()
+        engine = self._engine()
         keep = EventFilter(
             track=track,
             type=_compile_type_pattern(type),
@@ -503,7 +546,7 @@ class Timeline:
             window=None if window is None else (window[0].lo, window[1].hi),
             planned=None if len(wanted) == len(EVENT_KINDS) else "planned" in wanted,
         )
-        answer = Events(lambda: self._stepwise(known_events(index, known, keep)), known_at=known)
+        answer = Events(lambda: self._stepwise(known_events(engine, known, keep)), known_at=known)
         if (track or type or actor) and not answer:
             self._check_held(track=track, type=type, actor=actor)
         return answer
@@ -519,9 +562,9 @@ class Timeline:
             yield item
 
     def _check_held(self, **names: str | None) -> None:
-        index = self._index()
+        tracks = set(self._engine().all_tracks())
         for field, name in names.items():
-            check_held(self.backend, index, field, name)
+            check_held(self.backend, tracks, field, name)
 
     def log(
         self,
@@ -658,11 +701,58 @@ class Timeline:
 
     # -- questions -------------------------------------------------------------------
 
-    def _index(self) -> KnowledgeIndex:
-        """The knowledge index, brought up to the head of the log (under the lock)."""
-        with self._lock:
-            self._knowledge.catch_up(self.backend)
-            return self._knowledge
+    def _engine(self) -> Engine:
+        """The query engine: the store's own index, or a mirror for a log without one."""
+        if self._native is not None:
+            return self._native
+        with self._engine_lock:  # threads sharing this timeline share one engine
+            if self._native is None and self._mirror is None:
+                index_db = getattr(self.backend, "index_db", None)
+                native = index_db() if index_db is not None else None
+                if native is not None:
+                    self._native = Engine(*native)
+                else:
+                    self._mirror = Mirror(self.backend, path=self._sidecar())
+            mirror = self._mirror
+        if self._native is not None:
+            return self._native
+        assert mirror is not None  # noqa: S101 - one of the two is set above
+        return mirror.engine()
+
+    def _sidecar(self) -> Path | None:
+        """Where a JSONL log keeps its index (`name.jsonl.index.db`), or None (in memory).
+
+        Only a log opened to write, in a writable folder, keeps one.
+        """
+        path = getattr(self.backend, "path", None)
+        if not isinstance(path, Path) or path.suffix.lower() != ".jsonl":
+            return None
+        if getattr(self.backend, "readonly", False):
+            return None  # a read-only opening writes nothing beside the store either
+        return path.with_name(path.name + ".index.db") if os.access(path.parent, os.W_OK) else None
+
+    def reindex(self, *, progress: bool | None = None) -> None:
+        """Rebuild the derived bitemporal index from the log (a progress bar when watched).
+
+        The index is derived data: the log is the truth, and `verify()` reports
+        any index row that differs from it. `progress=None` shows a bar in a
+        terminal or notebook; True always; False never.
+        """
+        rebuild = getattr(self.backend, "reindex", None)
+        with self._engine_lock:
+            self._native = None
+            if rebuild is not None:
+                rebuild(progress=progress)
+                return
+            if self._mirror is not None:
+                self._mirror.close()
+            sidecar = self._sidecar()
+            if sidecar is not None:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{sidecar}{suffix}").unlink(missing_ok=True)
+            self._mirror = Mirror(self.backend, path=sidecar, progress=progress)
+            mirror = self._mirror
+        mirror.engine()
 
     def _when(self, field: str, value: str | dt.date | When) -> When:
         try:
@@ -681,16 +771,16 @@ class Timeline:
         """
         when = self._when("at", at)
         known = self.resolve_known_at(known_at)
-        return compute_state(self._index(), when, known)
+        return self._engine().state(when, known)
 
     @_locked
     def history(self, track: str, *, known_at: KnownAt = None) -> History:
         """Every status period of `track`, in valid-time order, each with its truth."""
         _check_track(track)
         known = self.resolve_known_at(known_at)
-        index = self._index()
-        out = history_of(index, track, known)
-        out.plans = tuple(plan_fates(index, self._today(), known, track=track))
+        engine = self._engine()
+        out = engine.history(track, known)
+        out.plans = tuple(plan_fates(engine, self._today(), known, track=track))
         if not out and not out.plans:
             self._check_held(track=track)
         return out
@@ -715,7 +805,7 @@ class Timeline:
         check_name("track", track)
         when = self._today() if at is None else self._when("at", at)
         known = self.resolve_known_at(known_at)
-        out = plan_fates(self._index(), when, known, track=track)
+        out = plan_fates(self._engine(), when, known, track=track)
         if not out:
             self._check_held(track=track)
         return out
@@ -741,19 +831,18 @@ class Timeline:
         Each change carries the track's events that may fall after `a` and by `b`.
         """
         wa, wb = self._when("a", a), self._when("b", b)
+        _check_order("b", b, wa, wb)
         known = self.resolve_known_at(known_at)
-        index = self._index()
-        before, after = compute_state(index, wa, known), compute_state(index, wb, known)
+        engine = self._engine()
+        before, after = engine.state(wa, known), engine.state(wb, known)
         changes = Diff()
         for track in sorted(set(before) | set(after)):
             x, y = before.get(track), after.get(track)
             if (x and (x.status, x.truth, x.possible)) == (y and (y.status, y.truth, y.possible)):
                 continue
-            events = tuple(
-                v.event
-                for v in index.tracks[track].visible(known)
-                if v.event.on.hi > wa.lo and v.event.on.lo <= wb.hi
-            )
+            versions = engine.track_versions(track, known, (wa.lo, wb.hi))
+            engine.load(versions)
+            events = tuple(v.event for v in versions)
             changes.append(Change(track=track, before=x, after=y, events=events))
         return changes
 
@@ -770,9 +859,9 @@ class Timeline:
         _check_track(track)
         when = self._when("at", at)
         known = self.resolve_known_at(known_at)
-        index = self._index()
-        out = explain_of(index, track, when, known)
-        if not out.entries and not out.plans and track not in index.tracks:
+        engine = self._engine()
+        out = explain_of(engine, track, when, known)
+        if not out.entries and not out.plans and track not in engine.all_tracks():
             self._check_held(track=track)
         return out
 
@@ -793,10 +882,12 @@ class Timeline:
         `progress=None` shows a progress bar when someone is watching (terminal
         or notebook); True always; False (the default) never.
         """
-        first, last = self._when("start", start).lo, self._when("end", end).hi
+        ws, we = self._when("start", start), self._when("end", end)
+        _check_order("end", end, ws, we)
+        first, last = ws.lo, we.hi
         step = _step(every)
         known = self.resolve_known_at(known_at)
-        index = self._index()
+        engine = self._engine()
         days = []
         day = first
         while day <= last:
@@ -806,7 +897,7 @@ class Timeline:
 
         for day in bar(days, total=len(days), desc="replay", enabled=progress):
             with self._lock:
-                state = compute_state(index, When.parse(day), known)
+                state = engine.state(When.parse(day), known)
             yield day, state
 
     @_locked
@@ -827,22 +918,19 @@ class Timeline:
             )
         when = None if at is None else self._when("at", at)
         known = self.resolve_known_at(known_at)
-        return run_projection(projection, self._index(), at=when, known=known)
+        return run_projection(projection, self._engine().in_order(known), at=when)
 
     @_locked
     def series(self, metric: str, *, known_at: KnownAt = None) -> list[Figure]:
         """Every figure reported for `metric`, in valid-time order, as known at `known_at`."""
         known = self.resolve_known_at(known_at)
-        versions = self._index().metrics.get(metric)
-        if versions is None:
-            return []
-        return [figure_of(v, dt.date.max) for v in versions.visible(known)]
+        return [figure_of(v, dt.date.max) for v in self._engine().in_order(known, metric)]
 
     @_locked
     def tracks(self, *, known_at: KnownAt = None) -> list[str]:
         """Every track with a status event, as known at `known_at`, sorted."""
         known = self.resolve_known_at(known_at)
-        return sorted(t for t, vs in self._index().tracks.items() if vs.visible(known))
+        return self._engine().tracks(known)
 
 
 def open(  # noqa: A001 - the public name the contract promises

@@ -125,10 +125,16 @@ def test_tampering_is_reported_at_the_first_bad_position(backend, how, tmp_path)
     with pytest.raises(bl.IntegrityError):
         list(fresh.read())
     if backend != "jsonl":  # (a damaged JSONL file is refused when opened)
-        # the knowledge index reads stored envelopes without decoding them: it checks too
-        with pytest.raises(bl.IntegrityError) as caught:
-            bl.Timeline(fresh).state_at("2020")
-        assert caught.value.position == expected
+        # questions read only the records their answer shows, each checked as it is read: an
+        # answer showing the damaged record fails loudly, at its position; a row slipped into
+        # the log behind the index is in no answer (verify() reports it, above)
+        try:
+            shown = len(bl.Timeline(fresh).events())
+        except bl.IntegrityError as e:
+            assert e.position == expected  # noqa: PT017 - either outcome is checked
+        else:
+            assert how == "insert"
+            assert shown == 6
     fresh.close()
 
 

@@ -40,6 +40,7 @@ from bilatlog.events import (
     RecordedEvent,
     Retraction,
     cited_sources,
+    published_after,
 )
 from bilatlog.exceptions import ConcurrencyError, IntegrityError, ValidationError
 from bilatlog.time import When
@@ -352,12 +353,11 @@ def _check_provenance(r: Record, recorded_at: dt.datetime, *, position: int) -> 
 
     The dataset could not have known it yet. A source dated imprecisely
     (`2021-10`) is refused only when its earliest day is after the record's
-    `recorded_at` (its UTC day): it is certainly from the future.
+    `recorded_at` (its UTC day): it is certainly from the future. The rule
+    is `bilatlog.events.published_after`, which `tl.audit()` also applies.
     """
-    sources = cited_sources(r)
-    day = recorded_at.astimezone(dt.UTC).date()
-    for s in sources:
-        if s.published is not None and s.published.lo > day:
+    for s in cited_sources(r):
+        if s.published is not None and published_after(s, recorded_at):
             name = s.outlet or s.title or s.url
             raise ValidationError(
                 "sources",

@@ -40,6 +40,9 @@ class JsonlLike(Protocol):
     @property
     def head(self) -> int: ...
 
+    @property
+    def url(self) -> str: ...
+
 
 class RecordIndex:
     """Decoded records in position order, with the indexes reads need."""
@@ -180,6 +183,8 @@ class MemoryBackend(Appender):
         self._clock = clock or system_clock
         self._index = RecordIndex()
         self._lock = threading.Lock()
+        #: where the records were copied from (`copy_of`), for reprs; None if built here
+        self.copied_from: str | None = None
 
     @classmethod
     def copy_of(cls, source: MemoryBackend | JsonlLike, *, clock: Clock | None = None) -> Self:
@@ -191,6 +196,7 @@ class MemoryBackend(Appender):
         report.raise_for_problems()
         for rec, env in zip(index.records, index.envelopes, strict=True):
             copy._index.add(rec, {k: v for k, v in env.items() if k != "batch"})
+        copy.copied_from = source.url
         return copy
 
     @property

@@ -61,6 +61,7 @@ from bilatlog.backends._base import (
     system_clock,
 )
 from bilatlog.backends._heads import HeadMemory, remembered_head
+from bilatlog.backends._pg_index import PgReader, PgSession, create_pg_index, has_pg_index
 from bilatlog.backends._sql import (
     EVENT_COLUMNS,
     VERIFY_COLUMNS,
@@ -70,6 +71,7 @@ from bilatlog.backends._sql import (
     rows_of,
     verify_rows,
 )
+from bilatlog.backends._versions import VersionWriter, positions, rebuild, verify_index
 from bilatlog.events import RecordedEvent
 from bilatlog.exceptions import IntegrityError, StorageError, ValidationError
 
@@ -329,6 +331,11 @@ class PostgresBackend(Appender):
         return None if row is None else str(row[0])
 
     def _ensure_schema(self, conn: psycopg.Connection[Any]) -> None:
+        self._ensure_log_schema(conn)
+        if not self.readonly and not self._writable_reason:
+            self._ensure_index(conn)
+
+    def _ensure_log_schema(self, conn: psycopg.Connection[Any]) -> None:
         s = self.schema
         row = conn.execute("SELECT to_regclass(%s)", (f"{s}.meta",)).fetchone()
         if self.readonly and (row is None or row[0] is None):
@@ -372,6 +379,24 @@ class PostgresBackend(Appender):
                 return
             for statement in _schema_sql(s):
                 conn.execute(statement)
+
+    def _ensure_index(self, conn: psycopg.Connection[Any]) -> None:
+        """Create the bitemporal index if the schema lacks it, filing the log once."""
+        if has_pg_index(conn, self.schema):
+            return
+        import psycopg  # noqa: PLC0415
+
+        try:
+            with conn.transaction():
+                self._take_write_lock(conn)  # appends wait until the log is filed
+                if not has_pg_index(conn, self.schema):
+                    session = PgSession(conn, self.schema)
+                    rebuild(session, self._decode, SCHEMA_VERSION, progress=None,
+                            create=create_pg_index)  # fmt: skip
+            # the planner needs the new table's statistics to walk its indexes
+            conn.execute(f"ANALYZE {self.schema}.versions")
+        except psycopg.errors.InsufficientPrivilege:
+            pass  # a role that may not create tables: questions answer through a mirror
 
     def _owns(self, conn: psycopg.Connection[Any]) -> bool:
         row = conn.execute(
@@ -461,6 +486,10 @@ class PostgresBackend(Appender):
                 with cur.copy(f"COPY {s}.actors(actor, position) FROM STDIN") as copy:
                     for actor_row in actor_rows:
                         copy.write_row(actor_row)
+        if has_pg_index(conn, s):
+            VersionWriter(PgSession(conn, s), self._decode).add(
+                positions([x.record for x in sealed])
+            )
 
     def _lookup(
         self, conn: psycopg.Connection[Any], ids: Sequence[str]
@@ -529,7 +558,7 @@ class PostgresBackend(Appender):
     ) -> Iterator[tuple[dict[str, Any], str]]:
         """Stream `(envelope, stored text)` by position range, hash- and chain-checked.
 
-        For indexing without decoding every record (see `KnowledgeIndex.catch_up`).
+        For reading the log without decoding every record.
         """
         return checked_envelopes(self._log_rows(start, stop), start)
 
@@ -632,13 +661,37 @@ class PostgresBackend(Appender):
                         'COLLATE "C"'
                     )
                     report = verify_rows(self.codec, rows, actors)
-                    return remembered_head(
-                        report, self._memory, lambda p: self._hash_at(conn, p), self.url,
-                        remembered,
+                if report.ok:  # the log is sound: the derived index must follow from it
+                    index_report = verify_index(
+                        PgSession(conn, s), self._decode, SCHEMA_VERSION, report.checked,
+                        indexed=has_pg_index(conn, s),
                     )  # fmt: skip
+                    if index_report is not None:
+                        return index_report
+                return remembered_head(
+                    report, self._memory, lambda p: self._hash_at(conn, p), self.url,
+                    remembered,
+                )  # fmt: skip
             finally:
                 conn.rollback()
                 conn.autocommit = True
+
+    def reindex(self, *, progress: bool | None = None) -> None:
+        """Rebuild the derived bitemporal index from the log, in one transaction."""
+        if self._writable_reason:
+            raise StorageError(self._writable_reason)
+        with self._lock, self._conn() as conn, conn.transaction():
+            self._take_write_lock(conn)
+            rebuild(PgSession(conn, self.schema), self._decode, SCHEMA_VERSION,
+                    progress=progress, create=create_pg_index)  # fmt: skip
+            conn.execute(f"ANALYZE {self.schema}.versions")
+
+    def index_db(self) -> tuple[PgReader, threading.RLock] | None:
+        """The server-side bitemporal index, for the query engine (None if the schema lacks it)."""
+        with self._conn() as conn:
+            if not has_pg_index(conn, self.schema):
+                return None
+        return PgReader(self._conn, self.schema), self._lock
 
     def close(self) -> None:
         """Close the pool."""

@@ -56,6 +56,14 @@ from bilatlog.backends._sql import (
     rows_of,
     verify_rows,
 )
+from bilatlog.backends._versions import (
+    VersionWriter,
+    create_index,
+    has_index,
+    positions,
+    rebuild,
+    verify_index,
+)
 from bilatlog.events import RecordedEvent
 from bilatlog.exceptions import StorageError, ValidationError
 
@@ -159,8 +167,13 @@ class SqliteBackend(Appender):
         clock: Clock | None = None,
         timeout: float = 30.0,
         readonly: bool = False,
+        remember: bool = True,
     ) -> None:
-        """Open (and, unless `readonly`, create if needed) the database."""
+        """Open (and, unless `readonly`, create if needed) the database.
+
+        `remember=False` is for derived copies (a JSONL log's sidecar index):
+        no head is remembered for them, since they are rebuilt at will.
+        """
         self.path = str(path)
         if not self.path:
             raise ValidationError(
@@ -177,7 +190,9 @@ class SqliteBackend(Appender):
         memory_db = self.path == ":memory:"
         if not memory_db:
             check_store_file(Path(self.path), readonly=readonly)
-        self._memory = None if memory_db else HeadMemory(str(Path(self.path).resolve()))
+        self._memory = (
+            None if memory_db or not remember else HeadMemory(str(Path(self.path).resolve()))
+        )
         try:
             if readonly:
                 # mode=ro: never creates or writes the file; query_only: refuses writes
@@ -240,6 +255,7 @@ class SqliteBackend(Appender):
         wanted = {"bilatlog_meta", "bilatlog_events", "bilatlog_actors"}
         wanted |= {name for name, _ in _TRIGGERS} | {name for name, _ in _GUARDS}
         wanted |= {"bilatlog_events_gapless", "bilatlog_meta_no_update"}
+        wanted |= {"bilatlog_versions"}  # the bitemporal index (a store before it: indexed once)
         return wanted <= names
 
     def _hash_at(self, position: int) -> str | None:
@@ -281,6 +297,10 @@ class SqliteBackend(Appender):
                     (str(SCHEMA_VERSION),),
                 )
             db.execute(_META_VERSION_GUARD)
+            if not has_index(db):
+                # a new store, or one written before the index existed: index it once
+                create_index(db)
+                rebuild(db, self._decode_rows, SCHEMA_VERSION, progress=None)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -350,6 +370,7 @@ class SqliteBackend(Appender):
             self._db.executemany(
                 "INSERT INTO bilatlog_actors(actor, position) VALUES (?, ?)", actor_rows
             )
+            VersionWriter(self._db, self._decode_rows).add(positions([s.record for s in sealed]))
         except sqlite3.Error as e:
             raise StorageError(f"could not append to {self.path}: {e}") from e
 
@@ -401,7 +422,7 @@ class SqliteBackend(Appender):
     ) -> Iterator[tuple[dict[str, Any], str]]:
         """Stream `(envelope, stored text)` by position range, hash- and chain-checked.
 
-        For indexing without decoding every record (see `KnowledgeIndex.catch_up`).
+        For reading the log without decoding every record.
         """
         return checked_envelopes(self._log_rows(start, stop), start)
 
@@ -523,7 +544,36 @@ class SqliteBackend(Appender):
                     "SELECT position, actor FROM bilatlog_actors ORDER BY position, actor"
                 ),
             )
+            if report.ok:  # the log is sound: the derived index must follow from it
+                index_report = verify_index(
+                    self._db, self._decode_rows, SCHEMA_VERSION, report.checked
+                )
+                if index_report is not None:
+                    return index_report
             return remembered_head(report, self._memory, self._hash_at, self.url, remembered)
+
+    def reindex(self, *, progress: bool | None = None) -> None:
+        """Rebuild the derived bitemporal index from the log, in one transaction."""
+        if self._writable_reason:
+            raise StorageError(self._writable_reason)
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                rebuild(db, self._decode_rows, SCHEMA_VERSION, progress=progress)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def index_db(self) -> tuple[sqlite3.Connection, threading.RLock] | None:
+        """The connection holding the log and its bitemporal index, with the lock guarding it.
+
+        For the query engine (`bilatlog.projections._query.Engine`), which reads only.
+        None when the database has no index (written before it, and not writable here).
+        """
+        with self._lock:
+            return (self._db, self._lock) if has_index(self._db) else None
 
     def close(self) -> None:
         """Close the connection."""

@@ -14,9 +14,11 @@ the store it reads.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -178,6 +180,32 @@ def export_jsonl(tl: Timeline, path: str | Path, *, known_at: KnownAt = None) ->
 
 # -- TimelineJS3 ------------------------------------------------------------------------------
 
+#: The longest headline a TimelineJS slide gets: longer summaries are cut at a word.
+HEADLINE_CHARS = 64
+
+
+# a full stop that ends a sentence: not after an abbreviation such as "Gen." or "U.S."
+_SENTENCE_END = re.compile(r"(?<![A-Z][a-z])(?<![A-Z][a-z]{2})(?<!\b[A-Z])\.\s+(?=[A-Z0-9])")
+
+
+def _headline(summary: str, limit: int = HEADLINE_CHARS) -> str:
+    """A short headline for a summary: its first sentence if that fits, else cut at a word.
+
+    Never cuts inside a word: a long summary ends at the last clause boundary
+    (a comma, a semicolon, an opening parenthesis) in the second half of the
+    limit, or else at the last whole word that fits, followed by an ellipsis.
+    """
+    text = " ".join(summary.split())
+    first = _SENTENCE_END.split(text, maxsplit=1)[0].rstrip(".")
+    if len(first) <= limit:
+        return first
+    room = text[: limit + 1]
+    clause = max(room.rfind(mark) for mark in (" (", ", ", "; ", " \u2013 ", " \u2014 "))
+    cut = room[:clause] if clause >= limit // 2 else room[: room.rfind(" ")]
+    if cut.count("(") > cut.count(")") and cut.rfind("(") >= limit // 3:
+        cut = cut[: cut.rfind("(")]  # never end inside an aside
+    return cut.rstrip(" ,;:.-(\u2013\u2014") + "\u2026"
+
 
 def _tl_date(w: When, *, end: bool = False) -> dict[str, Any]:
     """A TimelineJS date with exactly the precision the `When` has."""
@@ -202,68 +230,102 @@ def _sources_html(e: Event) -> str:
     return "<p>Sources: " + "; ".join(items) + "</p>" if items else ""
 
 
+def _slide(e: Event) -> dict[str, Any]:
+    on = e.on
+    head = _headline(e.summary) if e.summary else e.type
+    whole = head == e.summary.rstrip(".")  # the summary is the headline: not again as text
+    text = f"<p>{html.escape(e.summary)}</p>" if e.summary and not whole else ""
+    if e.status:
+        text += f"<p>{html.escape(e.track or '')}: <b>{html.escape(e.status)}</b></p>"
+    slide: dict[str, Any] = {
+        "unique_id": e.id,
+        "start_date": _tl_date(on),
+        "display_date": ("Planned: " if e.planned else "") + on.describe(),
+        "text": {"headline": html.escape(head), "text": text + _sources_html(e)},
+        "group": e.track or e.type.split(".")[0],
+    }
+    if on.is_interval and on.end is not None:
+        slide["end_date"] = _tl_date(on, end=True)
+    elif on.precision is Precision.RANGE:
+        slide["end_date"] = {"year": on.hi.year, "month": on.hi.month, "day": on.hi.day}
+    return slide
+
+
+def _check_tracks(tl: Timeline, names: Sequence[str], known_at: KnownAt) -> None:
+    """Refuse a track the store never held (UnknownNameError, with "did you mean")."""
+    for name in names:
+        tl.history(name, known_at=known_at)
+
+
+def _eras(tl: Timeline, track: str, known_at: KnownAt) -> list[dict[str, Any]]:
+    """One track's status periods as eras; an open period runs to the last dated event."""
+    days = [e.on.hi for e in _events(tl, known_at) if e.on.hi != dt.date.max]
+    last = max(days, default=dt.date.min)
+    still = {"year": last.year, "month": last.month, "day": last.day, "display_date": "still holds"}
+    return [
+        {
+            "start_date": _tl_date(p.start),
+            "end_date": _tl_date(p.end, end=True) if p.end is not None else still,
+            "text": {"headline": html.escape(f"{track}: {p.status}")},
+        }
+        for p in tl.history(track, known_at=known_at)
+    ]
+
+
 def export_timelinejs(
     tl: Timeline,
     path: str | Path,
     *,
     title: str = "bilatlog timeline",
     known_at: KnownAt = None,
+    tracks: Sequence[str] | None = None,
+    eras: str | None = None,
 ) -> dict[str, Any]:
-    """Write TimelineJS3 JSON: a slide per event (grouped by track), an era per status period.
+    """Write TimelineJS3 JSON: a slide per event, grouped by track; return the document.
 
     Dates carry the precision of their `When` (a month is `{year, month}`);
     imprecise dates show their EDTF meaning as `display_date`; planned events
-    are marked; sources are links in each slide's text. Returns the document,
-    whose `bilatlog` key records the head it was made at.
+    are marked; sources are links in each slide's text. The headline is the
+    summary's first sentence, or its first words cut at a word (at most
+    64 characters); the full summary is the slide's text, once. The
+    document's `bilatlog` key records the head it was made at.
+
+    Args:
+        tl: the timeline to export.
+        path: the JSON file to write.
+        title: the title slide's headline.
+        known_at: export the events as known then (default: now).
+        tracks: only these tracks, one TimelineJS group each (default: every
+            event; events without a track are grouped by their type's first
+            part). Each group takes a row of TimelineJS's time navigator, so a
+            handful reads best.
+        eras: a track whose status periods become TimelineJS eras (default:
+            none). One track only: eras share one strip, and overlapping
+            periods of several tracks would jumble there.
+
+    Raises:
+        ValidationError: `tracks` is a string or empty; a malformed track name.
+        UnknownNameError: a track the store has never held.
     """
+    if isinstance(tracks, str) or (tracks is not None and not tracks):
+        raise ValidationError(
+            "tracks", tracks, "expected a list of one or more tracks.",
+            "pass e.g. tracks=['merida-initiative', 'dea-operations'].",
+        )  # fmt: skip
     target = refuse_store(tl, path)
     head = export_head(tl, known_at)
     known_at = head.position
-    events = []
-    for e in _events(tl, known_at):
-        on = e.on
-        slide: dict[str, Any] = {
-            "unique_id": e.id,
-            "start_date": _tl_date(on),
-            "display_date": ("Planned: " if e.planned else "") + on.describe(),
-            "text": {
-                "headline": html.escape(e.summary[:120] or e.type),
-                "text": (
-                    f"<p>{html.escape(e.summary)}</p>"
-                    + (
-                        f"<p>{html.escape(e.track or '')}: <b>{html.escape(e.status)}</b></p>"
-                        if e.status
-                        else ""
-                    )
-                    + _sources_html(e)
-                ),
-            },
-            "group": e.track or e.type.split(".")[0],
-        }
-        if on.is_interval and on.end is not None:
-            slide["end_date"] = _tl_date(on, end=True)
-        elif on.precision is Precision.RANGE:
-            slide["end_date"] = {"year": on.hi.year, "month": on.hi.month, "day": on.hi.day}
-        events.append(slide)
-    eras = []
-    for track in tl.tracks(known_at=known_at):
-        for p in tl.history(track, known_at=known_at):
-            if p.end is None:
-                continue
-            eras.append(
-                {
-                    "start_date": _tl_date(p.start),
-                    "end_date": _tl_date(p.end),
-                    "text": {"headline": html.escape(f"{track}: {p.status}")},
-                }
-            )
-    doc = {
+    _check_tracks(tl, [*(tracks or ()), *([eras] if eras is not None else [])], known_at)
+    chosen = set(tracks) if tracks is not None else None
+    events = [_slide(e) for e in _events(tl, known_at) if chosen is None or e.track in chosen]
+    doc: dict[str, Any] = {
         "title": {"text": {"headline": html.escape(title),
                            "text": f"<p>{len(events)} events, exported by bilatlog</p>"}},
         "events": events,
-        "eras": eras,
-        "bilatlog": json.loads(head.text()),
     }  # fmt: skip
+    if eras is not None:
+        doc["eras"] = _eras(tl, eras, known_at)
+    doc["bilatlog"] = json.loads(head.text())
     target.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     record_head(tl, path, head)
     return doc

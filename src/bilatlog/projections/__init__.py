@@ -7,7 +7,6 @@ answers `Timeline.plans`; `Projection` is the protocol for your own.
 """
 
 from bilatlog.projections._base import Projection, run_projection
-from bilatlog.projections._index import KnowledgeIndex
 from bilatlog.projections.cooperation import (
     Change,
     Diff,
@@ -30,7 +29,6 @@ __all__ = [
     "Explanation",
     "Figure",
     "History",
-    "KnowledgeIndex",
     "KnownEvent",
     "Period",
     "PlanFate",

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 from bilatlog.time import Truth
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from bilatlog.events import Event
-    from bilatlog.projections._index import KnowledgeIndex
+    from bilatlog.projections._segments import StatusVersion
     from bilatlog.time import When
 
 __all__ = ["Projection", "run_projection"]
@@ -50,11 +52,14 @@ class Projection(Protocol[S]):
 
 
 def run_projection(
-    projection: Projection[S], index: KnowledgeIndex, *, at: When | None, known: int
+    projection: Projection[S], versions: Iterable[StatusVersion], *, at: When | None
 ) -> S:
-    """Fold every event known at `known` that may have happened by `at` through `projection`."""
+    """Fold versions (those current at the knowledge position, in valid-time order).
+
+    Each event that may have happened by `at` goes through `projection`.
+    """
     state = projection.initial()
-    for v in index.in_order(known):
+    for v in versions:
         if at is None:
             truth = Truth.CERTAIN
         else:

@@ -27,12 +27,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 import attrs
 
-from bilatlog._codec import decode_event
 from bilatlog.time import Truth, When
 
 if TYPE_CHECKING:
@@ -46,6 +45,7 @@ __all__ = [
     "build_segments",
     "make_version",
     "next_day",
+    "placed",
     "stored_version",
     "truth_of",
 ]
@@ -62,12 +62,12 @@ def next_day(d: dt.date) -> dt.date:
 
 @attrs.define(slots=True, eq=False)
 class StatusVersion:
-    """One version of an event (original or corrected) as the indexes keep it.
+    """One version of an event (original or corrected), as a question reads it from the index.
 
     `pos_from`/`pos_to` say for which knowledge positions this version is the
-    current one: `pos_from <= K < pos_to`. The event itself may still be the
-    stored text it was read from (hash-checked): it is decoded the first time
-    `event` is asked for, so that indexing a log does not build every record.
+    current one: `pos_from <= K < pos_to`. The event itself is loaded the first
+    time `event` is asked for (by `load`, from the log), so that a question
+    decodes only the events its answer shows.
     """
 
     status: str | None
@@ -80,17 +80,25 @@ class StatusVersion:
     end: tuple[dt.date, dt.date] | None  # inclusive last-day bounds of an interval, or None
     key: tuple[dt.date, dt.date, str, int]  # valid-time order: When.sort_key, then position
     _event: Event | None = None
-    _text: str | None = None  # the stored envelope to decode `event` from
+    _load: Callable[[StatusVersion], Event] | None = None
 
     @property
     def event(self) -> Event:
-        """The event of this version (decoded from its stored text on first use)."""
+        """The event of this version (loaded on first use)."""
         e = self._event
         if e is None:
-            assert self._text is not None  # noqa: S101 - one of the two is always set
-            e = self._event = decode_event(self._text)
-            self._text = None
+            assert self._load is not None  # noqa: S101 - one of the two is always set
+            e = self._event = self._load(self)
         return e
+
+    @property
+    def loaded(self) -> bool:
+        """Tell whether the event is already at hand."""
+        return self._event is not None
+
+    def set_event(self, event: Event) -> None:
+        """Hand over the event (loaded in bulk)."""
+        self._event = event
 
     def visible(self, known: int) -> bool:
         """Tell whether this is the current version as the log stood at position `known`."""
@@ -104,41 +112,35 @@ def _bounds(on: When) -> tuple[dt.date, dt.date, tuple[dt.date, dt.date] | None]
 
 
 @functools.lru_cache(maxsize=65536)
-def _placed(text: str) -> tuple[When, dt.date, dt.date, tuple[dt.date, dt.date] | None]:
+def placed(text: str) -> tuple[When, dt.date, dt.date, tuple[dt.date, dt.date] | None]:
     """`When.parse(text)` with its start bounds and interval end (the same dates recur)."""
     on = When.parse(text)
     return (on, *_bounds(on))
 
 
 def make_version(event: Event, position: int, pos_from: int) -> StatusVersion:
-    """Index one version of a decoded event."""
+    """A version of a decoded event, current from `pos_from` on."""
     on = event.on
     s_lo, s_hi, end = _bounds(on)
     return StatusVersion(
-        event.status,
-        on,
-        position,
-        pos_from,
-        2**62,
-        s_lo,
-        s_hi,
-        end,
-        (on.lo, on.hi, on.edtf, position),
-        event,
-    )
+        event.status, on, position, pos_from, 2**62, s_lo, s_hi, end,
+        (on.lo, on.hi, on.edtf, position), event,
+    )  # fmt: skip
 
 
-def stored_version(on_text: str, status: str | None, position: int, text: str) -> StatusVersion:
-    """Index an event still in its stored `text`, from its date's EDTF text and its status.
-
-    Raises:
-        ValidationError: `on_text` is not a date.
-
-    """
-    on, s_lo, s_hi, end = _placed(on_text)
+def stored_version(  # noqa: PLR0917 - positional for speed: one per row read
+    status: str | None,
+    edtf: str,
+    position: int,
+    pos_from: int,
+    pos_to: int,
+    load: Callable[[StatusVersion], Event],
+) -> StatusVersion:
+    """A version as the index stores it: its date's EDTF text, status and system range."""
+    on, s_lo, s_hi, end = placed(edtf)
     return StatusVersion(
-        status, on, position, position, 2**62, s_lo, s_hi, end, (on.lo, on.hi, on.edtf, position),
-        None, text,
+        status, on, position, pos_from, pos_to, s_lo, s_hi, end,
+        (on.lo, on.hi, edtf, position), None, load,
     )  # fmt: skip
 
 

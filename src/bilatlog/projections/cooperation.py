@@ -7,18 +7,19 @@ Results are plain immutable records: `State` (a mapping of track to
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from bilatlog.events import Event, RecordedEvent, Source
-from bilatlog.projections._index import KnowledgeIndex, SortedVersions
+from bilatlog.events import Correction, Event, RecordedEvent, Source
 from bilatlog.projections._segments import MAX, Segment, StatusVersion, truth_of
-from bilatlog.projections.plans import PlanFate, fate_of, plan_fates
+from bilatlog.projections.plans import PlanFate, plan_fates
 from bilatlog.time import Truth, When
+
+if TYPE_CHECKING:
+    from bilatlog.projections._query import Engine
 
 __all__ = [
     "Change",
@@ -28,10 +29,10 @@ __all__ = [
     "Period",
     "State",
     "TrackState",
-    "compute_state",
     "explain_of",
     "figure_of",
-    "history_of",
+    "periods_of",
+    "summarise",
 ]
 
 
@@ -336,31 +337,21 @@ class Explanation:
 # -- computations --------------------------------------------------------------------
 
 
-def _since_run(versions: SortedVersions, v: StatusVersion, known: int) -> When:
-    if v.end is not None:
-        return v.event.on.start or v.event.on
-    on = versions.run_start(v, known).event.on
-    return on.start or on
-
-
 def _since(seg: Segment) -> When:
-    on = seg.version.event.on
+    on = seg.version.on
     if seg.revert:
         return on.end or on
     return on.start or on
 
 
-def track_state(  # noqa: PLR0917 - internal and hot: positional
-    track: str,
-    segs: Sequence[Segment],
-    dlo: dt.date,
-    dhi: dt.date,
-    versions: SortedVersions,
-    known: int,
-) -> TrackState | None:
-    """Summarise the segments that may hold during [dlo, dhi] into a `TrackState`.
+def summarise(
+    segs: Sequence[Segment], dlo: dt.date, dhi: dt.date
+) -> tuple[Segment, Truth, tuple[str, ...], list[StatusVersion]] | None:
+    """Which segment holds during [dlo, dhi], with what truth, among which statuses.
 
-    (Hot: runs for every uncertain track of every answer, hence the plain loops.)
+    Returns `(chosen, truth, possible statuses, the versions behind them)`, or
+    None when no status may hold. The chosen one is the first certain segment,
+    else the latest that may hold.
     """
     held: list[Segment] = []
     chosen: Segment | None = None
@@ -376,26 +367,15 @@ def track_state(  # noqa: PLR0917 - internal and hot: positional
     truth = Truth.CERTAIN
     if chosen is None:  # nothing certain: the latest that may hold
         chosen, truth = held[-1], Truth.POSSIBLE
-    if len(held) == 1:
-        statuses: tuple[str, ...] = (chosen.status,)
-        events: tuple[Event, ...] = (chosen.version.event,)
-    else:
-        statuses = tuple(dict.fromkeys([seg.status for seg in held]))
-        # the events behind them, unique and in order (versions hash by identity: cheap)
-        events = tuple([v.event for v in dict.fromkeys([seg.version for seg in held])])
+    statuses = tuple(dict.fromkeys([seg.status for seg in held]))
+    # the events behind them, unique and in order (versions hash by identity: cheap)
+    versions = list(dict.fromkeys([seg.version for seg in held]))
     if truth is Truth.POSSIBLE and len(statuses) == 1:
         first, last = held[0], held[-1]
         # one status in every possible world where something holds: is something certain to?
         if first.start_hi <= dlo and dhi < last.end_lo and all(x.contiguous for x in held[:-1]):
             truth = Truth.CERTAIN
-    return TrackState(
-        track=track,
-        status=chosen.status,
-        since=_since(chosen) if chosen.revert else _since_run(versions, chosen.version, known),
-        truth=truth,
-        possible=statuses,
-        events=events,
-    )
+    return chosen, truth, statuses, versions
 
 
 def figure_of(v: StatusVersion, dhi: dt.date) -> Figure:
@@ -412,91 +392,8 @@ def figure_of(v: StatusVersion, dhi: dt.date) -> Figure:
     )
 
 
-def compute_state(index: KnowledgeIndex, at: When, known: int) -> State:
-    """The cooperation state at `at` (a day, or an imprecise date) as known at position `known`."""
-    dlo, dhi = at.lo, at.hi
-    tracks: dict[str, TrackState] = {}
-    for track, versions in index.tracks.items():
-        los = versions.los
-        if not los or los[0] > dhi:
-            continue
-        # The common case, answered without building segments: the last version that may
-        # have started by dhi is a point event that certainly started by dlo. Everything
-        # after it starts after dhi, everything before it ended by its start: it holds,
-        # certainly, alone (the general path below gives the same answer, only slower).
-        items = versions.items
-        idx = bisect.bisect_right(los, dhi)
-        j = idx - 1
-        if j >= 0 and not (items[j].pos_from <= known < items[j].pos_to):
-            j = versions.prev_visible(j, known)
-        if j >= 0:
-            v = items[j]
-            if v.end is None and v.s_hi <= dlo and dhi < MAX:
-                e = v.event
-                status = e.status
-                assert status is not None  # noqa: S101 - tracks hold status events only
-                first = versions.run_start(v, known, j).event.on
-                tracks[track] = TrackState(
-                    track=track,
-                    status=status,
-                    since=first.start or first,
-                    truth=Truth.CERTAIN,
-                    possible=(status,),
-                    events=(e,),
-                )
-                continue
-        ts = track_state(
-            track,
-            index.track_segments(track, dlo, dhi, known, idx),
-            dlo,
-            dhi,
-            versions,
-            known,
-        )
-        if ts is not None:
-            tracks[track] = ts
-    metrics: dict[str, Figure] = {}
-    for name, versions in index.metrics.items():
-        latest = _latest_visible(versions, dhi, known)
-        if latest is not None:
-            metrics[name] = figure_of(latest, dhi)
-    planned: list[Event] = []
-    overdue: list[Event] = []
-    for v in sorted(index.plans, key=lambda v: v.key):
-        if not v.visible(known):
-            continue
-        e = v.event
-        if e.announced is not None and e.announced.lo > dhi:
-            continue
-        if e.on.hi >= dlo:
-            if not _fulfilled(index, v, dhi, known):
-                planned.append(e)
-        elif fate_of(index, v, at, known).overdue:
-            overdue.append(e)
-    return State(
-        at=at,
-        known_at=known,
-        tracks=tracks,
-        planned=tuple(planned),
-        metrics=metrics,
-        overdue=tuple(overdue),
-    )
-
-
-def _latest_visible(versions: SortedVersions, dhi: dt.date, known: int) -> StatusVersion | None:
-    j = versions.prev_visible(bisect.bisect_right(versions.los, dhi) - 1, known)
-    return versions.items[j] if j >= 0 else None
-
-
-def _fulfilled(index: KnowledgeIndex, plan: StatusVersion, dhi: dt.date, known: int) -> bool:
-    return any(
-        f.visible(known) and f.event.on.hi <= dhi for f in index.fulfilments.get(plan.event.id, ())
-    )
-
-
-def history_of(index: KnowledgeIndex, track: str, known: int) -> History:
-    """Every status period of `track`, as known at `known`."""
-    segs = index.track_history(track, known)
+def periods_of(track: str, segs: Sequence[Segment]) -> History:
+    """The status periods of `track` from its segments (all of them, in valid-time order)."""
     out = History()
     for i, s in enumerate(segs):
         prev = segs[i - 1] if i else None
@@ -526,7 +423,7 @@ def history_of(index: KnowledgeIndex, track: str, known: int) -> History:
         if i + 1 < len(segs) and s.contiguous:
             end: When | None = _since(segs[i + 1])
         elif s.version.end is not None and not s.revert:
-            end = s.version.event.on.end
+            end = s.version.on.end
         else:
             end = None
         events = (s.version.event,)
@@ -549,28 +446,22 @@ def _end_bounds(s: Segment) -> tuple[dt.date, dt.date] | None:
     return None if s.end_lo == MAX else (s.end_lo, s.end_hi)
 
 
-def explain_of(index: KnowledgeIndex, track: str, when: When, known: int) -> Explanation:
+def explain_of(engine: Engine, track: str, when: When, known: int) -> Explanation:
     """Why `track` is in its state at `when`, as known at `known` (see `Timeline.explain`)."""
-    state = compute_state(index, when, known).get(track)
+    state = engine.state(when, known).get(track)
     entries = []
-    ids = [
-        i
-        for i, vs in index.versions.items()
-        if any(v.event.track == track for v in vs if v.pos_from <= known)
-        and vs[0].position <= known
-    ]
     # plans never change a status: they are told with their fate in `plans`, not as events
-    planned = {v.event.id for v in index.plans if v.visible(known)}
-    for event_id in ids:
-        original = index.original(event_id)
-        corrections = tuple(c for c in index.corrections.get(event_id, ()) if c.position <= known)
-        retraction = index.retractions.get(event_id)
-        if retraction is not None and retraction.position > known:
-            retraction = None
-        if event_id in planned:
+    planned = {v.position for v in engine.plans(known)}
+    for original, corrections, retraction in engine.revisions(
+        engine.track_events(track, known), known
+    ):
+        if original.position in planned:
             continue
-        versions = [v for v in index.versions[event_id] if v.pos_from <= known]
-        event = versions[-1].event
+        event = original.record
+        assert isinstance(event, Event)  # noqa: S101 - versions are of events
+        for c in corrections:
+            assert isinstance(c.record, Correction)  # noqa: S101 - selected by kind
+            event = c.record.apply(event)
         truth = event.on.happened_by(when.hi)
         if truth is Truth.NO:
             continue
@@ -578,7 +469,7 @@ def explain_of(index: KnowledgeIndex, track: str, when: When, known: int) -> Exp
             ExplainedEvent(
                 event=event,
                 original=original,
-                corrections=corrections,
+                corrections=tuple(corrections),
                 retraction=retraction,
                 truth=truth,
             )
@@ -586,7 +477,7 @@ def explain_of(index: KnowledgeIndex, track: str, when: When, known: int) -> Exp
     entries.sort(key=lambda x: (x.event.on.sort_key, x.original.position))
     plans = tuple(
         f
-        for f in plan_fates(index, when, known, track=track)
+        for f in plan_fates(engine, when, known, track=track)
         if f.plan.announced is None or f.plan.announced.lo <= when.hi
     )
     return Explanation(

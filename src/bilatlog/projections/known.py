@@ -21,7 +21,7 @@ from bilatlog.backends._base import actor_matches
 from bilatlog.events import Event, RecordedEvent, _EventFields
 
 if TYPE_CHECKING:
-    from bilatlog.projections._index import KnowledgeIndex
+    from bilatlog.projections._query import Engine
     from bilatlog.projections._segments import StatusVersion
 
 __all__ = ["EventFilter", "Events", "KnownEvent", "known_events"]
@@ -156,20 +156,24 @@ class EventFilter:
         return actor is None or any(actor_matches(a, actor) for a in e.actors)
 
 
-def known_events(index: KnowledgeIndex, known: int, keep: EventFilter) -> Iterator[KnownEvent]:
-    """The events current at `known` that pass `keep`, in valid-time order (ties by position)."""
-    versions = [v for v in index.in_order(known) if keep(v)]  # a snapshot: later appends wait
-    corrected = index.corrections
+def known_events(engine: Engine, known: int, keep: EventFilter) -> Iterator[KnownEvent]:
+    """The events current at `known` that pass `keep`, in valid-time order (ties by position).
+
+    The index narrows by track, dates and plans; `keep` checks every filter on
+    the corrected fields.
+    """
+    versions = [
+        v
+        for v in engine.in_order(known, track=keep.track, window=keep.window, planned=keep.planned)
+        if keep(v)
+    ]  # a snapshot: later appends wait
+    corrections = engine.corrections(versions, known)
     for v in versions:
-        event = v.event
-        event_id = event.id
-        revisions = corrected.get(event_id)
-        corrections = tuple(c for c in revisions if c.position <= known) if revisions else ()
         yield KnownEvent(
-            event=event,
+            event=v.event,
             position=v.position,
-            corrections=corrections,
-            load=functools.partial(index.original, event_id),
+            corrections=corrections.get(v.position, ()),
+            load=functools.partial(engine.original, v.position),
         )
 
 

@@ -17,8 +17,10 @@ import attrs
 from bilatlog.time import Truth, When
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from bilatlog.events import Event
-    from bilatlog.projections._index import KnowledgeIndex
+    from bilatlog.projections._query import Engine
     from bilatlog.projections._segments import StatusVersion
 
 __all__ = ["PlanFate", "fate_of", "plan_fates"]
@@ -67,14 +69,12 @@ class PlanFate:
         return f"<PlanFate {p.id} {p.type} {p.on.edtf}: {self.describe()}>"
 
 
-def fate_of(index: KnowledgeIndex, v: StatusVersion, at: When, known: int) -> PlanFate:
-    """The fate of the plan version `v` at `at`, as known at `known`."""
+def fate_of(v: StatusVersion, fulfilments: Sequence[StatusVersion], at: When) -> PlanFate:
+    """The fate of the plan version `v` at `at`, given the current versions that fulfil it."""
     plan = v.event
     dlo, dhi = at.lo, at.hi
     best: tuple[Truth, Event] | None = None
-    for f in index.fulfilments.get(plan.id, ()):
-        if not f.visible(known):
-            continue
+    for f in fulfilments:
         e = f.event
         if e.fulfils != plan.id:  # a correction moved it to another plan
             continue
@@ -99,9 +99,8 @@ def fate_of(index: KnowledgeIndex, v: StatusVersion, at: When, known: int) -> Pl
     return PlanFate(plan=plan, position=v.position, fate="expected", at=at)
 
 
-def plan_fates(
-    index: KnowledgeIndex, at: When, known: int, *, track: str | None = None
-) -> list[PlanFate]:
+def plan_fates(engine: Engine, at: When, known: int, *, track: str | None = None) -> list[PlanFate]:
     """Every plan current at `known` (of `track`, if given), in valid-time order, with its fate."""
-    plans = sorted((v for v in index.plans if v.visible(known)), key=lambda v: v.key)
-    return [fate_of(index, v, at, known) for v in plans if track is None or v.event.track == track]
+    plans = [v for v in engine.plans(known) if track is None or v.event.track == track]
+    fulfilments = engine.fulfilments([v.position for v in plans], known)
+    return [fate_of(v, fulfilments.get(v.position, ()), at) for v in plans]
