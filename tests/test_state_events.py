@@ -1,4 +1,4 @@
-"""A state's events are decoded on first use: the same events, pickled whole, none after close."""
+"""A state's events are decoded on first use: the same events, pickled whole, kept after close."""
 
 from __future__ import annotations
 
@@ -42,15 +42,20 @@ def test_a_pickled_state_carries_its_events(tmp_path: Path) -> None:
     assert [e.type for e in copy.events] == ["ops.started"]
 
 
-def test_events_after_close_are_a_storage_error(tmp_path: Path) -> None:
-    _store(tmp_path / "s.db")
-    tl = bl.open(tmp_path / "s.db")
-    s = tl.state_at("2020-02-15")
-    status = s["t"].status
-    tl.close()
-    assert status == "on"
-    with pytest.raises(bl.StorageError, match="before close"):
-        _ = s["t"].events
+@pytest.mark.parametrize("name", ["s.db", "s.jsonl"])
+def test_an_answer_keeps_its_events_after_close(tmp_path: Path, name: str) -> None:
+    """`with bl.open(...) as tl: s = tl.state_at(...)`, then `s` shown in a notebook: whole."""
+    _store(tmp_path / name)
+    with bl.open(tmp_path / name) as tl:
+        s = tl.state_at("2020-02-15")
+        unread = tl.state_at("2020-03-15")
+        shown = tl.state_at("2020-04-15")  # nothing read before close: shown afterwards
+    assert s["t"].status == "on"
+    assert [e.type for e in s["t"].events] == ["ops.started"]
+    assert {e.type for e in unread["t"].events} == {"ops.started", "ops.stopped"}
+    html = shown._repr_html_()
+    assert "off" in html
+    assert "2020-03~" in html
 
 
 def test_a_kept_answer_follows_the_log(tmp_path: Path) -> None:

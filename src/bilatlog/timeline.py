@@ -278,6 +278,8 @@ class Timeline:
         if self._mirror is not None:
             self._mirror.close()
             self._mirror = None
+        if self._native is not None:
+            self._native.settle()  # answers still alive keep their events after close
         self._native = None
         self.backend.close()
 

@@ -31,6 +31,7 @@ import functools
 import json
 import sqlite3
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -235,6 +236,9 @@ class Engine:
         # tracks can only come with new records (one name per track: bounded)
         self._tracks: set[str] = set()
         self._tracks_seen = 0
+        # answers whose events are not decoded yet: decoded before the database closes
+        # (`settle`), so an answer stays whole after `close()`; weak, so nothing is kept alive
+        self._pending: weakref.WeakSet[_LazyEvents] = weakref.WeakSet()
 
     # -- reading rows -----------------------------------------------------------------
 
@@ -279,6 +283,12 @@ class Engine:
     def _load(self, v: StatusVersion) -> Event:
         self.load([v])
         return v.event
+
+    def settle(self) -> None:
+        """Decode the events of every answer still alive that has not read them (before close)."""
+        with self._lock:
+            for lazy in list(self._pending):
+                lazy.settle()
 
     def load(self, versions: Iterable[StatusVersion], *, keep: bool = True) -> None:
         """Decode the events of these versions, in bulk (originals, then their corrections)."""
@@ -674,25 +684,31 @@ class Engine:
 class _LazyEvents:
     """Decodes a state's events on first use, all at once (then lets go of the engine)."""
 
-    __slots__ = ("_engine", "_versions")
+    __slots__ = ("__weakref__", "_engine", "_versions")
 
     def __init__(self, engine: Engine, versions: list[StatusVersion]) -> None:
         self._engine: Engine | None = engine
         self._versions = versions
+        engine._pending.add(self)  # noqa: SLF001 - the engine settles its own answers
 
-    def events(self, held: Sequence[StatusVersion]) -> tuple[Event, ...]:
-        """The events of `held` (versions of this state), decoding the state's on first use."""
+    def settle(self) -> None:
+        """Decode now (the engine is about to close)."""
         engine = self._engine
         if engine is not None:
             try:
                 engine.load(self._versions)
-            except sqlite3.ProgrammingError as exc:  # the timeline was closed meanwhile
+            except sqlite3.ProgrammingError as exc:  # the database was closed without settling
                 raise StorageError(
-                    "this state's events were not read before its timeline was closed: "
-                    "read `events` before close(), or ask again on an open timeline"
+                    "this state's events were not read before its database was closed: "
+                    "ask again on an open timeline"
                 ) from exc
+            engine._pending.discard(self)  # noqa: SLF001
             self._engine = None
             self._versions = []
+
+    def events(self, held: Sequence[StatusVersion]) -> tuple[Event, ...]:
+        """The events of `held` (versions of this state), decoding the state's on first use."""
+        self.settle()
         return tuple(h.event for h in held)
 
 
@@ -799,4 +815,6 @@ class Mirror:
 
     def close(self) -> None:
         """Let go of the mirror (a sidecar file stays for the next process)."""
+        if self._engine is not None:
+            self._engine.settle()
         self._store.close()
