@@ -219,6 +219,12 @@ _TAMPER = {
     "a version slipped in": "INSERT INTO bilatlog_versions SELECT 5, 4611686018427387904, 4, "
     "track, 'ended', kind, valid_from, valid_to, edtf, start_hi, end_lo, end_hi, metric, "
     "fulfils FROM bilatlog_versions WHERE sys_from = 4",
+    "a version slipped in at position 0": "INSERT INTO bilatlog_versions SELECT 0, "
+    "4611686018427387904, 4, track, 'forged', kind, valid_from, valid_to, edtf, start_hi, "
+    "end_lo, end_hi, metric, fulfils FROM bilatlog_versions WHERE sys_from = 4",
+    "a version slipped in at a negative position": "INSERT INTO bilatlog_versions SELECT -7, "
+    "4611686018427387904, 4, track, 'forged', kind, valid_from, valid_to, edtf, start_hi, "
+    "end_lo, end_hi, metric, fulfils FROM bilatlog_versions WHERE sys_from = 4",
     "an actor row deleted": "DELETE FROM bilatlog_actors WHERE actor = 'US'",
     "an actor row slipped in": "INSERT INTO bilatlog_actors(actor, position) VALUES ('CU', 2)",
 }

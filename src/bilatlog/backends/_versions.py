@@ -433,11 +433,14 @@ def verify_index(
         )
         differ = {k for k in closes.keys() | stored_closes.keys()
                   if closes.get(k) != stored_closes.get(k)}  # fmt: skip
+        # rows keyed outside the log's positions are in no chunk above, yet a version
+        # keyed 0 or below is current at every K (a forged row the answers would show)
         beyond = db.execute(
-            "SELECT MIN(sys_from) FROM bilatlog_versions WHERE sys_from > ?", (head,)
+            "SELECT MIN(sys_from) FROM bilatlog_versions WHERE sys_from > ? OR sys_from < 1",
+            (head,),
         ).fetchone()
         if beyond is not None and beyond[0] is not None:
-            differ.add(int(beyond[0]))
+            differ.add(max(1, int(beyond[0])))
         first_bad = min(differ) if differ else None
     if first_bad is not None:
         return VerifyReport(
