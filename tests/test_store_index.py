@@ -208,6 +208,39 @@ def _drop_guards(db: sqlite3.Connection) -> None:
         db.execute(f"DROP TRIGGER {name}")
 
 
+_UNGUARD = {
+    "guards dropped": None,
+    "table renamed away (its guards go with it)": (
+        "ALTER TABLE bilatlog_versions RENAME TO bilatlog_versions_old"
+    ),
+    "table dropped and recreated unguarded": (
+        "CREATE TABLE keep AS SELECT * FROM bilatlog_versions; DROP TABLE bilatlog_versions; "
+        "CREATE TABLE bilatlog_versions AS SELECT * FROM keep; DROP TABLE keep"
+    ),
+}
+
+
+@pytest.mark.parametrize("how", list(_UNGUARD), ids=list(_UNGUARD))
+def test_the_index_guards_are_put_back_on_open(tmp_path, how):
+    """Guards taken off the index by hand are put back by the next opening to write, so
+    raw SQL is refused again (and the rows, checked by verify(), are the log's)."""
+    _store(tmp_path).close()
+    db = sqlite3.connect(tmp_path / "t.db")
+    if _UNGUARD[how] is None:
+        _drop_guards(db)
+    else:
+        db.executescript(_UNGUARD[how])
+    db.commit()
+    db.close()
+    with bl.open(tmp_path / "t.db") as tl:
+        assert tl.verify().ok
+    db = sqlite3.connect(tmp_path / "t.db")
+    for sql in _REFUSED:
+        with pytest.raises(sqlite3.DatabaseError, match="bilatlog"):
+            db.execute(sql)
+    db.close()
+
+
 _TAMPER = {
     "a version's status changed": "UPDATE bilatlog_versions SET status = 'ended' "
     "WHERE sys_from = 3",

@@ -48,6 +48,7 @@ __all__ = [
     "VersionWriter",
     "create_index",
     "has_index",
+    "index_guarded",
     "rebuild",
     "verify_index",
 ]
@@ -153,9 +154,42 @@ def has_index(db: Session) -> bool:
     return row is not None
 
 
+#: The guards' names (each must be a trigger on bilatlog_versions itself).
+TRIGGER_NAMES: Final = (
+    "bilatlog_versions_insert",
+    "bilatlog_versions_fixed",
+    "bilatlog_versions_close",
+    "bilatlog_versions_no_delete",
+)
+
+
+def index_guarded(db: Session) -> bool:
+    """Tell whether every guard of the versions table is in place (on that table)."""
+    marks = ", ".join("?" * len(TRIGGER_NAMES))
+    (n,) = db.execute(
+        f"SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks}) "
+        "AND tbl_name = 'bilatlog_versions'",
+        TRIGGER_NAMES,
+    ).fetchone()
+    return bool(n == len(TRIGGER_NAMES))
+
+
 def create_index(db: Session) -> None:
-    """Create the versions table, its indexes and its guards (inside the caller's transaction)."""
-    for statement in (*INDEX_DDL, *TRIGGERS_DDL):
+    """Create the versions table, its indexes and its guards (inside the caller's transaction).
+
+    Guards dropped by hand are put back; a guard of that name on another table (the
+    table renamed away: SQLite moves its triggers with it) is dropped first, so the
+    new table is guarded.
+    """
+    for statement in INDEX_DDL:
+        db.execute(statement)
+    for name in TRIGGER_NAMES:
+        row = db.execute(
+            "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)
+        ).fetchone()
+        if row is not None and row[0] != "bilatlog_versions":
+            db.execute(f"DROP TRIGGER {name}")
+    for statement in TRIGGERS_DDL:
         db.execute(statement)
 
 

@@ -60,6 +60,7 @@ from bilatlog.backends._versions import (
     VersionWriter,
     create_index,
     has_index,
+    index_guarded,
     positions,
     rebuild,
     verify_index,
@@ -252,7 +253,7 @@ class SqliteBackend(Appender):
         wanted |= {name for name, _ in _TRIGGERS} | {name for name, _ in _GUARDS}
         wanted |= {"bilatlog_events_gapless", "bilatlog_meta_no_update"}
         wanted |= {"bilatlog_versions"}  # the bitemporal index (a store before it: indexed once)
-        return wanted <= names
+        return wanted <= names and index_guarded(self._db)  # its guards dropped: put back
 
     def _hash_at(self, position: int) -> str | None:
         row = self._db.execute(
@@ -297,6 +298,8 @@ class SqliteBackend(Appender):
                 # a new store, or one written before the index existed: index it once
                 create_index(db)
                 rebuild(db, self._decode_rows, SCHEMA_VERSION, progress=None)
+            else:
+                create_index(db)  # guards dropped by hand are put back
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
