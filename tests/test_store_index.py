@@ -164,6 +164,12 @@ _REFUSED = [
         "FROM bilatlog_versions WHERE sys_from = 2"
     ),  # no record 99
     "REPLACE INTO bilatlog_versions SELECT * FROM bilatlog_versions WHERE sys_from = 4",
+    (
+        "INSERT INTO bilatlog_versions SELECT 5, 4611686018427387904, event_pos, track, "
+        "'forged', kind, "
+        "valid_from, valid_to, edtf, start_hi, end_lo, end_hi, metric, fulfils "
+        "FROM bilatlog_versions WHERE sys_from = 4"
+    ),  # record 5 is a retraction: it opens no version (its slot is free, but not for this)
 ]
 
 
@@ -393,6 +399,12 @@ _PG_REFUSED = [
         "valid_to, edtf, start_hi, end_lo, end_hi, metric, fulfils FROM {s}.versions "
         "WHERE sys_from = 2"
     ),
+    (
+        "INSERT INTO {s}.versions SELECT 5, 4611686018427387904, event_pos, track, 'forged', "
+        "kind, "
+        "valid_from, valid_to, edtf, start_hi, end_lo, end_hi, metric, fulfils FROM {s}.versions "
+        "WHERE sys_from = 4"
+    ),  # a retraction's free slot
 ]
 
 

@@ -118,14 +118,20 @@ _FIXED: Final = (
 )
 
 #: The database itself keeps the index append-only: rows are inserted open, for
-#: a record of the log, in position order (so never twice, and never replacing
-#: one); the only update closes an open range, by a correction or retraction of
-#: that very event; nothing is deleted.
+#: an event or a correction of the log, in position order (so never twice, and never
+#: replacing one; an event's row carries its logged track, status and days, a
+#: correction's names its event: no forged row in a retraction's free slot); the
+#: only update closes an open range, by a correction or retraction of that very
+#: event; nothing is deleted.
 TRIGGERS_DDL: Final = [
     f"""CREATE TRIGGER IF NOT EXISTS bilatlog_versions_insert BEFORE INSERT ON bilatlog_versions
     WHEN NEW.sys_to IS NOT {OPEN}
       OR NEW.sys_from <= (SELECT COALESCE(MAX(sys_from), 0) FROM bilatlog_versions)
-      OR NOT EXISTS (SELECT 1 FROM bilatlog_events WHERE position = NEW.sys_from)
+      OR NOT EXISTS (SELECT 1 FROM bilatlog_events r WHERE r.position = NEW.sys_from AND (
+        (r.kind = 'event' AND NEW.event_pos = r.position AND NEW.track IS r.track
+         AND NEW.status IS r.status AND NEW.valid_from = r.lo AND NEW.valid_to = r.hi)
+        OR (r.kind = 'correction' AND NEW.event_pos =
+            (SELECT position FROM bilatlog_events WHERE id = r.target))))
     BEGIN SELECT RAISE(ABORT, 'bilatlog: the index is append-only (one open version per record)');
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS bilatlog_versions_fixed
