@@ -430,3 +430,35 @@ def test_postgres_refuses_rewriting_its_index_and_verify_reports_tampering(tmp_p
         tl.reindex(progress=False)
         assert tl.verify().ok
         assert tl.state_at("2020-06-01")["t"].status == "active"
+
+
+def _jsonl_with_sidecar(tmp_path: Path) -> Path:
+    path = tmp_path / "t.jsonl"
+    with bl.open(path, clock=FakeClock()) as tl:
+        tl.record("x.y", on="2020", track="t", status="active")
+        tl.record("x.y", on="2021", track="t", status="ended")
+        tl.state_at("2020")  # files the sidecar
+    return path
+
+
+@pytest.mark.parametrize("readonly", [False, True])
+def test_verify_reports_a_forged_jsonl_sidecar(tmp_path, readonly):
+    """The sidecar is what a JSONL timeline answers from: a version changed in it (its guards
+    dropped) is reported by verify(), read-only too, and reindex() rebuilds it from the log."""
+    path = _jsonl_with_sidecar(tmp_path)
+    db = sqlite3.connect(tmp_path / "t.jsonl.index.db")
+    _drop_guards(db)
+    db.execute("UPDATE bilatlog_versions SET status = 'forged' WHERE sys_from = 2")
+    db.commit()
+    db.close()
+    names = sorted(p.name for p in tmp_path.iterdir())
+    with bl.open(path, readonly=readonly) as tl:
+        report = tl.verify()
+        assert not report.ok
+        assert report.position == 2
+        assert "t.jsonl.index.db" in report.reason
+    assert sorted(p.name for p in tmp_path.iterdir()) == names  # verify wrote nothing beside
+    with bl.open(path) as tl:
+        tl.reindex(progress=False)
+        assert tl.verify().ok
+        assert tl.state_at("2021-06-01")["t"].status == "ended"

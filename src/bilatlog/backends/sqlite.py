@@ -169,11 +169,14 @@ class SqliteBackend(Appender):
         timeout: float = 30.0,
         readonly: bool = False,
         remember: bool = True,
+        immutable: bool = False,
     ) -> None:
         """Open (and, unless `readonly`, create if needed) the database.
 
         `remember=False` is for derived copies (a JSONL log's sidecar index):
         no head is remembered for them, since they are rebuilt at will.
+        `immutable=True` (with `readonly`) reads the file as it is, creating no
+        `-wal`/`-shm` beside it: only for a file no one writes meanwhile.
         """
         self.path = str(path)
         if not self.path:
@@ -198,6 +201,7 @@ class SqliteBackend(Appender):
             if readonly:
                 # mode=ro: never creates or writes the file; query_only: refuses writes
                 uri = f"{Path(self.path).resolve().as_uri()}?mode=ro"
+                uri += "&immutable=1" if immutable else ""
                 self._db = sqlite3.connect(
                     uri, uri=True, timeout=timeout, isolation_level=None,
                     check_same_thread=False,
