@@ -4,6 +4,7 @@ event backfilled), the database refuses to rewrite it, and `verify()` catches an
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import json
@@ -462,3 +463,58 @@ def test_verify_reports_a_forged_jsonl_sidecar(tmp_path, readonly):
         tl.reindex(progress=False)
         assert tl.verify().ok
         assert tl.state_at("2021-06-01")["t"].status == "ended"
+
+
+def _sidecar_cut(side: Path) -> None:
+    side.write_bytes(side.read_bytes()[:3000])
+
+
+def _sidecar_garbage(side: Path) -> None:
+    side.write_bytes(b"not a database " * 100)
+
+
+def _sidecar_linked_to_the_log(side: Path) -> None:
+    side.unlink()
+    side.symlink_to("t.jsonl")
+
+
+def _sidecar_linked_to_another_database(side: Path) -> None:
+    side.unlink()
+    other = side.with_name("precious.db")
+    with contextlib.closing(sqlite3.connect(other)) as db:
+        db.execute("CREATE TABLE precious(x)")
+        db.execute("INSERT INTO precious VALUES (1)")
+        db.commit()
+    side.symlink_to(other.name)
+
+
+def _sidecar_a_folder(side: Path) -> None:
+    side.unlink()
+    side.mkdir()
+
+
+_SIDECARS = {
+    "cut short": _sidecar_cut,
+    "not a database": _sidecar_garbage,
+    "a link to the log": _sidecar_linked_to_the_log,
+    "a link to another database": _sidecar_linked_to_another_database,
+    "a folder": _sidecar_a_folder,
+}
+
+
+@pytest.mark.parametrize("how", list(_SIDECARS), ids=list(_SIDECARS))
+def test_a_broken_jsonl_sidecar_never_stops_the_log_or_is_written_through(tmp_path, how):
+    """The log is the truth: a damaged sidecar is rebuilt, and a link or a folder in its
+    place is left alone (the index kept in memory), never written through into another file."""
+    path = _jsonl_with_sidecar(tmp_path)
+    _SIDECARS[how](tmp_path / "t.jsonl.index.db")
+    others = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()
+              and not p.is_symlink() and not p.name.startswith("t.jsonl.index.db")}  # fmt: skip
+    with bl.open(path) as tl:
+        assert tl.state_at("2021-06-01")["t"].status == "ended"
+        tl.record("x.y", on="2022", track="t", status="restored")
+        assert tl.state_at("2022-06-01")["t"].status == "restored"
+        assert tl.verify().ok
+    for name, data in others.items():
+        if name != "t.jsonl":
+            assert (tmp_path / name).read_bytes() == data  # nothing written through a link

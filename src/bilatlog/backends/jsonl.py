@@ -23,9 +23,11 @@ File locks use `fcntl.flock`, so this backend runs on POSIX systems.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import os
+import sqlite3
 import stat
 import threading
 import time
@@ -535,6 +537,31 @@ class JsonlBackend(Appender):
     def sidecar(self) -> Path:
         """Where a timeline keeps this log's derived index (`name.jsonl.index.db`)."""
         return self.path.with_name(self.path.name + ".index.db")
+
+    def usable_sidecar(self) -> Path | None:
+        """The sidecar to keep the index in, or None to keep it in memory.
+
+        None for a read-only opening, a folder this process may not write, or a
+        sidecar that is a symbolic link or not a regular file (the index is never
+        written through a link into another file). A sidecar SQLite cannot read
+        (not a database, or damaged) is derived data: it is deleted, to be rebuilt.
+        """
+        side = self.sidecar
+        if self.readonly or not os.access(self.path.parent, os.W_OK):
+            return None
+        if side.is_symlink() or (side.exists() and not side.is_file()):
+            return None
+        if side.exists():
+            try:
+                with contextlib.closing(sqlite3.connect(f"{side.resolve().as_uri()}?mode=ro",
+                                                        uri=True)) as db:  # fmt: skip
+                    db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            except sqlite3.DatabaseError as e:
+                if getattr(e, "sqlite_errorname", "") not in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
+                    return None  # (locked, or unreadable here: keep the index in memory)
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{side}{suffix}").unlink(missing_ok=True)
+        return side
 
     def _verify_sidecar(self, report: VerifyReport, hashes: list[str]) -> VerifyReport:
         """Check the sidecar index a timeline answers from, when it continues this log.
