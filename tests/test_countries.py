@@ -200,3 +200,20 @@ def test_gdelt_region_codes_are_no_state_and_no_bad_row(tmp_path):
     event = _known(tl)[0]
     assert event.actors == ("US",)
     assert event.data["target"]["country"] == "EUR"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Iran (Islamic Republic of)", "IR"),  # the UN's spelling
+        ("Bolivia (Plurinational State of)", "BO"),
+        ("Korea (South)", "KR"),
+        ("Micronesia (Federated States of)", "FM"),
+        ("Guinea Bissau", "GW"),  # a hyphen written as a space
+        ("Timor Leste", "TL"),
+        ("Saint Martin (French part)", "MF"),  # a parenthesis the table itself has
+    ],
+)
+def test_parenthesised_and_unhyphenated_spellings(name, code):
+    """UN-style `Name (qualifier)` reads as `Name, qualifier`; a hyphen counts as a space."""
+    assert country(name) == code

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 
 import pandas as pd
 import pyarrow as pa
@@ -62,6 +64,81 @@ def test_frame_dates_are_datetime64_and_categories_are_categoricals(tl):
     assert history["end_earliest"].isna().tolist() == [False, False, False, False, True]
     figures = tl.series_frame("us.overdose-deaths")
     assert str(figures["earliest"].dtype).startswith("datetime64")
+
+
+def test_frame_of_open_intervals_beside_closed_dates_has_nat():
+    """An open end (`2021/..`) beside a closed date is NaT in both event frames."""
+    t = bl.open()
+    t.record("treaty.signed", on="2019-05", track="pact", status="in-force")
+    t.record("talks.open", on="2021/..", summary="talks open, still going")
+    t.record("talks.earlier", on="../2018", summary="talks before 2018, start unknown")
+    for frame in (t.to_frame(), t.events().to_frame()):
+        assert frame["earliest"].isna().tolist() == [True, False, False]
+        assert frame["latest"].isna().tolist() == [False, False, True]
+        assert frame["latest"].iloc[1] == pd.Timestamp("2019-05-31")
+
+
+def test_empty_frames_are_typed_as_full_ones():
+    """Nothing to show: text columns still take `.str`, flags are bool, positions int."""
+    t = bl.open()
+    t.record("treaty.signed", on="2019", track="pact", status="in-force")
+    empty = bl.open()
+    for frame, text in (
+        (empty.state_at("2020").to_frame(), "track"),
+        (t.states_frame("2010", "2012"), "track"),
+        (t.series_frame("no.such-metric"), "metric"),
+        (t.history("pact", known_at=0).to_frame(), "status"),
+        (empty.to_frame(), "track"),
+    ):
+        assert frame.empty
+        assert frame[frame[text].str.startswith("pa")].empty  # float64 would raise here
+    assert empty.to_frame()["planned"].dtype == bool
+    assert empty.events().to_frame()["position"].dtype == "int64"
+    assert t.series_frame("no.such-metric")["value"].dtype.kind in "fi"
+
+
+def test_from_frame_names_the_missing_date_column_and_spaces_in_names():
+    """A CSV header `type, edtf` (a space after the comma): the error names edtf, not `on`."""
+    frame = pd.read_csv(io.StringIO("type, edtf\ntalks.held, 2021-05\n"))
+    with pytest.raises(bl.ValidationError) as caught:
+        bl.from_frame(frame)
+    assert "missing edtf (or on)" in caught.value.problem
+    assert "' edtf'" in caught.value.problem
+    assert "str.strip" in caught.value.fix
+    with pytest.raises(bl.ValidationError, match="missing type"):
+        bl.from_frame(pd.DataFrame({"edtf": ["2021"]}))
+
+
+def test_import_csv_reads_a_spreadsheet_csv_with_a_byte_order_mark(tmp_path):
+    """Excel's "CSV UTF-8" starts with a BOM and ends lines with CRLF: read as plain UTF-8."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbftype,edtf,actors,summary\r\ntalks.held,2021-05,NA;,Windhoek\r\n"
+        b'talks.held,"[2019,2021]",US;MX,"S\xc3\xa3o Paulo, again"\r\n'
+    )
+    t = bl.open()
+    report = import_csv(t, path, strict=True)
+    assert report.imported == 2
+    got = [(e.type, e.on.edtf, e.actors, e.summary) for e in _known(t)]
+    assert sorted(got) == sorted([
+        ("talks.held", "2021-05", ("NA",), "Windhoek"),
+        ("talks.held", "[2019,2021]", ("US", "MX"), "S\u00e3o Paulo, again"),
+    ])  # fmt: skip
+
+
+def test_one_track_as_a_string_is_refused_by_the_state_frames(tl):
+    """tracks="dea-operations": a ValidationError, not an empty frame or columns d, e, a, ..."""
+    for call in (
+        lambda: tl.states_frame("2019", "2021", tracks="dea-operations"),
+        lambda: tl.status_matrix(start="2019", end="2021", tracks="dea-operations"),
+    ):
+        with pytest.raises(bl.ValidationError) as caught:
+            call()
+        assert caught.value.field == "tracks"
+        assert "tracks=['dea-operations']" in caught.value.fix
+    assert set(tl.states_frame("2019", "2021", tracks=["dea-operations"])["track"]) == {
+        "dea-operations"
+    }
 
 
 def test_frame_dates_reach_beyond_the_nanosecond_range():
@@ -232,6 +309,21 @@ def test_parquet_export_writes_nothing_on_a_bad_batch_size(tmp_path):
     with pytest.raises(bl.ValidationError, match="batch_size"):
         export_parquet(bl.examples.us_mexico(), path, batch_size=0)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_parquet_in_python_refuses_its_store_and_records_its_head(tmp_path):
+    """As every other exporter: the store's own file is refused, a written file has its head."""
+    store = tmp_path / "s.jsonl"
+    with bl.open(store) as t:
+        t.record("talks.held", on="2021")
+        before = store.read_bytes()
+        with pytest.raises(bl.ValidationError, match="is the store being exported"):
+            export_parquet(t, store)
+        assert store.read_bytes() == before
+        out = tmp_path / "s.parquet"
+        assert export_parquet(t, out) == 1
+        head = json.loads((tmp_path / "s.parquet.head.json").read_text(encoding="utf-8"))
+        assert head["position"] == t.position == 1
 
 
 def test_an_export_never_overwrites_the_store_it_reads(tmp_path, capsys):

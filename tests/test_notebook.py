@@ -69,6 +69,21 @@ def test_every_view_renders_with_a_caption_per_table(tl):
     assert "Status of <b>dea-operations</b>" in views["track"]
 
 
+def test_an_empty_diff_says_nothing_changed_instead_of_an_empty_table(tl):
+    """Two days with the same state: a sentence, as an empty state has, not headers alone."""
+    page = tl.diff("2021-06-01", "2021-06-02")._repr_html_()
+    assert "<table" not in page
+    assert "What changed</b>: nothing" in page
+    assert "<table" in tl.diff("2019-01-01", "2022-01-01")._repr_html_()
+
+
+def test_a_caption_gives_a_date_once_when_words_and_edtf_agree(tl):
+    """`State on 2021`, not `State on 2021 2021`; a day keeps both forms."""
+    assert "State on 2021 <span" in tl.state_at("2021")._repr_html_()
+    assert "<code>2021</code>" not in tl.explain("dea-operations", at="2021")._repr_html_()
+    assert "20 October 2021 <code>2021-10-20</code>" in tl.state_at("2021-10-20")._repr_html_()
+
+
 def test_truth_and_dates_are_kept_on_one_line_and_prose_left_aligned(tl):
     """Truth and date cells are marked to stay on one line; the style sheet outranks the host's.
 
@@ -297,6 +312,40 @@ def test_an_empty_plot_says_why(tl):
     plt.close(ax.figure)
 
 
+def test_a_plot_of_one_day_spans_its_year_and_of_open_starts_their_known_days():
+    """One event on one day: its year's axis, no warning; only `../2020`: no crash, no year 1."""
+    one = bl.open()
+    one.record("pact.signed", on="2021-06-01", track="pact", status="in-force")
+    ax = one.plot()
+    low, high = (mdates.num2date(x).date().isoformat() for x in ax.get_xlim())
+    assert (low, high) == ("2021-01-01", "2021-12-31")
+    assert ax.get_title(loc="left").endswith(", 2021")
+    plt.close(ax.figure)
+    before = bl.open()
+    before.record("pact.ended", on="../2020", track="pact", status="ended")
+    ax = before.plot()
+    low, high = (mdates.num2date(x).date() for x in ax.get_xlim())
+    period = before.history("pact")[0]
+    assert (low, high) == period.end_bounds  # the days its end may fall on
+    assert _bars(ax)
+    plt.close(ax.figure)
+
+
+def test_one_name_as_a_string_is_refused_not_read_letter_by_letter(tl):
+    """tracks="dea-operations" or metrics="us.overdose-deaths": a ValidationError naming the fix."""
+    calls = (
+        ("tracks", lambda: tl.plot(tracks="dea-operations")),
+        ("metrics", lambda: tl.plot_figures("us.overdose-deaths")),
+        ("tracks", lambda: tl.plot_interactive(tracks="dea-operations")),
+    )
+    for field, call in calls:
+        with pytest.raises(bl.ValidationError) as caught:
+            call()
+        assert caught.value.field == field
+        assert f"{field}=[{caught.value.value!r}]" in caught.value.fix
+    plt.close("all")
+
+
 def _series(ax):
     return [ln for ln in ax.get_lines() if not ln.get_label().startswith("_")]
 
@@ -344,6 +393,32 @@ def test_interactive_timeline_hover_gives_summary_date_and_sources(tl):
     assert {t.name for t in bars} == {p.status for p in tl.history("dea-operations")}
     assert all(t.marker.color == status_colour(t.name) for t in bars)
     assert "2006\u20132024" in fig.layout.title.text
+
+
+def test_interactive_timeline_of_one_day_or_open_starts_draws_its_periods():
+    """As the Gantt plot: one day spans its year (bar drawn, title `2021`); `../2020` is drawn."""
+    one = bl.open()
+    one.record("pact.signed", on="2021-06-01", track="pact", status="in-force")
+    fig = one.plot_interactive()
+    assert fig.layout.xaxis.range == ("2021-01-01", "2021-12-31")
+    assert [t.name for t in fig.data if t.type == "bar"] == ["in-force"]
+    assert fig.layout.title.text.endswith(", 2021")
+    before = bl.open()
+    before.record("pact.ended", on="../2020", track="pact", status="ended")
+    fig = before.plot_interactive()
+    assert not fig.layout.annotations
+    assert [t.name for t in fig.data if t.type == "bar"] == ["ended"]
+
+
+def test_a_huge_summary_keeps_its_hover_inside_the_figure():
+    """A 2,000-word summary: the hover shows its first lines and an ellipsis, not 200 lines."""
+    t = bl.open()
+    t.record("talks.held", on="2021-05", track="talks", status="open", summary="word " * 2000)
+    fig = t.plot_interactive()
+    hover = next(tr for tr in fig.data if tr.name == "event").hovertext[0]
+    summary = hover.split("</b>")[0]
+    assert summary.count("<br>") == 7  # eight lines
+    assert summary.endswith("\u2026")
 
 
 def test_plain_reprs_are_one_line(tl):

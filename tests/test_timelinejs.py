@@ -91,6 +91,62 @@ def test_the_summary_appears_once(us_mx, doc):
     assert "agreed to issue visas" not in whole["text"]["text"]
 
 
+def test_a_summary_that_is_its_headline_but_for_spacing_appears_once(tmp_path):
+    """A double space or a trailing one (as pasted from news text) does not repeat the summary."""
+    t = bl.open()
+    t.record("talks.held", on="2021", summary="Talks  held in Mexico City")
+    t.record("talks.held", on="2022", summary="Talks held in Washington. ")
+    doc = export_timelinejs(t, tmp_path / "t.json")
+    assert [s["text"]["headline"] for s in doc["events"]] == [
+        "Talks held in Mexico City", "Talks held in Washington",
+    ]  # fmt: skip
+    assert [s["text"]["text"] for s in doc["events"]] == ["", ""]
+
+
+def test_open_ends_never_stretch_the_timeline_to_year_1_or_9999(tmp_path):
+    """`../2020` and `[..2019]` sit at their known end; `2021/..` and `[2022..]` get no end date."""
+    t = bl.open()
+    for on in ("../2020", "[..2019]", "2021/..", "[2022..]", "2018-05"):
+        t.record("talks.held", on=on, summary=f"talks {on}")
+    doc = export_timelinejs(t, tmp_path / "t.json")
+    slides = {s["text"]["headline"]: s for s in doc["events"]}
+    years = [d["year"] for s in doc["events"] for d in (s["start_date"], s.get("end_date")) if d]
+    assert min(years) == 2018
+    assert max(years) == 2022
+    assert slides["talks ../2020"]["start_date"]["year"] == 2020
+    assert slides["talks [..2019]"]["start_date"]["year"] == 2019
+    assert "end_date" not in slides["talks [2022..]"]
+    assert "end_date" not in slides["talks ../2020"]
+    assert all(s["display_date"] for s in doc["events"])
+
+
+def test_an_export_without_events_is_an_error_and_writes_nothing(us_mx, tmp_path):
+    """An empty store, or known_at before the first record: TimelineJS would show only an error."""
+    target = tmp_path / "t.json"
+    for t, known_at in ((bl.open(), None), (us_mx, "2000-01-01")):
+        with pytest.raises(bl.ValidationError) as caught:
+            export_timelinejs(t, target, known_at=known_at)
+        assert caught.value.field == "known_at"
+        assert "no event" in caught.value.problem
+        assert not target.exists()
+        assert not target.with_name("t.json.head.json").exists()
+
+
+def test_an_era_with_an_open_start_begins_with_the_events_shown(tmp_path):
+    """A period from `../2018` is an era from the first event's day, not from year 1."""
+    t = bl.open()
+    t.record("pact.held", on="../2018", track="pact", status="active")
+    t.record("pact.suspended", on="2016-03", track="other", status="suspended")
+    t.record("pact.ended", on="2020-05", track="pact", status="ended")
+    t.record("pact.resumed", on="[..2021]", track="pact", status="active")
+    t.record("pact.ended", on="../2022", track="pact", status="ended")
+    doc = export_timelinejs(t, tmp_path / "t.json", eras="pact")
+    years = [d["year"] for era in doc["eras"] for d in (era["start_date"], era["end_date"])]
+    assert min(years) == 2016
+    assert max(years) == 2022
+    assert doc["eras"][0]["start_date"]["display_date"] == bl.When.parse("../2018").describe()
+
+
 def test_tracks_choose_the_groups(us_mx, tmp_path):
     """`tracks=` keeps only those tracks' events, one group each."""
     chosen = ["merida-initiative", "dea-operations", "dea-visas"]

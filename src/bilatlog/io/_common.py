@@ -103,10 +103,10 @@ class _Table:
 
 
 def country_key(text: str) -> str:
-    """A name as the table looks it up: case, accents, `&`, `St.` and a leading `the` ignored."""
+    """A name as the table looks it up: case, accents, `&`, hyphens, `St.`, first `the` ignored."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = plain.casefold().replace("&", " and ").replace("\u2019", "'")
+    plain = plain.casefold().replace("&", " and ").replace("\u2019", "'").replace("-", " ")
     plain = re.sub(r"^st\.?\s+", "saint ", plain.strip())
     plain = re.sub(r"^the\s+", "", plain)
     return re.sub(r"\s+", " ", plain).strip()
@@ -198,6 +198,10 @@ def _resolve(value: str, scheme: str | None) -> tuple[str | None, tuple[str, str
             )
         k = country_key(text)
         found = table.keys.get(k)
+        if found is None and k.endswith(")") and " (" in k:  # "Iran (Islamic Republic of)"
+            head, _, tail = k[:-1].partition(" (")
+            found = table.keys.get(country_key(f"{head}, {tail}"))
+            k = f"{head}, {tail}"
         if found is None and "," in k:  # "Korea, South" -> "south korea"
             head, _, tail = k.partition(",")
             found = table.keys.get(country_key(f"{tail} {head}"))
@@ -408,8 +412,12 @@ def _excerpt(row: object) -> str:
 
 
 def open_text(path: str | Path) -> Generator[str, None, None]:
-    """Stream a text file's lines (UTF-8, undecodable bytes shown as U+FFFD)."""
-    with Path(path).open(encoding="utf-8", errors="replace", newline="") as f:
+    """Stream a text file's lines (UTF-8, undecodable bytes shown as U+FFFD).
+
+    A leading byte order mark (spreadsheets write one) is dropped: it would
+    otherwise stick to the first column's name.
+    """
+    with Path(path).open(encoding="utf-8-sig", errors="replace", newline="") as f:
         yield from f
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from bilatlog.events import Correction, Event, RecordedEvent, Retraction
 from bilatlog.exceptions import BilatlogError, ValidationError
-from bilatlog.io.exporters import event_record
+from bilatlog.io.exporters import event_record, export_head, record_head, refuse_store
 
 if TYPE_CHECKING:
     from bilatlog.timeline import KnownAt, Timeline
@@ -173,12 +173,15 @@ def export_parquet(
     """Write the events as known to a Parquet file, a batch (one row group) at a time.
 
     The file appears whole or not at all (written beside it, then renamed).
-    Returns the number of events written.
+    As every exporter, it refuses the store's own file and records the head
+    it reflects in `<file>.head.json`. Returns the number of events written.
     """
     pa = _pa()
     import pyarrow.parquet as pq  # type: ignore[import-untyped]  # noqa: PLC0415 - with pyarrow
 
-    target = Path(path)
+    target = refuse_store(tl, path)
+    head = export_head(tl, known_at)
+    known_at = head.position
     partial = target.with_name(target.name + ".partial")
     sch = schema()
     n = 0
@@ -191,4 +194,5 @@ def export_parquet(
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
+    record_head(tl, target, head)
     return n

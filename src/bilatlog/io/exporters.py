@@ -233,22 +233,36 @@ def _sources_html(e: Event) -> str:
 def _slide(e: Event) -> dict[str, Any]:
     on = e.on
     head = _headline(e.summary) if e.summary else e.type
-    whole = head == e.summary.rstrip(".")  # the summary is the headline: not again as text
+    # the summary is the headline (spacing aside): not again as text
+    whole = head == " ".join(e.summary.split()).rstrip(".")
     text = f"<p>{html.escape(e.summary)}</p>" if e.summary and not whole else ""
     if e.status:
         text += f"<p>{html.escape(e.track or '')}: <b>{html.escape(e.status)}</b></p>"
+    if on.lo == dt.date.min:  # an open start (`../2020`, `[..2019]`): at its known end
+        start = _tl_date(on, end=True) if on.is_interval else _tl_day(on.hi, on.describe())
+    else:
+        start = _tl_date(on)
     slide: dict[str, Any] = {
         "unique_id": e.id,
-        "start_date": _tl_date(on),
+        "start_date": start,
         "display_date": ("Planned: " if e.planned else "") + on.describe(),
         "text": {"headline": html.escape(head), "text": text + _sources_html(e)},
         "group": e.track or e.type.split(".")[0],
     }
-    if on.is_interval and on.end is not None:
+    if on.lo == dt.date.min or on.hi == dt.date.max:
+        pass  # an open end has no end date: TimelineJS would stretch its scale to year 9999
+    elif on.is_interval and on.end is not None:
         slide["end_date"] = _tl_date(on, end=True)
     elif on.precision is Precision.RANGE:
-        slide["end_date"] = {"year": on.hi.year, "month": on.hi.month, "day": on.hi.day}
+        slide["end_date"] = _tl_day(on.hi)
     return slide
+
+
+def _tl_day(day: dt.date, display: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"year": day.year, "month": day.month, "day": day.day}
+    if display is not None:
+        out["display_date"] = display
+    return out
 
 
 def _check_tracks(tl: Timeline, names: Sequence[str], known_at: KnownAt) -> None:
@@ -259,17 +273,22 @@ def _check_tracks(tl: Timeline, names: Sequence[str], known_at: KnownAt) -> None
 
 def _eras(tl: Timeline, track: str, known_at: KnownAt) -> list[dict[str, Any]]:
     """One track's status periods as eras; an open period runs to the last dated event."""
-    days = [e.on.hi for e in _events(tl, known_at) if e.on.hi != dt.date.max]
-    last = max(days, default=dt.date.min)
+    ons = [e.on for e in _events(tl, known_at)]
+    last = max((w.hi for w in ons if w.hi != dt.date.max), default=dt.date.min)
+    first = min((w.lo for w in ons if w.lo != dt.date.min), default=last)
     still = {"year": last.year, "month": last.month, "day": last.day, "display_date": "still holds"}
-    return [
-        {
-            "start_date": _tl_date(p.start),
-            "end_date": _tl_date(p.end, end=True) if p.end is not None else still,
-            "text": {"headline": html.escape(f"{track}: {p.status}")},
-        }
-        for p in tl.history(track, known_at=known_at)
-    ]
+    eras = []
+    for p in tl.history(track, known_at=known_at):
+        ended = p.end if p.end is not None and p.end.hi != dt.date.max else None
+        end = _tl_date(ended, end=True) if ended is not None else still
+        if p.start.lo == dt.date.min:  # an open start (`../2020`): from the first event shown
+            until = last if ended is None else ended.lo if ended.lo != dt.date.min else ended.hi
+            start = _tl_day(min(first, until), p.start.describe())
+        else:
+            start = _tl_date(p.start)
+        text = {"headline": html.escape(f"{track}: {p.status}")}
+        eras.append({"start_date": start, "end_date": end, "text": text})
+    return eras
 
 
 def export_timelinejs(
@@ -304,7 +323,8 @@ def export_timelinejs(
             periods of several tracks would jumble there.
 
     Raises:
-        ValidationError: `tracks` is a string or empty; a malformed track name.
+        ValidationError: `tracks` is a string or empty; a malformed track name;
+            no event to export (TimelineJS shows only an error then); nothing is written.
         UnknownNameError: a track the store has never held.
     """
     if isinstance(tracks, str) or (tracks is not None and not tracks):
@@ -318,6 +338,12 @@ def export_timelinejs(
     _check_tracks(tl, [*(tracks or ()), *([eras] if eras is not None else [])], known_at)
     chosen = set(tracks) if tracks is not None else None
     events = [_slide(e) for e in _events(tl, known_at) if chosen is None or e.track in chosen]
+    if not events:  # TimelineJS shows only an error ("configuration has no events")
+        field, value = ("tracks", list(tracks)) if tracks is not None else ("known_at", known_at)
+        raise ValidationError(
+            field, value, "leaves no event to export; TimelineJS shows no timeline without one.",
+            "export a store with events, at a later known_at, or tracks that have events.",
+        )  # fmt: skip
     doc: dict[str, Any] = {
         "title": {"text": {"headline": html.escape(title),
                            "text": f"<p>{len(events)} events, exported by bilatlog</p>"}},

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bilatlog.exceptions import BilatlogError, ValidationError
 from bilatlog.io.exporters import RECORD_COLUMNS, event_record
 from bilatlog.io.rows import event_of_row
+from bilatlog.io.rows import missing as _missing
 from bilatlog.time import Precision, When
 
 if TYPE_CHECKING:
@@ -56,8 +57,30 @@ def _days(pd: Any, values: Iterable[dt.date | str | None]) -> Any:  # noqa: ANN4
     """datetime64[s] (years 1 to 9999 fit, unlike nanoseconds), NaT for an open end."""
     import numpy as np  # noqa: PLC0415 - comes with pandas
 
-    days = [None if v is None else str(v) for v in values]
+    days = [None if _missing(v) else str(v) for v in values]  # pandas turns None into NaN
     return pd.array(np.array(days, dtype="datetime64[D]").astype("datetime64[s]"))
+
+
+def _tracks(tracks: Sequence[str] | None) -> list[str] | None:
+    """The tracks asked for; one track as a string would be read letter by letter: refused."""
+    if isinstance(tracks, str):
+        raise ValidationError(
+            "tracks", tracks, "expected a list of tracks, not one string.",
+            f"pass tracks=[{tracks!r}].",
+        )  # fmt: skip
+    return list(tracks) if tracks is not None else None
+
+
+def _empty_typed(frame: Any, dtypes: dict[str, Any]) -> Any:  # noqa: ANN401 - pandas
+    """An empty frame's columns as a filled one's: text as object (`.str` works), flags bool.
+
+    pandas types a column built from no values as float64, on which `.str`
+    fails: a filter on an empty state or series would raise where a full one works.
+    """
+    return frame.astype(dtypes) if frame.empty else frame
+
+
+_FLAGS = {"uncertain": bool, "approximate": bool, "planned": bool}
 
 
 def timeline_frame(tl: Timeline, *, known_at: KnownAt = None) -> pd.DataFrame:
@@ -74,7 +97,7 @@ def timeline_frame(tl: Timeline, *, known_at: KnownAt = None) -> pd.DataFrame:
     frame["precision"] = _precision(pd, list(frame["precision"]))
     outlets = [" | ".join(s.get("outlet", "") for s in src) for src in frame["sources"]]
     frame["outlets"] = outlets or pd.Series([], dtype=object)
-    return frame
+    return _empty_typed(frame, _FLAGS)
 
 
 def events_frame(events: Iterable[KnownEvent]) -> pd.DataFrame:
@@ -97,14 +120,14 @@ def events_frame(events: Iterable[KnownEvent]) -> pd.DataFrame:
     frame["earliest"] = _days(pd, frame["earliest"])
     frame["latest"] = _days(pd, frame["latest"])
     frame["precision"] = _precision(pd, list(frame["precision"]))
-    return frame
+    return _empty_typed(frame, {**_FLAGS, "position": "int64", "corrections": "int64"})
 
 
 def state_frame(state: State) -> pd.DataFrame:
     """One row per track: status, truth (categorical), since (EDTF and datetime64 bounds)."""
     pd = _pd()
     states = list(state.values())
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "track": [s.track for s in states],
             "status": [s.status for s in states],
@@ -116,13 +139,16 @@ def state_frame(state: State) -> pd.DataFrame:
             "events": [[e.id for e in s.events] for s in states],
         }
     )
+    return _empty_typed(
+        frame, dict.fromkeys(("track", "status", "since", "possible", "events"), object)
+    )
 
 
 def history_frame(periods: Iterable[Period]) -> pd.DataFrame:
     """One row per status period: bounds of its start and end as datetime64, NaT while open."""
     pd = _pd()
     ps = list(periods)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "track": [p.track for p in ps],
             "status": [p.status for p in ps],
@@ -136,13 +162,14 @@ def history_frame(periods: Iterable[Period]) -> pd.DataFrame:
             "events": [[e.id for e in p.events] for p in ps],
         }
     )
+    return _empty_typed(frame, dict.fromkeys(("track", "status", "start", "end", "events"), object))
 
 
 def series_frame(figures: Iterable[Figure]) -> pd.DataFrame:
     """One row per reported figure: metric, value, unit, date (EDTF, datetime64 bounds), event."""
     pd = _pd()
     fs = list(figures)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "metric": [f.metric for f in fs],
             "value": [f.value for f in fs],
@@ -153,6 +180,7 @@ def series_frame(figures: Iterable[Figure]) -> pd.DataFrame:
             "event": [f.event.id for f in fs],
         }
     )
+    return _empty_typed(frame, dict.fromkeys(("metric", "unit", "on", "event"), object))
 
 
 def states_frame(
@@ -172,7 +200,8 @@ def states_frame(
     `Timeline.replay`; a track has rows from the first date it has a status.
     """
     pd = _pd()
-    chosen = set(tracks) if tracks is not None else None
+    asked = _tracks(tracks)
+    chosen = set(asked) if asked is not None else None
     days: list[dt.date] = []
     rows: dict[str, list[Any]] = {"track": [], "status": [], "truth": [], "possible": []}
     for day, state in tl.replay(start, end, every=every, known_at=known_at):
@@ -184,7 +213,7 @@ def states_frame(
             rows["status"].append(s.status)
             rows["truth"].append(s.truth.value)
             rows["possible"].append("|".join(s.possible))
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "date": _days(pd, days),
             "track": rows["track"],
@@ -193,6 +222,7 @@ def states_frame(
             "possible": rows["possible"],
         }
     )
+    return _empty_typed(frame, dict.fromkeys(("track", "status", "possible"), object))
 
 
 def status_matrix(
@@ -206,7 +236,8 @@ def status_matrix(
 ) -> pd.DataFrame:
     """Dates x tracks: the status on each date, with `?` after a possible one, empty if none."""
     pd = _pd()
-    chosen = list(tracks) if tracks is not None else tl.tracks(known_at=known_at)
+    asked = _tracks(tracks)
+    chosen = asked if asked is not None else tl.tracks(known_at=known_at)
     rows = {}
     for day, state in tl.replay(start, end, every=every, known_at=known_at):
         rows[day] = {
@@ -241,9 +272,13 @@ def from_frame(
     date_column = "edtf" if "edtf" in frame.columns else "on"
     missing = [c for c in ("type", date_column) if c not in frame.columns]
     if missing:
+        named = ["edtf (or on)" if c == "on" else c for c in missing]
+        spaced = [c for c in frame.columns if isinstance(c, str) and c != c.strip()]
+        hint = f" (columns {spaced} have spaces around their names)" if spaced else ""
         raise ValidationError(
-            "columns", list(frame.columns), f"missing {missing}.", "a frame needs type and edtf."
-        )
+            "columns", list(frame.columns), f"missing {', '.join(named)}{hint}.",
+            "a frame needs type and edtf; e.g. frame.rename(columns=str.strip).",
+        )  # fmt: skip
     events = []
     for index, row in frame.iterrows():
         try:

@@ -217,6 +217,12 @@ def _table(
                        max_rows=max_rows))  # fmt: skip
 
 
+def _day(w: When) -> str:
+    """A caption's date: in words, then its EDTF text when that says it differently."""
+    words = w.describe()
+    return _e(words) + (f" <code>{_e(w.edtf)}</code>" if w.edtf != words else "")
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -272,7 +278,7 @@ def _planned(events: Sequence[Event]) -> str:
 def state_html(state: State, *, max_rows: int | None = MAX_ROWS) -> str:
     """The state of every track, with certainty; plans set apart; figures."""
     caption = (
-        f"State on {_e(state.at.describe())} <code>{_e(state.at.edtf)}</code> "
+        f"State on {_day(state.at)} "
         f'<span class="bl-muted">&middot; {_plural(len(state), "track")} &middot; as known '
         f"at position {state.known_at}</span>"
     )
@@ -354,6 +360,8 @@ def diff_html(changes: Sequence[Change], *, max_rows: int | None = MAX_ROWS) -> 
         )
         for c in changes
     ]
+    if not rows:  # as an empty state: a sentence, not a table of headers only
+        return _view("<p><b>What changed</b>: nothing; every track is as it was.</p>")
     caption = f"What changed <span class='bl-muted'>&middot; {_plural(len(rows), 'track')}</span>"
     columns = (("track", "slug"), ("before", ""), ("after", ""), ("events", "prose"))
     return _view(_grid(columns, rows, caption, noun="tracks", max_rows=max_rows))
@@ -361,7 +369,7 @@ def diff_html(changes: Sequence[Change], *, max_rows: int | None = MAX_ROWS) -> 
 
 def explanation_html(ex: Explanation, *, max_rows: int | None = MAX_ROWS) -> str:
     """The state, then every event behind it with its corrections, reasons and sources."""
-    at = f"{_e(ex.at.describe())} <code>{_e(ex.at.edtf)}</code>"
+    at = _day(ex.at)
     head = (
         _grid(
             _TRACK_COLUMNS,

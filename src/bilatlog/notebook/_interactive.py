@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from bilatlog.notebook._colours import status_colour
-from bilatlog.time import When
+from bilatlog.notebook._plot import axis_days, names, years
 
 if TYPE_CHECKING:
     from bilatlog.events import Event
@@ -28,8 +28,13 @@ def _plotly() -> Any:  # noqa: ANN401 - plotly is optional
     return go
 
 
-def _wrap(text: str, width: int = 70) -> str:
-    """Break long hover text into lines (plotly does not wrap)."""
+#: The most lines of summary a hover shows: a longer one ends in an ellipsis, so the
+#: hover box stays inside the figure.
+HOVER_LINES = 8
+
+
+def _wrap(text: str, width: int = 70, most: int = HOVER_LINES) -> str:
+    """Break long hover text into at most `most` lines (plotly does not wrap)."""
     lines, line = [], ""
     for word in text.split():
         if line and len(line) + 1 + len(word) > width:
@@ -37,7 +42,10 @@ def _wrap(text: str, width: int = 70) -> str:
             line = word
         else:
             line = f"{line} {word}" if line else word
-    return "<br>".join(html.escape(x) for x in [*lines, line])
+    lines.append(line)
+    if len(lines) > most:
+        lines = [*lines[: most - 1], lines[most - 1] + " \u2026"]
+    return "<br>".join(html.escape(x) for x in lines)
 
 
 def _event_hover(e: Event) -> str:
@@ -74,21 +82,22 @@ def plot_interactive(
     `fig.write_html("timeline.html")`.
     """
     go = _plotly()
-    chosen = list(tracks) if tracks is not None else tl.tracks(known_at=known_at)
+    asked = names("tracks", tracks)
+    chosen = asked if asked is not None else tl.tracks(known_at=known_at)
     events = [k.event for k in tl.events(known_at=known_at) if k.on.lo != dt.date.min]
-    dated = [d for e in events for d in (e.on.lo, e.on.hi) if d != dt.date.max]
+    histories = {t: tl.history(t, known_at=known_at) for t in chosen}
+    days = axis_days(events, histories.values(), start, end)
     fig = go.Figure()
-    if not dated or not chosen:
+    if days is None or not chosen:
         fig.add_annotation(text="Nothing to draw: no dated event on these tracks"
                            + (f" as known at {known_at}" if known_at is not None else ""),
                            showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)  # fmt: skip
         return fig
-    left = When.parse(start).lo if start is not None else min(dated)
-    right = When.parse(end).hi if end is not None else max(dated)
+    left, right = days
     shown: set[str] = set()
     ms = 86_400_000  # plotly measures date bars in milliseconds
     for track in chosen:
-        for p in tl.history(track, known_at=known_at):
+        for p in histories[track]:
             colour = status_colour(p.status, colours)
             s_lo, s_hi = p.start_bounds
             e_lo, e_hi = p.end_bounds or (right, right)
@@ -124,7 +133,7 @@ def plot_interactive(
         ))  # fmt: skip
     known = f" (as known at {known_at})" if known_at is not None else ""
     fig.update_layout(
-        title={"text": f"Status of cooperation by track, {left.year}\u2013{right.year}{known}"},
+        title={"text": f"Status of cooperation by track, {years(left, right)}{known}"},
         barmode="overlay", xaxis={"type": "date", "range": [left.isoformat(), right.isoformat()],
                                   "title": "date (when it happened)"},
         yaxis={"autorange": "reversed", "title": "track"}, legend={"title": "status"},

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from bilatlog.exceptions import ValidationError
 from bilatlog.notebook._colours import GROUPS, status_colour, status_group
 from bilatlog.time import Precision, When
 
 if TYPE_CHECKING:
+    from bilatlog.events import Event
     from bilatlog.projections import Figure, Period
     from bilatlog.timeline import KnownAt, Timeline
 
@@ -34,6 +36,48 @@ def _pyplot() -> Any:  # noqa: ANN401 - matplotlib is optional
         msg = "plots need matplotlib. Fix: pip install 'bilatlog[plot]'"
         raise BilatlogError(msg) from e
     return plt
+
+
+def names(field: str, value: Sequence[str] | None) -> list[str] | None:
+    """A list of names as given; one name as a string would be read letter by letter: refused."""
+    if isinstance(value, str):
+        raise ValidationError(
+            field,
+            value,
+            "expected a list of names, not one string.",
+            f"pass {field}=[{value!r}].",
+        )
+    return list(value) if value is not None else None
+
+
+def axis_days(
+    events: Sequence[Event],
+    histories: Iterable[Sequence[Period]],
+    start: str | dt.date | None,
+    end: str | dt.date | None,
+) -> tuple[dt.date, dt.date] | None:
+    """The first and last day a chart shows: its events' days, at least a year; None if none.
+
+    A timeline whose only events have an open start (`../2020`) is dated by
+    its periods' known days; one whose events fall on one day spans that year.
+    """
+    dated = [d for e in events for d in (e.on.lo, e.on.hi) if d != dt.date.max]
+    if not dated:  # only open starts (`../2020`): the periods' known days date the chart
+        bounds = (d for ps in histories for p in ps
+                  for d in (*p.start_bounds, *(p.end_bounds or ())))  # fmt: skip
+        dated = [d for d in bounds if d not in (dt.date.min, dt.date.max)]
+    if not dated and (start is None or end is None):
+        return None
+    left = When.parse(start).lo if start is not None else min(dated)
+    right = When.parse(end).hi if end is not None else max(dated)
+    if left >= right:  # one day: its year, not a singular axis
+        left, right = dt.date(left.year, 1, 1), dt.date(right.year, 12, 31)
+    return left, right
+
+
+def years(left: dt.date, right: dt.date) -> str:
+    """`2006\u20132023`, or `2021` for one year."""
+    return f"{left.year}\u2013{right.year}" if left.year != right.year else str(left.year)
 
 
 def _date_axis(ax: Any) -> None:  # noqa: ANN401 - a matplotlib Axes
@@ -144,19 +188,19 @@ def plot_timeline(
     plans hollow diamonds. An empty chart says why.
     """
     plt = _pyplot()
-    chosen = list(tracks) if tracks is not None else tl.tracks(known_at=known_at)
+    asked = names("tracks", tracks)
+    chosen = asked if asked is not None else tl.tracks(known_at=known_at)
     own = ax is None
     if ax is None:
         _, ax = plt.subplots(figsize=(11, 0.42 * max(len(chosen), 3) + 2.2), layout="constrained")
     events = [k.event for k in tl.events(known_at=known_at) if k.on.lo != dt.date.min]
     histories = {t: tl.history(t, known_at=known_at) for t in chosen}
     head = title or "Status of cooperation by track"
-    if not any(histories.values()):
+    days = axis_days(events, histories.values(), start, end)
+    if not any(histories.values()) or days is None:
         what = "none of these tracks has a status" if chosen else "no track has a status"
         return _say_empty(ax, _why_empty(tl, known_at, what), head)
-    dated = [d for e in events for d in (e.on.lo, e.on.hi) if d != dt.date.max]
-    left = When.parse(start).lo if start is not None else min(dated)
-    right = When.parse(end).hi if end is not None else max(dated)
+    left, right = days
     floor = dt.timedelta(days=max(2, 2 * math.ceil(MIN_SPAN * (right - left).days / 2)))
     seen: dict[str, str] = {}
     for y, track in enumerate(chosen):
@@ -182,9 +226,8 @@ def plot_timeline(
         ax.spines[side].set_visible(False)
     ax.set_xlabel("date (when it happened)")
     ax.set_ylabel("track")
-    span = f"{left.year}\u2013{right.year}" if left.year != right.year else str(left.year)
-    ax.set_title(f"{head}, {span}" + (f" ({_known(known_at)})" if known_at is not None else ""),
-                 loc="left")  # fmt: skip
+    known = f" ({_known(known_at)})" if known_at is not None else ""
+    ax.set_title(f"{head}, {years(left, right)}{known}", loc="left")
     rows = _legend(ax, seen)
     if own:  # tall enough for the legend too
         width, height = ax.figure.get_size_inches()
@@ -240,6 +283,7 @@ def plot_figures(
     are hollow markers on dashed lines beside today's, labelled "(now)" and
     "(as known at ...)", so corrected values stand out.
     """
+    metrics = names("metrics", metrics) or []
     plt = _pyplot()
     from matplotlib.ticker import FuncFormatter  # noqa: PLC0415
 
