@@ -518,3 +518,18 @@ def test_a_broken_jsonl_sidecar_never_stops_the_log_or_is_written_through(tmp_pa
     for name, data in others.items():
         if name != "t.jsonl":
             assert (tmp_path / name).read_bytes() == data  # nothing written through a link
+
+
+def test_postgres_puts_a_dropped_index_guard_back_on_open(tmp_path):
+    """A guard dropped by a superuser is put back by the next client that opens to write."""
+    tl, url = _pg_store(f"{tmp_path}/unguarded")
+    s = tl.backend.schema
+    tl.close()
+    base = url.split("?", maxsplit=1)[0]
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP TRIGGER versions_guard ON {s}.versions")
+    bl.open(url).close()
+    with psycopg.connect(base, autocommit=True) as conn:
+        for sql in _PG_REFUSED:
+            with pytest.raises(psycopg.Error, match="bilatlog"):
+                conn.execute(sql.format(s=s))
