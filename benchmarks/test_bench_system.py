@@ -7,14 +7,13 @@ Run: python -m pytest benchmarks/test_bench_system.py --benchmark-only
 from __future__ import annotations
 
 import os
-import random
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import pytest
-from datasets import build
+from datasets import build, write_icews
 
 import bilatlog as bl
 from bilatlog.io import import_icews
@@ -64,31 +63,9 @@ def test_resident_memory_while_streaming(benchmark, big_store):
     assert n >= STREAM
 
 
-HEADER = "\t".join(
-    ["Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country", "Event Text",
-     "CAMEO Code", "Intensity", "Target Name", "Target Sectors", "Target Country", "Story ID",
-     "Sentence Number", "Publisher", "City", "District", "Province", "Country", "Latitude",
-     "Longitude"]
-)  # fmt: skip
-COUNTRIES = ["United States", "Mexico", "Canada", "China", "India", "Brazil"]
-CODES = ["010", "020", "036", "040", "042", "051", "057", "061", "064", "111", "173", "190"]
-
-
 @pytest.fixture(scope="module")
 def icews_file():
-    rng = random.Random(2018)
-    path = Path(tempfile.mkdtemp()) / "events.tab"
-    with path.open("w", encoding="utf-8") as f:
-        f.write(HEADER + "\n")
-        for i in range(ICEWS_ROWS):
-            src, tgt = rng.sample(COUNTRIES, 2)
-            f.write("\t".join([
-                str(10_000_000 + i), f"2018-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-                f"Government ({src})", "Government", src, "Consult", rng.choice(CODES),
-                str(rng.choice([1, 3.4, -2, 6.4])), f"Government ({tgt})", "Government", tgt,
-                str(rng.randint(1, 10**6)), "1", "Wire", "NA", "NA", "NA", tgt, "NA", "NA",
-            ]) + "\n")  # fmt: skip
-    return path
+    return write_icews(Path(tempfile.mkdtemp()) / "events.tab", ICEWS_ROWS)
 
 
 def test_import_icews_shaped_file(benchmark, icews_file):

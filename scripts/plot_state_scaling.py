@@ -4,6 +4,12 @@ r"""Draw docs/images/state-at-scaling.png: state_at's median time against N, log
 benchmarks/state_alone.py once per size and question, each in its own process
 (what docs/performance.md shows); `python scripts/plot_state_scaling.py
 state.json` reads a pytest-benchmark JSON of benchmarks/test_bench_state.py.
+
+`python scripts/plot_state_scaling.py --bitemporal figures.json [LABEL=other.json ...] [--out=X]`
+draws docs/images/cold-hot-scaling.png from the JSON of `benchmarks/bitemporal.py
+all --json`: the fresh-process open + first `state_at` and the hot `state_at` and
+`state_at(known_at=K)` medians against N (min-max as bars), one line per track
+count and file.
 """
 
 from __future__ import annotations
@@ -81,8 +87,53 @@ def draw(series: dict[str, list[tuple[int, float]]]) -> None:
     fig.savefig(OUT, dpi=110)
 
 
+COLD_HOT: Final = OUT.parent / "cold-hot-scaling.png"
+SERIES: Final = {
+    "open + first state_at (fresh process)": "open_first_ms",
+    "state_at, hot": "state_at_ms",
+    "state_at(known_at=K), hot": "state_at_known_ms",
+}
+
+
+def bitemporal(files: list[str]) -> None:
+    """Cold and hot medians against N from bitemporal.py's JSON, log-log, with min-max bars.
+
+    `--out=PATH` among the files writes the image there instead.
+    """
+    out = next((Path(f.removeprefix("--out=")) for f in files if f.startswith("--out=")), COLD_HOT)
+    files = [f for f in files if not f.startswith("--out=")]
+    fig, ax = plt.subplots(figsize=(10, 5))
+    ax.set_prop_cycle(color=plt.get_cmap("tab20").colors)  # twelve lines, none twice
+    for spec in files:
+        label, _, path = spec.rpartition("=")
+        figures = json.loads(Path(path).read_text(encoding="utf-8"))
+        for tracks in sorted({f["tracks"] for f in figures}):
+            mine = sorted((f for f in figures if f["tracks"] == tracks), key=lambda f: f["n"])
+            for name, key in SERIES.items():
+                xs = [f["position"] for f in mine]
+                med = [f[key]["median"] for f in mine]
+                err = [[m - f[key]["min"] for m, f in zip(med, mine, strict=True)],
+                       [f[key]["max"] - m for m, f in zip(med, mine, strict=True)]]  # fmt: skip
+                text = f"{name}, {tracks:,} tracks" + (f" ({label})" if label else "")
+                ax.errorbar(xs, med, yerr=err, marker="o", capsize=3, label=text)
+                for x, m in zip(xs, med, strict=True):
+                    print(f"| {text} | {x:,} | {m:.2f} ms |")
+    ax.axhline(100, color="grey", linestyle="--", linewidth=1, label="target, cold: 100 ms")
+    ax.axhline(5, color="grey", linestyle=":", linewidth=1, label="target, hot at 1M: 5 ms")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("records in the log (backfilled workload)")
+    ax.set_ylabel("median time (ms)")
+    ax.set_title("Cold and hot answers as the log grows")
+    ax.legend(fontsize="x-small", loc="center left", bbox_to_anchor=(1.01, 0.5))
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "--alone":
+    if sys.argv[1] == "--bitemporal":
+        bitemporal(sys.argv[2:])
+    elif sys.argv[1] == "--alone":
         main("", sys.argv[2])
     else:
         main(sys.argv[1])

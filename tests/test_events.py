@@ -7,6 +7,8 @@ import uuid
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import bilatlog as bl
 from bilatlog.events import Correction, FrozenDict, Retraction, new_id
@@ -162,3 +164,28 @@ def test_planned_event_cannot_fulfil():
     """A plan fulfils nothing; the fulfilment is recorded when it happens."""
     with pytest.raises(bl.ValidationError, match="cannot fulfil"):
         make(planned=True, fulfils="plan-1")
+
+
+_JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**65), max_value=2**65)
+    | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=5)
+    | st.sampled_from(["\ud800", "é", b"bytes", {1, 2}]),
+    lambda inner: st.lists(inner, max_size=3) | st.tuples(inner)
+    | st.dictionaries(st.text(max_size=3) | st.sampled_from([1, "\udc00"]), inner, max_size=3),
+    max_leaves=12,
+)  # fmt: skip
+
+
+def _outcome(fn, value, depth):
+    try:
+        return ("ok", fn(value, "data", depth))
+    except bl.ValidationError as e:
+        return ("error", e.field, e.problem)
+
+
+@given(_JSONISH, st.sampled_from([0, 30, 31, 32, 33]))
+def test_event_data_is_frozen_and_refused_as_the_field_by_field_check_does(value, depth):
+    """The fast path for plain data accepts, freezes and refuses what the checked one does."""
+    from bilatlog.events import _freeze_checked, freeze_json  # noqa: PLC0415
+
+    assert _outcome(freeze_json, value, depth) == _outcome(_freeze_checked, value, depth)

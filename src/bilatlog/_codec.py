@@ -120,14 +120,28 @@ def canonical_text(obj: object) -> str:
 
 def canonical_envelope(env: Mapping[str, Any], record: Mapping[str, Any]) -> str:
     """`canonical_text` for an envelope, checking only where floats can be (data, changes)."""
-    if _orjson is not None and all(
-        _orjson_agrees(record[k]) for k in ("data", "changes") if k in record
-    ):
+    return _canonical_envelope_bytes(env, record).decode("utf-8")
+
+
+def _canonical_envelope_bytes(env: Mapping[str, Any], record: Mapping[str, Any]) -> bytes:
+    """The canonical UTF-8 bytes of an envelope (`canonical_envelope`, before decoding).
+
+    orjson writes a float below 1e-4 in magnitude either as `0.0000...` or with
+    `e-`: when its bytes hold neither, no such float is there and they are the
+    canonical bytes; otherwise the floats are looked at (a string holding
+    `e-` only costs that look).
+    """
+    if _orjson is not None:
         try:
-            return _orjson.dumps(env, option=_orjson.OPT_SORT_KEYS).decode("utf-8")
-        except TypeError:
+            out: bytes = _orjson.dumps(env, option=_orjson.OPT_SORT_KEYS)
+        except TypeError:  # an integer beyond 64 bits
             pass
-    return _CANONICAL.encode(env)
+        else:
+            if (b"e-" not in out and b"0.0000" not in out) or all(
+                _orjson_agrees(record[k]) for k in ("data", "changes") if k in record
+            ):
+                return out
+    return _CANONICAL.encode(env).encode("utf-8")
 
 
 def canonical_bytes(obj: object) -> bytes:
@@ -192,7 +206,7 @@ def _unstructure_event(e: Event) -> dict[str, Any]:
         out["actors"] = list(e.actors)
     if e.summary:
         out["summary"] = e.summary
-    if e.data:
+    if e.data._d:  # noqa: SLF001 - FrozenDict's own dict (len() would go through the ABC)
         out["data"] = thaw(e.data)
     if e.sources:
         out["sources"] = [_unstructure_source(s) for s in e.sources]
@@ -395,29 +409,37 @@ class Codec:
         at_text = format_instant(recorded_at)
         at = parse_instant(at_text)  # exactly what a reader will see: microseconds, UTC
         out: list[Sealed] = []
-        for i, record in enumerate(records):
+        unstructure = self._c.unstructure
+        sha256 = hashlib.sha256
+        position = first
+        for record in records:
+            cls = type(record)
+            data = _unstructure_event(record) if cls is Event else unstructure(record)  # type: ignore[arg-type]
             env: dict[str, Any] = {
                 "v": SCHEMA_VERSION,
-                "position": first + i,
+                "position": position,
                 "recorded_at": at_text,
-                "kind": _KIND_OF[type(record)],
-                "record": self.record_to_dict(record),
+                "kind": _KIND_OF[cls],
+                "record": data,
                 "prev": prev_hash,
             }
             if end is not None:
                 env["batch_end"] = end
-            body = canonical_envelope(env, env["record"])
-            env["hash"] = prev_hash = hashlib.sha256(body.encode("utf-8")).hexdigest()
-            rec = RecordedEvent(
-                record=record,
-                position=first + i,
-                recorded_at=at,
-                hash=prev_hash,
-                prev_hash=env["prev"],
-                schema_version=SCHEMA_VERSION,
-                batch=end,
-            )
-            out.append(Sealed(rec, env, body))
+            raw = _canonical_envelope_bytes(env, data)
+            this_hash = sha256(raw).hexdigest()
+            env["hash"] = this_hash
+            # built directly: every field is what this codec just made (no validators to run)
+            rec = object.__new__(RecordedEvent)
+            _set(rec, "record", record)
+            _set(rec, "position", position)
+            _set(rec, "recorded_at", at)
+            _set(rec, "hash", this_hash)
+            _set(rec, "prev_hash", prev_hash)
+            _set(rec, "schema_version", SCHEMA_VERSION)
+            _set(rec, "batch", end)
+            out.append(Sealed(rec, env, raw.decode("utf-8")))
+            prev_hash = this_hash
+            position += 1
         return out
 
     def open_envelope(self, env: Mapping[str, Any], *, trusted: bool = False) -> RecordedEvent:

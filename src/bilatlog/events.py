@@ -139,10 +139,78 @@ def thaw(value: JSONValue) -> Any:  # noqa: ANN401 - JSON is dynamically typed
     """Turn frozen JSON (FrozenDict, tuples) back into plain dicts and lists."""
     t = type(value)
     if t is FrozenDict:
-        return {k: thaw(v) for k, v in value._d.items()}  # type: ignore[union-attr]  # noqa: SLF001
+        # scalars are taken as they are, without a call each (this runs for every append)
+        return {k: thaw(v) if type(v) in _FROZEN else v for k, v in value._d.items()}  # type: ignore[union-attr]  # noqa: SLF001
     if t is tuple:
-        return [thaw(v) for v in value]  # type: ignore[union-attr]
+        return [thaw(v) if type(v) in _FROZEN else v for v in value]  # type: ignore[union-attr]
     return value
+
+
+class _NotPlain(Exception):  # noqa: N818 - internal signal, never raised to users
+    """`_freeze_plain` met something it leaves to `freeze_json`'s full path."""
+
+
+def _frozen_dict(d: dict[str, JSONValue]) -> FrozenDict:
+    fd = FrozenDict.__new__(FrozenDict)
+    fd._d, fd._h = d, None  # noqa: SLF001 - a fresh dict, owned by the new mapping
+    return fd
+
+
+def _freeze_plain(value: object, depth: int) -> JSONValue:
+    """`freeze_json` for plain, valid data (exact dict, list, str, int, float, bool, None).
+
+    Checks what `freeze_json` checks, without building field paths; on anything
+    else or anything wrong it raises `_NotPlain`, and `freeze_json` redoes the
+    work with the messages.
+    """
+    if depth > MAX_DEPTH:
+        raise _NotPlain
+    if type(value) is str:
+        if (not value.isascii() and SURROGATE_RE.search(value)) or len(value) > MAX_STRING:
+            raise _NotPlain
+        return value
+    if type(value) is dict or type(value) is FrozenDict:
+        if depth >= MAX_DEPTH:  # its values would be too deep: let the checked path say so
+            raise _NotPlain
+        items = value._d if type(value) is FrozenDict else value  # noqa: SLF001
+        out: dict[str, JSONValue] = {}
+        for k, v in items.items():
+            if type(k) is not str or (not k.isascii() and SURROGATE_RE.search(k)):
+                raise _NotPlain
+            # scalars without a call each (what _freeze_checked accepts, checked the same way)
+            if isinstance(v, str):
+                if (not v.isascii() and SURROGATE_RE.search(v)) or len(v) > MAX_STRING:
+                    raise _NotPlain
+                out[k] = v
+            elif v is None or v is True or v is False:
+                out[k] = v
+            elif isinstance(v, int):
+                if not -(2**63) <= v < 2**64:
+                    raise _NotPlain
+                out[k] = v
+            elif isinstance(v, float):
+                if not math.isfinite(v):
+                    raise _NotPlain
+                out[k] = v
+            else:
+                out[k] = _freeze_plain(v, depth + 1)
+        return _frozen_dict(out)
+    if type(value) is int:
+        if not -(2**63) <= value < 2**64:
+            raise _NotPlain
+        return value
+    if type(value) is float:
+        if not math.isfinite(value):
+            raise _NotPlain
+        return value
+    if value is None or type(value) is bool:
+        return value
+    if type(value) is list or type(value) is tuple:
+        return tuple(_freeze_plain(v, depth + 1) for v in value)
+    raise _NotPlain
+
+
+_FROZEN: Final = frozenset({FrozenDict, tuple})
 
 
 def freeze_json(value: object, field: str, depth: int = 0) -> JSONValue:
@@ -151,6 +219,14 @@ def freeze_json(value: object, field: str, depth: int = 0) -> JSONValue:
     Accepts None, bool, int, finite float, str, lists/tuples and dicts with
     string keys. Rejects NaN, infinity, bytes, sets and any other object.
     """
+    try:
+        return _freeze_plain(value, depth)
+    except (_NotPlain, RecursionError):
+        return _freeze_checked(value, field, depth)
+
+
+def _freeze_checked(value: object, field: str, depth: int = 0) -> JSONValue:
+    """`freeze_json`, field by field, naming the field of anything wrong."""
     if depth > MAX_DEPTH:
         raise ValidationError(
             field, "...", f"nested deeper than {MAX_DEPTH} levels.", "flatten the structure."
@@ -183,7 +259,7 @@ def freeze_json(value: object, field: str, depth: int = 0) -> JSONValue:
             )
         return value
     if isinstance(value, (list, tuple)):
-        return tuple(freeze_json(v, f"{field}[{i}]", depth + 1) for i, v in enumerate(value))
+        return tuple(_freeze_checked(v, f"{field}[{i}]", depth + 1) for i, v in enumerate(value))
     if isinstance(value, Mapping):
         out: dict[str, JSONValue] = {}
         for k, v in value.items():
@@ -192,7 +268,7 @@ def freeze_json(value: object, field: str, depth: int = 0) -> JSONValue:
                     field, k, "JSON object keys must be strings.", f"use {str(k)!r} as the key."
                 )
             _check_unicode(f"{field}[key]", k)
-            out[k] = freeze_json(v, f"{field}.{k}", depth + 1)
+            out[k] = _freeze_checked(v, f"{field}.{k}", depth + 1)
         return FrozenDict(out)
     raise ValidationError(
         field,
@@ -247,7 +323,7 @@ def _check_id(field: str, value: object) -> str:
 
 
 def _check_unicode(field: str, value: str) -> None:
-    if SURROGATE_RE.search(value):
+    if not value.isascii() and SURROGATE_RE.search(value):
         raise ValidationError(
             field,
             value,

@@ -59,17 +59,29 @@ def _indexed(rec: RecordedEvent, kind: str) -> tuple[Any, ...]:
     return (r.id, kind, None, None, None, None, None, r.target)
 
 
+@functools.lru_cache(maxsize=4096)
+def _sorted_levels(actors: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(actor_levels(actors)))
+
+
 def rows_of(sealed: Iterable[Sealed]) -> tuple[list[tuple[Any, ...]], list[tuple[str, int]]]:
     """The `events` rows (EVENT_COLUMNS order) and `actors` rows for sealed records."""
     rows: list[tuple[Any, ...]] = []
     actor_rows: list[tuple[str, int]] = []
+    add, add_actors = rows.append, actor_rows.extend
     for rec, env, body in sealed:
-        rows.append(
-            (rec.position, *_indexed(rec, env["kind"]), env["recorded_at"], env["prev"],
-             env["hash"], body)
-        )  # fmt: skip
-        if isinstance(rec.record, Event):
-            actor_rows.extend((a, rec.position) for a in sorted(actor_levels(rec.record.actors)))
+        r = rec.record
+        position = rec.position
+        if type(r) is Event:
+            on = r.on
+            add((position, r.id, "event", r.type, r.track, r.status, on.lo.toordinal(),
+                 on.hi.toordinal(), None, env["recorded_at"], env["prev"], env["hash"],
+                 body))  # fmt: skip
+            if r.actors:
+                add_actors([(a, position) for a in _sorted_levels(r.actors)])
+        else:
+            add((position, *_indexed(rec, env["kind"]), env["recorded_at"], env["prev"],
+                 env["hash"], body))  # fmt: skip
     return rows, actor_rows
 
 

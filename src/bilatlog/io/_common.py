@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
+import gc
 import re
 import unicodedata
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -14,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from bilatlog.events import Event
-from bilatlog.exceptions import ValidationError
+from bilatlog.exceptions import IntegrityError, ValidationError
 from bilatlog.time import When
 
 if TYPE_CHECKING:
@@ -364,14 +366,19 @@ def run_import(
     def flush() -> None:
         if not pending:
             return
-        # an id stored before with other content would fail the whole batch: find it first
-        for event_id, (line, e) in list(pending.items()):
-            stored = tl.get(event_id) if tl.position else None
-            if stored is not None and stored.record != e:
-                refuse(line, e, f"id {event_id!r} repeats an imported record with other content")
-                del pending[event_id]
         before = tl.position
-        tl.append([e for _, e in pending.values()])
+        try:
+            tl.append([e for _, e in pending.values()])
+        except IntegrityError:
+            # an id stored before with other content fails the whole batch (nothing written):
+            # find it, then append the rest (the first try costs nothing when none repeats)
+            for event_id, (line, e) in list(pending.items()):
+                stored = tl.get(event_id)
+                if stored is not None and stored.record != e:
+                    why = f"id {event_id!r} repeats an imported record with other content"
+                    refuse(line, e, why)
+                    del pending[event_id]
+            tl.append([e for _, e in pending.values()])
         written = tl.position - before
         report.imported += written
         report.already_present += len(pending) - written
@@ -379,31 +386,51 @@ def run_import(
 
     from bilatlog.notebook import progress as bar  # noqa: PLC0415 - display helper
 
-    for line, row in bar(rows, desc=f"{report.dataset} rows", enabled=progress):
-        report.read += 1
-        try:
-            event = convert(line, row)
-        except ValidationError as e:
-            if strict:
-                raise ValidationError(
-                    f"line {line}", e.value, e.problem, e.fix or "fix or remove the row."
-                ) from None
-            report.bad.append(BadRow(line, f"{e.field}: {e.problem}", _excerpt(row)))
-            continue
-        if event is None:
-            continue
-        first = pending.get(event.id)
-        if first is not None:
-            if first[1] != event:
-                refuse(line, event, f"id {event.id!r} repeats line {first[0]} with other content")
-            else:
-                report.already_present += 1
-            continue
-        pending[event.id] = (line, event)
-        if len(pending) >= batch:
-            flush()
+    with _collector_paused():
+        for line, row in bar(rows, desc=f"{report.dataset} rows", enabled=progress):
+            report.read += 1
+            try:
+                event = convert(line, row)
+            except ValidationError as e:
+                if strict:
+                    raise ValidationError(
+                        f"line {line}", e.value, e.problem, e.fix or "fix or remove the row."
+                    ) from None
+                report.bad.append(BadRow(line, f"{e.field}: {e.problem}", _excerpt(row)))
+                continue
+            if event is None:
+                continue
+            first = pending.get(event.id)
+            if first is not None:
+                if first[1] != event:
+                    refuse(
+                        line, event, f"id {event.id!r} repeats line {first[0]} with other content"
+                    )
+                else:
+                    report.already_present += 1
+                continue
+            pending[event.id] = (line, event)
+            if len(pending) >= batch:
+                flush()
+                gc.collect(1)  # the young generations, once a batch (a batch makes no cycles)
     flush()
     return report
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while rows are converted (run_import collects per batch).
+
+    Converting rows makes many small objects and no cycles; left running, the
+    collector re-scans the pending batch again and again.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _excerpt(row: object) -> str:
