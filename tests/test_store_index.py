@@ -533,3 +533,22 @@ def test_postgres_puts_a_dropped_index_guard_back_on_open(tmp_path):
         for sql in _PG_REFUSED:
             with pytest.raises(psycopg.Error, match="bilatlog"):
                 conn.execute(sql.format(s=s))
+
+
+def test_reindex_of_a_read_only_store_writes_nothing(tmp_path):
+    """A read-only SQLite store refuses reindex(), saying why and what to do; a read-only
+    JSONL log rebuilds its index in memory; neither writes to the store."""
+    _store(tmp_path).close()
+    before = (tmp_path / "t.db").read_bytes()
+    with (
+        bl.open(tmp_path / "t.db", readonly=True) as tl,
+        pytest.raises(bl.StorageError, match=r"read-only.*reindex"),
+    ):
+        tl.reindex(progress=False)
+    assert (tmp_path / "t.db").read_bytes() == before
+    path = _jsonl_with_sidecar(tmp_path)
+    log, side = path.read_bytes(), (tmp_path / "t.jsonl.index.db").read_bytes()
+    with bl.open(path, readonly=True) as tl:
+        tl.reindex(progress=False)
+        assert tl.state_at("2021-06-01")["t"].status == "ended"
+    assert (path.read_bytes(), (tmp_path / "t.jsonl.index.db").read_bytes()) == (log, side)

@@ -561,6 +561,11 @@ class SqliteBackend(Appender):
 
     def reindex(self, *, progress: bool | None = None) -> None:
         """Rebuild the derived bitemporal index from the log, in one transaction."""
+        if self.readonly:
+            raise StorageError(
+                f"{self.path} was opened read-only: its index is not rebuilt. "
+                "Fix: open it without readonly=True to reindex."
+            )
         if self._writable_reason:
             raise StorageError(self._writable_reason)
         with self._lock:
