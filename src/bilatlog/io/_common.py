@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import functools
 import gc
 import re
 import unicodedata
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from bilatlog.backends._base import gc_paused
 from bilatlog.events import Event
 from bilatlog.exceptions import IntegrityError, ValidationError
 from bilatlog.time import When
@@ -386,7 +386,7 @@ def run_import(
 
     from bilatlog.notebook import progress as bar  # noqa: PLC0415 - display helper
 
-    with _collector_paused():
+    with gc_paused():  # converting rows makes many small objects and no cycles
         for line, row in bar(rows, desc=f"{report.dataset} rows", enabled=progress):
             report.read += 1
             try:
@@ -415,22 +415,6 @@ def run_import(
                 gc.collect(1)  # the young generations, once a batch (a batch makes no cycles)
     flush()
     return report
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while rows are converted (run_import collects per batch).
-
-    Converting rows makes many small objects and no cycles; left running, the
-    collector re-scans the pending batch again and again.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _excerpt(row: object) -> str:

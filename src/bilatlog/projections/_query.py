@@ -27,6 +27,7 @@ decoded only for the versions an answer shows, through a bounded cache.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sqlite3
 import threading
@@ -38,11 +39,12 @@ from typing import TYPE_CHECKING, Any, Final
 from bilatlog._codec import Codec
 from bilatlog.backends._sql import decode_rows
 from bilatlog.events import Correction, Event, RecordedEvent, Retraction
-from bilatlog.exceptions import IntegrityError
+from bilatlog.exceptions import IntegrityError, StorageError
 from bilatlog.projections._segments import MAX, StatusVersion, build_segments, stored_version
 from bilatlog.projections.cooperation import (
     Figure,
     History,
+    Period,
     State,
     TrackState,
     figure_of,
@@ -199,6 +201,8 @@ ORDER BY v.fulfils, {_ASC}
 
 _CACHE: Final = 20_000  # decoded events kept (by version), least recently used dropped first
 _PAGE: Final = 1000
+_ASKED: Final = 1024  # questions remembered (the key alone) to keep an answer asked twice
+_STATES: Final = 20_000  # track states (or periods) kept in recent answers, oldest dropped
 
 
 class Engine:
@@ -219,6 +223,14 @@ class Engine:
         self._codec = Codec()
         self._cache: OrderedDict[int, Event] = OrderedDict()
         self._cache_size = cache
+        # recent answers: a state as known at K reads only records up to K, which never
+        # change, so it stays right as the log grows (bounded by the tracks they hold)
+        self._states: OrderedDict[tuple[When, int], State] = OrderedDict()
+        self._states_held = 0
+        self._asked: OrderedDict[tuple[When, int], None] = OrderedDict()  # keys, not answers
+        self._histories: OrderedDict[tuple[str, int], tuple[Period, ...]] = OrderedDict()
+        self._histories_held = 0
+        self._asked_histories: OrderedDict[tuple[str, int], None] = OrderedDict()
         # the tracks seen, and the last record looked at: rows are never deleted, so new
         # tracks can only come with new records (one name per track: bounded)
         self._tracks: set[str] = set()
@@ -360,6 +372,41 @@ class Engine:
 
     def state(self, at: When, known: int) -> State:
         """The cooperation state at `at` (a day or an imprecise date) as known at `known`."""
+        key = (at, known)
+        with self._lock:
+            state = self._states.get(key)
+            if state is not None:
+                self._states.move_to_end(key)
+                return state
+            state = self._state(at, known)
+            # kept from its second asking on: a stream of new days (a replay) keeps nothing
+            if key not in self._asked:
+                self._asked[key] = None
+                if len(self._asked) > _ASKED:
+                    self._asked.popitem(last=False)
+                return state
+            self._states[key] = state
+            self._states_held += max(len(state), 1)
+            while self._states_held > _STATES and len(self._states) > 1:
+                _, old = self._states.popitem(last=False)
+                self._states_held -= max(len(old), 1)
+            return state
+
+    def _state(self, at: When, known: int) -> State:
+        params: dict[str, Any] = {"dlo": at.lo.toordinal(), "dhi": at.hi.toordinal(), "k": known}
+        tracks = self.track_states(at, known, self._track_names())
+        planned, overdue = self._plans_at(at, known)
+        return State(
+            at=at,
+            known_at=known,
+            tracks=tracks,
+            planned=planned,
+            metrics=self._metrics(at.hi, params),
+            overdue=overdue,
+        )
+
+    def track_states(self, at: When, known: int, names: Sequence[str]) -> dict[str, TrackState]:
+        """The state of each of these tracks at `at` as known at `known` (those that have one)."""
         dlo, dhi = at.lo, at.hi
         params: dict[str, Any] = {"dlo": dlo.toordinal(), "dhi": dhi.toordinal(), "k": known}
         chosen: dict[str, tuple[str, Truth, tuple[str, ...], list[StatusVersion]]] = {}
@@ -368,7 +415,7 @@ class Engine:
         runs: list[tuple[str, StatusVersion]] = []
         uncertain: list[list[Any]] = []
         anchors: dict[str, StatusVersion] = {}
-        all_tracks = json.dumps([[t] for t in self._track_names()])
+        all_tracks = json.dumps([[t] for t in names])
         for track, start_hi, end_lo, *row, before in self._rows(
             _ANCHORS, {**params, "tracks": all_tracks}
         ):
@@ -408,27 +455,20 @@ class Engine:
             for track, edtf in self._run_starts(runs, params):
                 on = When.parse(edtf)
                 since[track] = on.start or on
-        self.load(v for _, _, _, held in chosen.values() for v in held)
-        tracks = {
+        # the events are decoded only when some track's `events` are asked for (then all
+        # of this state's at once): most answers need only status, since and truth
+        lazy = _LazyEvents(self, [v for _, _, _, held in chosen.values() for v in held])
+        return {
             track: TrackState(
                 track=track,
                 status=status,
                 since=since[track],
                 truth=truth,
                 possible=statuses,
-                events=tuple(h.event for h in held),
+                events=functools.partial(lazy.events, held),
             )
             for track, (status, truth, statuses, held) in chosen.items()
         }
-        planned, overdue = self._plans_at(at, known)
-        return State(
-            at=at,
-            known_at=known,
-            tracks=tracks,
-            planned=planned,
-            metrics=self._metrics(dhi, params),
-            overdue=overdue,
-        )
 
     def _run_starts(
         self, runs: list[tuple[str, StatusVersion]], params: dict[str, Any]
@@ -524,9 +564,26 @@ class Engine:
 
     def history(self, track: str, known: int) -> History:
         """Every status period of `track`, as known at `known`."""
-        versions = self.track_versions(track, known)
-        self.load(versions)
-        return periods_of(track, build_segments(versions))
+        key = (track, known)
+        with self._lock:  # kept like states: the records up to `known` never change
+            periods = self._histories.get(key)
+            if periods is None:
+                versions = self.track_versions(track, known)
+                self.load(versions)
+                periods = tuple(periods_of(track, build_segments(versions)))
+                if key not in self._asked_histories:  # kept from its second asking on
+                    self._asked_histories[key] = None
+                    if len(self._asked_histories) > _ASKED:
+                        self._asked_histories.popitem(last=False)
+                    return History(periods)
+                self._histories[key] = periods
+                self._histories_held += max(len(periods), 1)
+                while self._histories_held > _STATES and len(self._histories) > 1:
+                    _, old = self._histories.popitem(last=False)
+                    self._histories_held -= max(len(old), 1)
+            else:
+                self._histories.move_to_end(key)
+        return History(periods)  # a new list each time: the caller may change it
 
     def tracks(self, known: int) -> list[str]:
         """Every track with a status event current at `known`, sorted."""
@@ -612,6 +669,31 @@ class Engine:
                 "edtf": last.key[2],
                 "pos": last.key[3],
             }
+
+
+class _LazyEvents:
+    """Decodes a state's events on first use, all at once (then lets go of the engine)."""
+
+    __slots__ = ("_engine", "_versions")
+
+    def __init__(self, engine: Engine, versions: list[StatusVersion]) -> None:
+        self._engine: Engine | None = engine
+        self._versions = versions
+
+    def events(self, held: Sequence[StatusVersion]) -> tuple[Event, ...]:
+        """The events of `held` (versions of this state), decoding the state's on first use."""
+        engine = self._engine
+        if engine is not None:
+            try:
+                engine.load(self._versions)
+            except sqlite3.ProgrammingError as exc:  # the timeline was closed meanwhile
+                raise StorageError(
+                    "this state's events were not read before its timeline was closed: "
+                    "read `events` before close(), or ask again on an open timeline"
+                ) from exc
+            self._engine = None
+            self._versions = []
+        return tuple(h.event for h in held)
 
 
 def figures(engine: Engine, metric: str, known: int) -> list[Figure]:

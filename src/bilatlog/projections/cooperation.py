@@ -8,7 +8,7 @@ Results are plain immutable records: `State` (a mapping of track to
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class TrackState:
     """The state of one track at a date.
 
@@ -55,7 +55,42 @@ class TrackState:
     since: When
     truth: Truth
     possible: tuple[str, ...]
-    events: tuple[Event, ...]
+    # the events, or what decodes them on first use (a state's answer needs only the
+    # status, since and truth: its events are decoded when asked for, all at once)
+    _events: tuple[Event, ...] | Callable[[], tuple[Event, ...]] = attrs.field(alias="events")
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """The events behind those statuses (as known, corrections applied)."""
+        e = self._events
+        if not isinstance(e, tuple):
+            e = e()
+            object.__setattr__(self, "_events", e)
+        return e
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.track, self.status, self.since, self.truth, self.possible, self.events)
+
+    def __eq__(self, other: object) -> bool:
+        """Compare track, status, since, truth, possible statuses and events."""
+        if not isinstance(other, TrackState):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        """Hash what `==` compares."""
+        return hash(self._key())
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the events themselves, decoded."""
+        return {f.name: getattr(self, f.name) for f in attrs.fields(TrackState)} | {
+            "_events": self.events
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled state."""
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
 
     def __repr__(self) -> str:
         """Say it in one line: track, status, truth, since."""
@@ -448,7 +483,7 @@ def _end_bounds(s: Segment) -> tuple[dt.date, dt.date] | None:
 
 def explain_of(engine: Engine, track: str, when: When, known: int) -> Explanation:
     """Why `track` is in its state at `when`, as known at `known` (see `Timeline.explain`)."""
-    state = engine.state(when, known).get(track)
+    state = engine.track_states(when, known, [track]).get(track)  # that track's alone
     entries = []
     # plans never change a status: they are told with their fate in `plans`, not as events
     planned = {v.position for v in engine.plans(known)}
