@@ -4,6 +4,7 @@ event backfilled), the database refuses to rewrite it, and `verify()` catches an
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import json
@@ -164,6 +165,12 @@ _REFUSED = [
         "FROM bilatlog_versions WHERE sys_from = 2"
     ),  # no record 99
     "REPLACE INTO bilatlog_versions SELECT * FROM bilatlog_versions WHERE sys_from = 4",
+    (
+        "INSERT INTO bilatlog_versions SELECT 5, 4611686018427387904, event_pos, track, "
+        "'forged', kind, "
+        "valid_from, valid_to, edtf, start_hi, end_lo, end_hi, metric, fulfils "
+        "FROM bilatlog_versions WHERE sys_from = 4"
+    ),  # record 5 is a retraction: it opens no version (its slot is free, but not for this)
 ]
 
 
@@ -208,6 +215,39 @@ def _drop_guards(db: sqlite3.Connection) -> None:
         db.execute(f"DROP TRIGGER {name}")
 
 
+_UNGUARD = {
+    "guards dropped": None,
+    "table renamed away (its guards go with it)": (
+        "ALTER TABLE bilatlog_versions RENAME TO bilatlog_versions_old"
+    ),
+    "table dropped and recreated unguarded": (
+        "CREATE TABLE keep AS SELECT * FROM bilatlog_versions; DROP TABLE bilatlog_versions; "
+        "CREATE TABLE bilatlog_versions AS SELECT * FROM keep; DROP TABLE keep"
+    ),
+}
+
+
+@pytest.mark.parametrize("how", list(_UNGUARD), ids=list(_UNGUARD))
+def test_the_index_guards_are_put_back_on_open(tmp_path, how):
+    """Guards taken off the index by hand are put back by the next opening to write, so
+    raw SQL is refused again (and the rows, checked by verify(), are the log's)."""
+    _store(tmp_path).close()
+    db = sqlite3.connect(tmp_path / "t.db")
+    if _UNGUARD[how] is None:
+        _drop_guards(db)
+    else:
+        db.executescript(_UNGUARD[how])
+    db.commit()
+    db.close()
+    with bl.open(tmp_path / "t.db") as tl:
+        assert tl.verify().ok
+    db = sqlite3.connect(tmp_path / "t.db")
+    for sql in _REFUSED:
+        with pytest.raises(sqlite3.DatabaseError, match="bilatlog"):
+            db.execute(sql)
+    db.close()
+
+
 _TAMPER = {
     "a version's status changed": "UPDATE bilatlog_versions SET status = 'ended' "
     "WHERE sys_from = 3",
@@ -219,6 +259,12 @@ _TAMPER = {
     "a version slipped in": "INSERT INTO bilatlog_versions SELECT 5, 4611686018427387904, 4, "
     "track, 'ended', kind, valid_from, valid_to, edtf, start_hi, end_lo, end_hi, metric, "
     "fulfils FROM bilatlog_versions WHERE sys_from = 4",
+    "a version slipped in at position 0": "INSERT INTO bilatlog_versions SELECT 0, "
+    "4611686018427387904, 4, track, 'forged', kind, valid_from, valid_to, edtf, start_hi, "
+    "end_lo, end_hi, metric, fulfils FROM bilatlog_versions WHERE sys_from = 4",
+    "a version slipped in at a negative position": "INSERT INTO bilatlog_versions SELECT -7, "
+    "4611686018427387904, 4, track, 'forged', kind, valid_from, valid_to, edtf, start_hi, "
+    "end_lo, end_hi, metric, fulfils FROM bilatlog_versions WHERE sys_from = 4",
     "an actor row deleted": "DELETE FROM bilatlog_actors WHERE actor = 'US'",
     "an actor row slipped in": "INSERT INTO bilatlog_actors(actor, position) VALUES ('CU', 2)",
 }
@@ -354,6 +400,12 @@ _PG_REFUSED = [
         "valid_to, edtf, start_hi, end_lo, end_hi, metric, fulfils FROM {s}.versions "
         "WHERE sys_from = 2"
     ),
+    (
+        "INSERT INTO {s}.versions SELECT 5, 4611686018427387904, event_pos, track, 'forged', "
+        "kind, "
+        "valid_from, valid_to, edtf, start_hi, end_lo, end_hi, metric, fulfils FROM {s}.versions "
+        "WHERE sys_from = 4"
+    ),  # a retraction's free slot
 ]
 
 
@@ -379,3 +431,124 @@ def test_postgres_refuses_rewriting_its_index_and_verify_reports_tampering(tmp_p
         tl.reindex(progress=False)
         assert tl.verify().ok
         assert tl.state_at("2020-06-01")["t"].status == "active"
+
+
+def _jsonl_with_sidecar(tmp_path: Path) -> Path:
+    path = tmp_path / "t.jsonl"
+    with bl.open(path, clock=FakeClock()) as tl:
+        tl.record("x.y", on="2020", track="t", status="active")
+        tl.record("x.y", on="2021", track="t", status="ended")
+        tl.state_at("2020")  # files the sidecar
+    return path
+
+
+@pytest.mark.parametrize("readonly", [False, True])
+def test_verify_reports_a_forged_jsonl_sidecar(tmp_path, readonly):
+    """The sidecar is what a JSONL timeline answers from: a version changed in it (its guards
+    dropped) is reported by verify(), read-only too, and reindex() rebuilds it from the log."""
+    path = _jsonl_with_sidecar(tmp_path)
+    db = sqlite3.connect(tmp_path / "t.jsonl.index.db")
+    _drop_guards(db)
+    db.execute("UPDATE bilatlog_versions SET status = 'forged' WHERE sys_from = 2")
+    db.commit()
+    db.close()
+    names = sorted(p.name for p in tmp_path.iterdir())
+    with bl.open(path, readonly=readonly) as tl:
+        report = tl.verify()
+        assert not report.ok
+        assert report.position == 2
+        assert "t.jsonl.index.db" in report.reason
+    assert sorted(p.name for p in tmp_path.iterdir()) == names  # verify wrote nothing beside
+    with bl.open(path) as tl:
+        tl.reindex(progress=False)
+        assert tl.verify().ok
+        assert tl.state_at("2021-06-01")["t"].status == "ended"
+
+
+def _sidecar_cut(side: Path) -> None:
+    side.write_bytes(side.read_bytes()[:3000])
+
+
+def _sidecar_garbage(side: Path) -> None:
+    side.write_bytes(b"not a database " * 100)
+
+
+def _sidecar_linked_to_the_log(side: Path) -> None:
+    side.unlink()
+    side.symlink_to("t.jsonl")
+
+
+def _sidecar_linked_to_another_database(side: Path) -> None:
+    side.unlink()
+    other = side.with_name("precious.db")
+    with contextlib.closing(sqlite3.connect(other)) as db:
+        db.execute("CREATE TABLE precious(x)")
+        db.execute("INSERT INTO precious VALUES (1)")
+        db.commit()
+    side.symlink_to(other.name)
+
+
+def _sidecar_a_folder(side: Path) -> None:
+    side.unlink()
+    side.mkdir()
+
+
+_SIDECARS = {
+    "cut short": _sidecar_cut,
+    "not a database": _sidecar_garbage,
+    "a link to the log": _sidecar_linked_to_the_log,
+    "a link to another database": _sidecar_linked_to_another_database,
+    "a folder": _sidecar_a_folder,
+}
+
+
+@pytest.mark.parametrize("how", list(_SIDECARS), ids=list(_SIDECARS))
+def test_a_broken_jsonl_sidecar_never_stops_the_log_or_is_written_through(tmp_path, how):
+    """The log is the truth: a damaged sidecar is rebuilt, and a link or a folder in its
+    place is left alone (the index kept in memory), never written through into another file."""
+    path = _jsonl_with_sidecar(tmp_path)
+    _SIDECARS[how](tmp_path / "t.jsonl.index.db")
+    others = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()
+              and not p.is_symlink() and not p.name.startswith("t.jsonl.index.db")}  # fmt: skip
+    with bl.open(path) as tl:
+        assert tl.state_at("2021-06-01")["t"].status == "ended"
+        tl.record("x.y", on="2022", track="t", status="restored")
+        assert tl.state_at("2022-06-01")["t"].status == "restored"
+        assert tl.verify().ok
+    for name, data in others.items():
+        if name != "t.jsonl":
+            assert (tmp_path / name).read_bytes() == data  # nothing written through a link
+
+
+def test_postgres_puts_a_dropped_index_guard_back_on_open(tmp_path):
+    """A guard dropped by a superuser is put back by the next client that opens to write."""
+    tl, url = _pg_store(f"{tmp_path}/unguarded")
+    s = tl.backend.schema
+    tl.close()
+    base = url.split("?", maxsplit=1)[0]
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP TRIGGER versions_guard ON {s}.versions")
+    bl.open(url).close()
+    with psycopg.connect(base, autocommit=True) as conn:
+        for sql in _PG_REFUSED:
+            with pytest.raises(psycopg.Error, match="bilatlog"):
+                conn.execute(sql.format(s=s))
+
+
+def test_reindex_of_a_read_only_store_writes_nothing(tmp_path):
+    """A read-only SQLite store refuses reindex(), saying why and what to do; a read-only
+    JSONL log rebuilds its index in memory; neither writes to the store."""
+    _store(tmp_path).close()
+    before = (tmp_path / "t.db").read_bytes()
+    with (
+        bl.open(tmp_path / "t.db", readonly=True) as tl,
+        pytest.raises(bl.StorageError, match=r"read-only.*reindex"),
+    ):
+        tl.reindex(progress=False)
+    assert (tmp_path / "t.db").read_bytes() == before
+    path = _jsonl_with_sidecar(tmp_path)
+    log, side = path.read_bytes(), (tmp_path / "t.jsonl.index.db").read_bytes()
+    with bl.open(path, readonly=True) as tl:
+        tl.reindex(progress=False)
+        assert tl.state_at("2021-06-01")["t"].status == "ended"
+    assert (path.read_bytes(), (tmp_path / "t.jsonl.index.db").read_bytes()) == (log, side)

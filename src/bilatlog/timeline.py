@@ -729,6 +729,10 @@ class Timeline:
         path = getattr(self.backend, "path", None)
         if not isinstance(path, Path) or path.suffix.lower() != ".jsonl":
             return None
+        usable = getattr(self.backend, "usable_sidecar", None)
+        if usable is not None:  # (JSONL: no link followed, a damaged sidecar rebuilt)
+            side: Path | None = usable()
+            return side
         if getattr(self.backend, "readonly", False):
             return None  # a read-only opening writes nothing beside the store either
         return path.with_name(path.name + ".index.db") if os.access(path.parent, os.W_OK) else None

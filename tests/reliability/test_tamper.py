@@ -436,3 +436,210 @@ def test_postgres_attack_matrix(attack, tmp_path):
     else:
         with pytest.raises(bl.IntegrityError):
             PostgresBackend(url)
+
+
+# -- the index attack matrix: the derived bitemporal index (issue 14) against the trust rules --
+#
+# The index is derived data. The promise: raw SQL cannot change it past its guards (the one
+# write allowed closes a version, once, by its event's fix); past them (guards dropped),
+# verify() reports the row; and a damaged, stale, linked or missing index never stops the
+# log or changes an answer once rebuilt.
+
+OPEN = 2**62
+
+
+def _indexed_store(path: Path) -> Path:
+    tl = bl.open(path, clock=FakeClock())
+    a = tl.record("x.y", on="2020-01", track="t", status="active", actors=["US.DEA"])
+    tl.record("x.y", on="2021-03-02", track="t", status="ended")
+    tl.correct(a.id, reason="exact day", on="2020-01-15")
+    b = tl.record("x.y", on="2019", track="u", status="active")
+    tl.retract(b.id, reason="duplicate")  # position 5: a retraction, which opens no version
+    tl.state_at("2020")  # (a JSONL log files its sidecar)
+    tl.close()
+    return path
+
+
+def _answers(path: Path) -> list[object]:
+    """What the questions answer (ids aside: each store draws its own)."""
+    with bl.open(path) as tl:
+        return [
+            sorted((track, s.status, str(s.truth), s.since.edtf) for track, s in state.items())
+            for at in ("2019-06-01", "2020-01-10", "2020-06-01", "2022")
+            for known in (3, None)
+            for state in [tl.state_at(at, known_at=known)]
+        ]
+
+
+_FORGED = (f"INSERT INTO bilatlog_versions VALUES (5, {OPEN}, 4, 'u', 'forged', 1, 737060, "
+           "737060, '2019-01-01', 737060, NULL, NULL, NULL, NULL)")  # fmt: skip
+
+
+def _index_sql(*statements: str, unguard: bool = False) -> object:
+    def attack(tmp_path: Path) -> Path:
+        path = _indexed_store(tmp_path / "t.db")
+        db = sqlite3.connect(path)
+        if unguard:
+            for (name,) in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'bilatlog_versions'"
+            ).fetchall():
+                db.execute(f"DROP TRIGGER {name}")
+        for sql in statements:
+            try:
+                db.execute(sql)
+            except sqlite3.DatabaseError as e:
+                attack.refused = "bilatlog" in str(e)  # type: ignore[attr-defined] # a guard's
+        db.commit()
+        db.close()
+        return path
+
+    attack.refused = False  # type: ignore[attr-defined]
+    return attack
+
+
+def _sidecar(change: object, *, log: object = None) -> object:
+    def attack(tmp_path: Path) -> Path:
+        path = _indexed_store(tmp_path / "t.jsonl")
+        side = tmp_path / "t.jsonl.index.db"
+        change(side)  # type: ignore[operator]
+        if log is not None:
+            log(path)  # type: ignore[operator]
+        return path
+
+    return attack
+
+
+def _forge_sidecar(side: Path) -> None:
+    db = sqlite3.connect(side)
+    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        db.execute(f"DROP TRIGGER {name}")
+    db.execute("UPDATE bilatlog_versions SET status = 'forged' WHERE sys_from = 2")
+    db.commit()
+    db.close()
+
+
+def _link_sidecar_to_another_database(side: Path) -> None:
+    side.unlink()
+    other = side.with_name("precious.db")
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE precious(x)")
+    db.commit()
+    db.close()
+    side.symlink_to(other.name)
+
+
+def _folder_for_sidecar(side: Path) -> None:
+    side.unlink()
+    side.mkdir()
+
+
+def _other_logs_sidecar(side: Path) -> None:
+    other = _indexed_store(side.parent / "o.jsonl")  # same shape, other hashes
+    side.write_bytes((other.parent / "o.jsonl.index.db").read_bytes())
+
+
+def _appended_by_an_older_bilatlog(path: Path) -> None:
+    JsonlBackend(path).append([bl.Event(id="late", type="x.y", on="2022-06", track="t",
+                                        status="restored")])  # fmt: skip
+
+
+def _nothing(_side: Path) -> None:
+    pass
+
+
+INDEX_ATTACKS = {
+    "sqlite index: a version's status UPDATEd": (
+        _index_sql("UPDATE bilatlog_versions SET status = 'forged' WHERE sys_from = 2"), "refused"),
+    "sqlite index: a version DELETEd": (
+        _index_sql("DELETE FROM bilatlog_versions WHERE sys_from = 2"), "refused"),
+    "sqlite index: INSERT OR REPLACE over a version": (
+        _index_sql("INSERT OR REPLACE INTO bilatlog_versions SELECT * FROM bilatlog_versions "
+                   "WHERE sys_from = 2"), "refused"),
+    "sqlite index: a forged version in a retraction's free slot": (_index_sql(_FORGED), "refused"),
+    "sqlite index: a version closed twice": (
+        _index_sql("UPDATE bilatlog_versions SET sys_to = 5 WHERE sys_from = 1"), "refused"),
+    "sqlite index: a version reopened": (
+        _index_sql(f"UPDATE bilatlog_versions SET sys_to = {OPEN} WHERE sys_from = 4"),
+        "refused"),
+    "sqlite index: a version changed (guards dropped)": (
+        _index_sql("UPDATE bilatlog_versions SET status = 'ended' WHERE sys_from = 3",
+                   unguard=True), "verify"),
+    "sqlite index: a version keyed 0 slipped in (guards dropped)": (
+        _index_sql(_FORGED.replace("VALUES (5,", "VALUES (0,"), unguard=True), "verify"),
+    "sqlite index: a version keyed -7 slipped in (guards dropped)": (
+        _index_sql(_FORGED.replace("VALUES (5,", "VALUES (-7,"), unguard=True), "verify"),
+    "sqlite index: dropped and recreated with a forged row": (
+        _index_sql("CREATE TABLE keep AS SELECT * FROM bilatlog_versions",
+                   "DROP TABLE bilatlog_versions",
+                   "CREATE TABLE bilatlog_versions AS SELECT * FROM keep",
+                   "UPDATE bilatlog_versions SET status = 'forged' WHERE sys_from = 4",
+                   "DROP TABLE keep"), "verify"),
+    "sqlite index: guards dropped (put back on open)": (_index_sql(unguard=True), "answers"),
+    "sqlite index: table dropped (rebuilt on open)": (
+        _index_sql("DROP TABLE bilatlog_versions"), "answers"),
+    "sqlite index: table renamed away with its guards": (
+        _index_sql("ALTER TABLE bilatlog_versions RENAME TO old_versions"), "answers"),
+    "sqlite index: a column added": (
+        _index_sql("ALTER TABLE bilatlog_versions ADD COLUMN z TEXT"), "answers"),
+    "sqlite index: a query index dropped": (
+        _index_sql("DROP INDEX bilatlog_versions_track"), "answers"),
+    "jsonl sidecar: a version forged in it (guards dropped)": (_sidecar(_forge_sidecar), "verify"),
+    "jsonl sidecar: another log's, of the same length": (_sidecar(_other_logs_sidecar), "answers"),
+    "jsonl sidecar: stale (the log appended by an older bilatlog)": (
+        _sidecar(_nothing, log=_appended_by_an_older_bilatlog), "answers"),
+    "jsonl sidecar: cut short": (
+        _sidecar(lambda s: s.write_bytes(s.read_bytes()[:3000])), "answers"),
+    "jsonl sidecar: not a database": (
+        _sidecar(lambda s: s.write_bytes(b"not a database " * 100)), "answers"),
+    "jsonl sidecar: a link to the log itself": (
+        _sidecar(lambda s: (s.unlink(), s.symlink_to("t.jsonl"))), "answers"),
+    "jsonl sidecar: a link to another database": (
+        _sidecar(_link_sidecar_to_another_database), "answers"),
+    "jsonl sidecar: a folder in its place": (_sidecar(_folder_for_sidecar), "answers"),
+    "jsonl sidecar: deleted": (_sidecar(lambda s: s.unlink()), "answers"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("attack", sorted(INDEX_ATTACKS))
+def test_index_attack_matrix(attack, tmp_path):
+    """Each attack on the index is refused by the database, found by verify(), or answered
+    past (rebuilt from the log): never a quiet wrong answer from a store that verifies."""
+    make, outcome = INDEX_ATTACKS[attack]
+    suffix = ".jsonl" if attack.startswith("jsonl") else ".db"
+    reference = _indexed_store(tmp_path / f"reference{suffix}")
+    want = _answers(reference)
+    if "older bilatlog" in attack:
+        _appended_by_an_older_bilatlog(reference)
+        want = _answers(reference)
+    (tmp_path / "attacked").mkdir()
+    path = make(tmp_path / "attacked")
+    others = {p.name: p.read_bytes() for p in path.parent.iterdir()
+              if p.is_file() and not p.is_symlink() and p.name.startswith("precious")}  # fmt: skip
+    if outcome == "refused":
+        assert make.refused
+        with bl.open(path) as tl:
+            assert tl.verify().ok
+        assert _answers(path) == want
+    elif outcome == "verify":
+        with bl.open(path) as tl:
+            report = tl.verify()
+            assert not report.ok
+            assert report.position is not None
+            assert "derived" in report.reason
+            tl.reindex(progress=False)
+            assert tl.verify().ok
+        assert _answers(path) == want
+    else:
+        assert _answers(path) == want
+        with bl.open(path) as tl:
+            assert tl.verify().ok
+            tl.record("x.y", on="2023", track="t", status="restored")  # and it takes appends
+            assert tl.verify().ok
+        if suffix == ".db":  # and its guards hold again
+            db = sqlite3.connect(path)
+            with pytest.raises(sqlite3.DatabaseError, match="bilatlog"):
+                db.execute("UPDATE bilatlog_versions SET status = 'forged' WHERE sys_from = 2")
+            db.close()
+    for name, data in others.items():  # nothing written through a link into another file
+        assert (path.parent / name).read_bytes() == data

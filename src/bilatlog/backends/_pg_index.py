@@ -59,7 +59,12 @@ BEGIN
   IF TG_OP = 'INSERT' THEN
     IF NEW.sys_to <> {OPEN}
        OR NEW.sys_from <= COALESCE((SELECT MAX(sys_from) FROM {s}.versions), 0)
-       OR NOT EXISTS (SELECT 1 FROM {s}.events WHERE position = NEW.sys_from) THEN
+       OR NOT EXISTS (SELECT 1 FROM {s}.events r WHERE r.position = NEW.sys_from AND (
+         (r.kind = 'event' AND NEW.event_pos = r.position AND NEW.track IS NOT DISTINCT FROM
+          r.track AND NEW.status IS NOT DISTINCT FROM r.status AND NEW.valid_from = r.lo
+          AND NEW.valid_to = r.hi)
+         OR (r.kind = 'correction' AND NEW.event_pos =
+             (SELECT position FROM {s}.events WHERE id = r.target)))) THEN
       RAISE EXCEPTION 'bilatlog: the index is append-only (one open version per record)'
         USING ERRCODE = 'restrict_violation';
     END IF;

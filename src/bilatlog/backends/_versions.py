@@ -48,6 +48,7 @@ __all__ = [
     "VersionWriter",
     "create_index",
     "has_index",
+    "index_guarded",
     "rebuild",
     "verify_index",
 ]
@@ -117,14 +118,20 @@ _FIXED: Final = (
 )
 
 #: The database itself keeps the index append-only: rows are inserted open, for
-#: a record of the log, in position order (so never twice, and never replacing
-#: one); the only update closes an open range, by a correction or retraction of
-#: that very event; nothing is deleted.
+#: an event or a correction of the log, in position order (so never twice, and never
+#: replacing one; an event's row carries its logged track, status and days, a
+#: correction's names its event: no forged row in a retraction's free slot); the
+#: only update closes an open range, by a correction or retraction of that very
+#: event; nothing is deleted.
 TRIGGERS_DDL: Final = [
     f"""CREATE TRIGGER IF NOT EXISTS bilatlog_versions_insert BEFORE INSERT ON bilatlog_versions
     WHEN NEW.sys_to IS NOT {OPEN}
       OR NEW.sys_from <= (SELECT COALESCE(MAX(sys_from), 0) FROM bilatlog_versions)
-      OR NOT EXISTS (SELECT 1 FROM bilatlog_events WHERE position = NEW.sys_from)
+      OR NOT EXISTS (SELECT 1 FROM bilatlog_events r WHERE r.position = NEW.sys_from AND (
+        (r.kind = 'event' AND NEW.event_pos = r.position AND NEW.track IS r.track
+         AND NEW.status IS r.status AND NEW.valid_from = r.lo AND NEW.valid_to = r.hi)
+        OR (r.kind = 'correction' AND NEW.event_pos =
+            (SELECT position FROM bilatlog_events WHERE id = r.target))))
     BEGIN SELECT RAISE(ABORT, 'bilatlog: the index is append-only (one open version per record)');
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS bilatlog_versions_fixed
@@ -153,9 +160,42 @@ def has_index(db: Session) -> bool:
     return row is not None
 
 
+#: The guards' names (each must be a trigger on bilatlog_versions itself).
+TRIGGER_NAMES: Final = (
+    "bilatlog_versions_insert",
+    "bilatlog_versions_fixed",
+    "bilatlog_versions_close",
+    "bilatlog_versions_no_delete",
+)
+
+
+def index_guarded(db: Session) -> bool:
+    """Tell whether every guard of the versions table is in place (on that table)."""
+    marks = ", ".join("?" * len(TRIGGER_NAMES))
+    (n,) = db.execute(
+        f"SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks}) "
+        "AND tbl_name = 'bilatlog_versions'",
+        TRIGGER_NAMES,
+    ).fetchone()
+    return bool(n == len(TRIGGER_NAMES))
+
+
 def create_index(db: Session) -> None:
-    """Create the versions table, its indexes and its guards (inside the caller's transaction)."""
-    for statement in (*INDEX_DDL, *TRIGGERS_DDL):
+    """Create the versions table, its indexes and its guards (inside the caller's transaction).
+
+    Guards dropped by hand are put back; a guard of that name on another table (the
+    table renamed away: SQLite moves its triggers with it) is dropped first, so the
+    new table is guarded.
+    """
+    for statement in INDEX_DDL:
+        db.execute(statement)
+    for name in TRIGGER_NAMES:
+        row = db.execute(
+            "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)
+        ).fetchone()
+        if row is not None and row[0] != "bilatlog_versions":
+            db.execute(f"DROP TRIGGER {name}")
+    for statement in TRIGGERS_DDL:
         db.execute(statement)
 
 
@@ -433,11 +473,14 @@ def verify_index(
         )
         differ = {k for k in closes.keys() | stored_closes.keys()
                   if closes.get(k) != stored_closes.get(k)}  # fmt: skip
+        # rows keyed outside the log's positions are in no chunk above, yet a version
+        # keyed 0 or below is current at every K (a forged row the answers would show)
         beyond = db.execute(
-            "SELECT MIN(sys_from) FROM bilatlog_versions WHERE sys_from > ?", (head,)
+            "SELECT MIN(sys_from) FROM bilatlog_versions WHERE sys_from > ? OR sys_from < 1",
+            (head,),
         ).fetchone()
         if beyond is not None and beyond[0] is not None:
-            differ.add(int(beyond[0]))
+            differ.add(max(1, int(beyond[0])))
         first_bad = min(differ) if differ else None
     if first_bad is not None:
         return VerifyReport(

@@ -23,9 +23,11 @@ File locks use `fcntl.flock`, so this backend runs on POSIX systems.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import os
+import sqlite3
 import stat
 import threading
 import time
@@ -58,7 +60,7 @@ from bilatlog.backends._files import check_store_file
 from bilatlog.backends._heads import HeadMemory, remembered_head
 from bilatlog.backends.memory import RecordIndex, verify_envelopes
 from bilatlog.events import RecordedEvent
-from bilatlog.exceptions import BilatlogWarning, IntegrityError, StorageError
+from bilatlog.exceptions import BilatlogError, BilatlogWarning, IntegrityError, StorageError
 
 __all__ = ["JsonlBackend", "TornTailWarning"]
 
@@ -512,6 +514,7 @@ class JsonlBackend(Appender):
                 report, self._memory, lambda p: hashes[p - 1] if 0 < p <= n else None, self.url,
                 remembered,
             )  # fmt: skip
+            report = self._verify_sidecar(report, hashes)
             if not report.ok or not scan.torn:
                 return report
             if not scan.partial and (remembered is None or remembered[0] > n):
@@ -529,6 +532,76 @@ class JsonlBackend(Appender):
                 reason=f"{len(scan.torn)} bytes of an unacknowledged torn tail from line "
                 f"{scan.torn_line}; the next append sets them aside",
             )
+
+    @property
+    def sidecar(self) -> Path:
+        """Where a timeline keeps this log's derived index (`name.jsonl.index.db`)."""
+        return self.path.with_name(self.path.name + ".index.db")
+
+    def usable_sidecar(self) -> Path | None:
+        """The sidecar to keep the index in, or None to keep it in memory.
+
+        None for a read-only opening, a folder this process may not write, or a
+        sidecar that is a symbolic link or not a regular file (the index is never
+        written through a link into another file). A sidecar SQLite cannot read
+        (not a database, or damaged) is derived data: it is deleted, to be rebuilt.
+        """
+        side = self.sidecar
+        if self.readonly or not os.access(self.path.parent, os.W_OK):
+            return None
+        if side.is_symlink() or (side.exists() and not side.is_file()):
+            return None
+        if side.exists():
+            try:
+                with contextlib.closing(sqlite3.connect(f"{side.resolve().as_uri()}?mode=ro",
+                                                        uri=True)) as db:  # fmt: skip
+                    db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            except sqlite3.DatabaseError as e:
+                if getattr(e, "sqlite_errorname", "") not in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
+                    return None  # (locked, or unreadable here: keep the index in memory)
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{side}{suffix}").unlink(missing_ok=True)
+        return side
+
+    def _verify_sidecar(self, report: VerifyReport, hashes: list[str]) -> VerifyReport:
+        """Check the sidecar index a timeline answers from, when it continues this log.
+
+        A sidecar that does not continue the log (or cannot be read) is refused and
+        rebuilt before any answer; one that does is answered from, so its copy of
+        the log and its versions must verify like any SQLite store's.
+        """
+        from bilatlog.backends.sqlite import SqliteBackend  # noqa: PLC0415 - only when present
+
+        side = self.sidecar
+        if not report.ok or side.is_symlink() or not side.is_file():
+            return report
+        # no writer holds it (no -wal beside it): read it as it is, creating nothing beside
+        wal = Path(f"{side}-wal")
+        quiet = not wal.exists()
+        try:
+            store = SqliteBackend(side, readonly=True, remember=False, immutable=quiet)
+        except BilatlogError:
+            return report  # unreadable: not answered from (refused when next used)
+        try:
+            mine = store.head
+            here = next(iter(store.read(mine, mine)), None) if mine else None
+            if here is None or mine > len(hashes) or here.hash != hashes[mine - 1]:
+                return report  # does not continue the log: rebuilt before any answer
+            found = store.verify()
+        except BilatlogError as e:
+            found = VerifyReport(ok=False, checked=0, reason=str(e))
+        finally:
+            store.close()
+        if found.ok or (quiet and wal.exists()):  # (a writer came meanwhile: not a finding)
+            return report
+        return attrs.evolve(
+            report,
+            ok=False,
+            position=found.position,
+            reason=f"the derived sidecar index {side.name} does not follow from the log "
+            f"({found.reason}). Fix: rebuild it with tl.reindex() or `bilatlog reindex` "
+            "(or delete the file).",
+        )
 
     def close(self) -> None:
         """Nothing is held between calls; drop the cache."""

@@ -380,15 +380,30 @@ class PostgresBackend(Appender):
             for statement in _schema_sql(s):
                 conn.execute(statement)
 
+    def _index_guarded(self, conn: psycopg.Connection[Any]) -> bool:
+        row = conn.execute(
+            "SELECT COUNT(*) FROM pg_trigger WHERE tgrelid = to_regclass(%s) "
+            "AND tgname IN ('versions_guard', 'versions_no_truncate')",
+            (f"{self.schema}.versions",),
+        ).fetchone()
+        return row is not None and row[0] == 2
+
     def _ensure_index(self, conn: psycopg.Connection[Any]) -> None:
-        """Create the bitemporal index if the schema lacks it, filing the log once."""
-        if has_pg_index(conn, self.schema):
+        """Create the bitemporal index if the schema lacks it, filing the log once.
+
+        Its guard, dropped by hand, is put back (the rows are `verify()`'s to check).
+        """
+        if has_pg_index(conn, self.schema) and self._index_guarded(conn):
             return
         import psycopg  # noqa: PLC0415
 
         try:
             with conn.transaction():
                 self._take_write_lock(conn)  # appends wait until the log is filed
+                if has_pg_index(conn, self.schema):
+                    if not self._index_guarded(conn):
+                        create_pg_index(PgSession(conn, self.schema))  # idempotent DDL
+                    return
                 if not has_pg_index(conn, self.schema):
                     session = PgSession(conn, self.schema)
                     rebuild(session, self._decode, SCHEMA_VERSION, progress=None,

@@ -60,6 +60,7 @@ from bilatlog.backends._versions import (
     VersionWriter,
     create_index,
     has_index,
+    index_guarded,
     positions,
     rebuild,
     verify_index,
@@ -168,11 +169,14 @@ class SqliteBackend(Appender):
         timeout: float = 30.0,
         readonly: bool = False,
         remember: bool = True,
+        immutable: bool = False,
     ) -> None:
         """Open (and, unless `readonly`, create if needed) the database.
 
         `remember=False` is for derived copies (a JSONL log's sidecar index):
         no head is remembered for them, since they are rebuilt at will.
+        `immutable=True` (with `readonly`) reads the file as it is, creating no
+        `-wal`/`-shm` beside it: only for a file no one writes meanwhile.
         """
         self.path = str(path)
         if not self.path:
@@ -197,6 +201,7 @@ class SqliteBackend(Appender):
             if readonly:
                 # mode=ro: never creates or writes the file; query_only: refuses writes
                 uri = f"{Path(self.path).resolve().as_uri()}?mode=ro"
+                uri += "&immutable=1" if immutable else ""
                 self._db = sqlite3.connect(
                     uri, uri=True, timeout=timeout, isolation_level=None,
                     check_same_thread=False,
@@ -256,7 +261,7 @@ class SqliteBackend(Appender):
         wanted |= {name for name, _ in _TRIGGERS} | {name for name, _ in _GUARDS}
         wanted |= {"bilatlog_events_gapless", "bilatlog_meta_no_update"}
         wanted |= {"bilatlog_versions"}  # the bitemporal index (a store before it: indexed once)
-        return wanted <= names
+        return wanted <= names and index_guarded(self._db)  # its guards dropped: put back
 
     def _hash_at(self, position: int) -> str | None:
         row = self._db.execute(
@@ -301,6 +306,8 @@ class SqliteBackend(Appender):
                 # a new store, or one written before the index existed: index it once
                 create_index(db)
                 rebuild(db, self._decode_rows, SCHEMA_VERSION, progress=None)
+            else:
+                create_index(db)  # guards dropped by hand are put back
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -554,6 +561,11 @@ class SqliteBackend(Appender):
 
     def reindex(self, *, progress: bool | None = None) -> None:
         """Rebuild the derived bitemporal index from the log, in one transaction."""
+        if self.readonly:
+            raise StorageError(
+                f"{self.path} was opened read-only: its index is not rebuilt. "
+                "Fix: open it without readonly=True to reindex."
+            )
         if self._writable_reason:
             raise StorageError(self._writable_reason)
         with self._lock:
