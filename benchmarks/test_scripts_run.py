@@ -113,3 +113,11 @@ def test_export_memory_prints_a_row_per_store():
     rows = [line for line in out.splitlines() if line.startswith("| events-")]
     assert len(rows) == 2
     assert all(row.endswith(" MB |") for row in rows)
+
+
+def test_hot_answers_prints_every_question(tmp_path):
+    store = tmp_path / "s.db"
+    _run("bitemporal.py", "build", str(store), "--n", "300")
+    out = _run("hot_answers.py", str(store), "--asks", "2", "--passes", "1")
+    for question in ("state_at", "new_day", "known", "history", "explain", "replay"):
+        assert any(line.startswith(f"{question} ") for line in out.splitlines()), out
