@@ -6,7 +6,7 @@ The built-in cooperation projection (`State`, `TrackState`, `Period`, `Change`,
 answers `Timeline.plans`; `Projection` is the protocol for your own.
 """
 
-from bilatlog.projections._base import Projection, run_projection
+from bilatlog.projections._base import Projection
 from bilatlog.projections.cooperation import (
     Change,
     Diff,
@@ -35,5 +35,4 @@ __all__ = [
     "Projection",
     "State",
     "TrackState",
-    "run_projection",
 ]
