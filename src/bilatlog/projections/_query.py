@@ -758,8 +758,12 @@ class Mirror:
             assert native is not None  # noqa: S101 - a new database is indexed
         self._engine = Engine(*native)
 
-    def _rebuild(self) -> None:
+    def _close_store(self) -> None:
+        self._engine.settle()  # answers still alive keep their events after the copy closes
         self._store.close()
+
+    def _rebuild(self) -> None:
+        self._close_store()
         if self._path is not None:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{self._path}{suffix}").unlink(missing_ok=True)
@@ -815,6 +819,4 @@ class Mirror:
 
     def close(self) -> None:
         """Let go of the mirror (a sidecar file stays for the next process)."""
-        if self._engine is not None:
-            self._engine.settle()
-        self._store.close()
+        self._close_store()
