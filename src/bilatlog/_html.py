@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from bilatlog._tables import plural
-from bilatlog.notebook._html import _e, _sources, _table, _when
+from bilatlog.notebook._html import _e, _plan_rows, _sources, _table, _when
 
 if TYPE_CHECKING:
     from bilatlog.audit import Audit
@@ -63,16 +63,7 @@ def plans_html(fates: Iterable[PlanFate], caption: str = "Plans") -> str:
 
 def overdue_html(events: Iterable[Event]) -> str:
     """Plans whose date passed with nothing fulfilling them."""
-    rows = [
-        (
-            f"<b>{_e(e.track or '')}</b>",
-            _e(e.status or e.type),
-            _when(e.on),
-            _e(e.summary),
-            _sources(e.sources),
-        )
-        for e in events
-    ]
+    rows = _plan_rows(events)
     return _table(
         ("track", "promised status", "was due", "plan", "sources"),
         rows,

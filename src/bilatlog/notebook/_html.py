@@ -259,8 +259,9 @@ def track_states_html(
     return _view(_grid(_TRACK_COLUMNS, rows, caption, noun="tracks", max_rows=max_rows))
 
 
-def _planned(events: Sequence[Event]) -> str:
-    rows = [
+def _plan_rows(events: Iterable[Event]) -> list[tuple[str, ...]]:
+    """One row per plan: track, promised status, due date, summary, sources (escaped)."""
+    return [
         (
             f"<b>{_e(e.track or '')}</b>",
             _e(e.status or e.type),
@@ -270,6 +271,10 @@ def _planned(events: Sequence[Event]) -> str:
         )
         for e in events
     ]
+
+
+def _planned(events: Sequence[Event]) -> str:
+    rows = _plan_rows(events)
     columns = (("track", "slug"), ("expected status", ""), ("due", "date"), ("plan", "prose"),
                ("sources", "src"))  # fmt: skip
     return _grid(columns, rows, "Planned, still expected", noun="plans") if rows else ""
