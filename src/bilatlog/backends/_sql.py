@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Final
 
 from bilatlog._codec import hash_envelope, loads
-from bilatlog.backends._base import VerifyReport, clean_report
+from bilatlog.backends._contract import VerifyReport, actor_levels, clean_report
 from bilatlog.events import Event, RecordedEvent
 from bilatlog.exceptions import IntegrityError
 
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 __all__ = [
     "EVENT_COLUMNS",
     "VERIFY_COLUMNS",
-    "actor_levels",
     "check_row",
     "checked_envelopes",
     "decode_log",
@@ -38,16 +37,6 @@ EVENT_COLUMNS: Final = (
 )
 #: What `check_row` reads, in order.
 VERIFY_COLUMNS: Final = EVENT_COLUMNS
-
-
-@functools.lru_cache(maxsize=4096)  # the same actor lists come back again and again
-def actor_levels(actors: tuple[str, ...]) -> frozenset[str]:
-    """Every actor with each of its parent units: `US.DEA` -> {`US`, `US.DEA`}."""
-    out: set[str] = set()
-    for a in actors:
-        parts = a.split(".")
-        out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-    return frozenset(out)
 
 
 def _indexed(rec: RecordedEvent, kind: str) -> tuple[Any, ...]:

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Final, Protocol
 
 from bilatlog._codec import loads
-from bilatlog.backends._base import VerifyReport
+from bilatlog.backends._contract import VerifyReport
 from bilatlog.events import Correction, Event, RecordedEvent, Retraction
 from bilatlog.time import When
 

@@ -44,22 +44,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from bilatlog._codec import (
-    SCHEMA_VERSION,
-    Codec,
-    Sealed,
-    format_instant,
-)
-from bilatlog.backends._base import (
-    Appender,
-    Clock,
-    Head,
-    Lookups,
-    Prepare,
-    Query,
-    VerifyReport,
-    system_clock,
-)
+from bilatlog._codec import SCHEMA_VERSION, Sealed, format_instant
+from bilatlog.backends._contract import Clock, Query, VerifyReport
+from bilatlog.backends._defaults import Defaults
 from bilatlog.backends._heads import HeadMemory, remembered_head
 from bilatlog.backends._pg_index import PgReader, PgSession, create_pg_index, has_pg_index
 from bilatlog.backends._sql import (
@@ -72,6 +59,7 @@ from bilatlog.backends._sql import (
     verify_rows,
 )
 from bilatlog.backends._versions import VersionWriter, positions, rebuild, verify_index
+from bilatlog.backends._writing import Appender, Head, Lookups, Prepare
 from bilatlog.events import RecordedEvent
 from bilatlog.exceptions import IntegrityError, StorageError, ValidationError
 
@@ -218,7 +206,7 @@ def _translate(e: Exception, what: str) -> StorageError:
     return err
 
 
-class PostgresBackend(Appender):
+class PostgresBackend(Appender, Defaults):
     """An append-only log in a PostgreSQL schema (see the module docstring).
 
     Args:
@@ -251,8 +239,7 @@ class PostgresBackend(Appender):
         self.readonly = readonly
         self._memory = HeadMemory(self.url)
         self._row_lock = True
-        self.codec = Codec()
-        self._clock = clock or system_clock
+        Appender.__init__(self, clock)
         self._timeout = timeout
         self._lock_key = int.from_bytes(
             hashlib.sha256(f"bilatlog:{self.schema}".encode()).digest()[:8], "big", signed=True
@@ -637,10 +624,14 @@ class PostgresBackend(Appender):
             ).fetchone()
         return int(row[0] or 0) if row else 0
 
-    def wait(self, after: int, timeout: float) -> bool:
-        """Block until the head passes `after` or `timeout` seconds pass (LISTEN/NOTIFY)."""
+    def wait(self, after: int, timeout: float | None, *, poll: float = 0.25) -> bool:  # noqa: ARG002 - the contract's
+        """Block until the head passes `after`, or at most `timeout` seconds, at most one.
+
+        LISTEN/NOTIFY: a commit wakes it at once (`poll` is not needed).
+        """
         import psycopg  # noqa: PLC0415
 
+        timeout = 1.0 if timeout is None else min(1.0, timeout)
         if self.head > after:
             return True
         try:
@@ -691,8 +682,8 @@ class PostgresBackend(Appender):
                 conn.rollback()
                 conn.autocommit = True
 
-    def reindex(self, *, progress: bool | None = None) -> None:
-        """Rebuild the derived bitemporal index from the log, in one transaction."""
+    def reindex(self, *, progress: bool | None = None) -> bool:
+        """Rebuild the derived bitemporal index from the log, in one transaction (True)."""
         if self._writable_reason:
             raise StorageError(self._writable_reason)
         with self._lock, self._conn() as conn, conn.transaction():
@@ -700,6 +691,7 @@ class PostgresBackend(Appender):
             rebuild(PgSession(conn, self.schema), self._decode, SCHEMA_VERSION,
                     progress=progress, create=create_pg_index)  # fmt: skip
             conn.execute(f"ANALYZE {self.schema}.versions")
+        return True
 
     def index_db(self) -> tuple[PgReader, threading.RLock] | None:
         """The server-side bitemporal index, for the query engine (None if the schema lacks it)."""

@@ -28,23 +28,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from bilatlog._codec import (
-    SCHEMA_VERSION,
-    Codec,
-    Sealed,
-    format_instant,
-    parse_instant,
-)
-from bilatlog.backends._base import (
-    Appender,
-    Clock,
-    Head,
-    Lookups,
-    Prepare,
-    Query,
-    VerifyReport,
-    system_clock,
-)
+from bilatlog._codec import SCHEMA_VERSION, Sealed, format_instant, parse_instant
+from bilatlog.backends._contract import Clock, Query, VerifyReport
+from bilatlog.backends._defaults import Defaults
 from bilatlog.backends._files import check_store_file
 from bilatlog.backends._heads import HeadMemory, remembered_head
 from bilatlog.backends._sql import (
@@ -65,6 +51,7 @@ from bilatlog.backends._versions import (
     rebuild,
     verify_index,
 )
+from bilatlog.backends._writing import Appender, Head, Lookups, Prepare
 from bilatlog.events import RecordedEvent
 from bilatlog.exceptions import StorageError, ValidationError
 
@@ -152,7 +139,7 @@ BEGIN SELECT RAISE(ABORT, 'bilatlog: the log is append-only'); END;
 """
 
 
-class SqliteBackend(Appender):
+class SqliteBackend(Appender, Defaults):
     """An append-only log in an SQLite database file.
 
     Args:
@@ -188,8 +175,7 @@ class SqliteBackend(Appender):
                 "pass a file, e.g. 'relations.db', or bl.open() for a store in memory.",
             )
         self.readonly = readonly
-        self.codec = Codec()
-        self._clock = clock or system_clock
+        Appender.__init__(self, clock)
         self._lock = threading.RLock()
         memory_db = self.path == ":memory:"
         if not memory_db:
@@ -277,6 +263,13 @@ class SqliteBackend(Appender):
     def url(self) -> str:
         """Where this log lives."""
         return f"sqlite:///{self.path}"
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """The database file and SQLite's own files beside it (none for ":memory:")."""
+        if self.path == ":memory:":
+            return ()
+        return tuple(Path(f"{self.path}{suffix}") for suffix in ("", "-wal", "-shm", "-journal"))
 
     def _create_schema(self) -> None:
         db = self._db
@@ -559,8 +552,8 @@ class SqliteBackend(Appender):
                     return index_report
             return remembered_head(report, self._memory, self._hash_at, self.url, remembered)
 
-    def reindex(self, *, progress: bool | None = None) -> None:
-        """Rebuild the derived bitemporal index from the log, in one transaction."""
+    def reindex(self, *, progress: bool | None = None) -> bool:
+        """Rebuild the derived bitemporal index from the log, in one transaction (True)."""
         if self.readonly:
             raise StorageError(
                 f"{self.path} was opened read-only: its index is not rebuilt. "
@@ -577,6 +570,7 @@ class SqliteBackend(Appender):
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
+        return True
 
     def index_db(self) -> tuple[sqlite3.Connection, threading.RLock] | None:
         """The connection holding the log and its bitemporal index, with the lock guarding it.
