@@ -28,11 +28,11 @@ BACKEND_MODULES = ("memory", "jsonl", "sqlite", "postgres")
 
 def _members() -> dict[str, object]:
     """The Protocol's own members: its attributes, properties and methods."""
-    out: dict[str, object] = dict.fromkeys(Backend.__annotations__)
-    for name, value in vars(Backend).items():
-        if not name.startswith("_") and (callable(value) or isinstance(value, property)):
-            out[name] = value
-    return out
+    return dict.fromkeys(Backend.__annotations__) | {
+        name: value
+        for name, value in vars(Backend).items()
+        if not name.startswith("_") and (callable(value) or isinstance(value, property))
+    }
 
 
 def test_the_contract_names_every_capability_callers_use():
@@ -92,7 +92,7 @@ def test_no_caller_probes_a_backend():
 
 @pytest.mark.parametrize("module", BACKEND_MODULES)
 def test_no_backend_imports_another(module):
-    """A backend imports the shared modules (`_contract`, `_writing`, ...), never another backend."""
+    """A backend imports the shared modules (`_contract`, `_writing`, ...), never another."""
     tree = ast.parse((SRC / "backends" / f"{module}.py").read_text(encoding="utf-8"))
     imported = set()
     for node in ast.walk(tree):  # lazy imports inside functions too
@@ -130,7 +130,7 @@ class _ThenWait:
         self._start = start
         self._clock = FakeClock()
 
-    def __call__(self):  # noqa: ANN204 - a clock
+    def __call__(self):
         if not self._start.is_alive() and self._start.ident is None:
             self._start.start()
             time.sleep(0.3)  # the other writer reaches the lock and waits for it
