@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EVENT_COLUMNS",
     "VERIFY_COLUMNS",
+    "SqlReads",
     "check_row",
     "checked_envelopes",
     "decode_log",
@@ -234,3 +235,44 @@ def verify_rows(
             "which the log does not hold: a row added by hand?",
         )
     return clean_report(expected - 1, prev_hash)
+
+
+class SqlReads:
+    """The reads the SQL backends share, over their own paging of `(position, hash, body)` rows.
+
+    A backend gives `_rows(sql, params, pos_index, chunk)` (one page at a time,
+    `params[pos_index]` being the statement's `position >= ?`) and
+    `_log_rows(start, stop)` (the log's rows in position order).
+    """
+
+    codec: Codec
+
+    def _rows(
+        self, sql: str, params: list[Any], pos_index: int = 0, chunk: int = 2000
+    ) -> Iterator[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def _log_rows(self, start: int, stop: int | None) -> Iterator[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def _decode(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[RecordedEvent]:
+        return decode_rows(self.codec, rows)
+
+    def _stream(
+        self, sql: str, params: list[Any], pos_index: int = 0, chunk: int = 2000
+    ) -> Iterator[RecordedEvent]:
+        """Decoded records of `_rows(sql, ...)`."""
+        return self._decode(self._rows(sql, params, pos_index, chunk))
+
+    def read(self, start: int = 1, stop: int | None = None) -> Iterator[RecordedEvent]:
+        """Stream records by position range, in chunks (constant memory), fully checked."""
+        return decode_log(self.codec, self._log_rows(start, stop), start)
+
+    def read_envelopes(
+        self, start: int = 1, stop: int | None = None
+    ) -> Iterator[tuple[dict[str, Any], str]]:
+        """Stream `(envelope, stored text)` by position range, hash- and chain-checked.
+
+        For reading the log without decoding every record.
+        """
+        return checked_envelopes(self._log_rows(start, stop), start)

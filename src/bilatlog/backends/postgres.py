@@ -52,9 +52,7 @@ from bilatlog.backends._pg_index import PgReader, PgSession, create_pg_index, ha
 from bilatlog.backends._sql import (
     EVENT_COLUMNS,
     VERIFY_COLUMNS,
-    checked_envelopes,
-    decode_log,
-    decode_rows,
+    SqlReads,
     rows_of,
     verify_rows,
 )
@@ -206,7 +204,7 @@ def _translate(e: Exception, what: str) -> StorageError:
     return err
 
 
-class PostgresBackend(Appender, Defaults):
+class PostgresBackend(SqlReads, Appender, Defaults):
     """An append-only log in a PostgreSQL schema (see the module docstring).
 
     Args:
@@ -524,9 +522,6 @@ class PostgresBackend(Appender, Defaults):
 
     # -- reading ----------------------------------------------------------------------------
 
-    def _decode(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[RecordedEvent]:
-        return decode_rows(self.codec, rows)
-
     @property
     def head(self) -> int:
         """The position of the last record (0 when empty)."""
@@ -535,7 +530,7 @@ class PostgresBackend(Appender, Defaults):
         return int(row[0] or 0) if row else 0
 
     def _rows(
-        self, sql: str, params: list[Any], pos_index: int, chunk: int = 2000
+        self, sql: str, params: list[Any], pos_index: int = 0, chunk: int = 2000
     ) -> Iterator[tuple[Any, ...]]:
         params = list(params)
         while True:
@@ -545,24 +540,6 @@ class PostgresBackend(Appender, Defaults):
             if len(rows) < chunk:
                 return
             params[pos_index] = rows[-1][0] + 1
-
-    def _stream(
-        self, sql: str, params: list[Any], pos_index: int, chunk: int = 2000
-    ) -> Iterator[RecordedEvent]:
-        return self._decode(self._rows(sql, params, pos_index, chunk))
-
-    def read(self, start: int = 1, stop: int | None = None) -> Iterator[RecordedEvent]:
-        """Stream records by position range, in chunks, hash- and chain-checked."""
-        return decode_log(self.codec, self._log_rows(start, stop), start)
-
-    def read_envelopes(
-        self, start: int = 1, stop: int | None = None
-    ) -> Iterator[tuple[dict[str, Any], str]]:
-        """Stream `(envelope, stored text)` by position range, hash- and chain-checked.
-
-        For reading the log without decoding every record.
-        """
-        return checked_envelopes(self._log_rows(start, stop), start)
 
     def _log_rows(self, start: int, stop: int | None) -> Iterator[tuple[Any, ...]]:
         """`(position, hash, body)` rows from `start` to `stop`, in position order."""

@@ -36,9 +36,7 @@ from bilatlog.backends._heads import HeadMemory, remembered_head
 from bilatlog.backends._sql import (
     EVENT_COLUMNS,
     VERIFY_COLUMNS,
-    checked_envelopes,
-    decode_log,
-    decode_rows,
+    SqlReads,
     rows_of,
     verify_rows,
 )
@@ -139,7 +137,7 @@ BEGIN SELECT RAISE(ABORT, 'bilatlog: the log is append-only'); END;
 """
 
 
-class SqliteBackend(Appender, Defaults):
+class SqliteBackend(SqlReads, Appender, Defaults):
     """An append-only log in an SQLite database file.
 
     Args:
@@ -298,7 +296,7 @@ class SqliteBackend(Appender, Defaults):
             if not has_index(db):
                 # a new store, or one written before the index existed: index it once
                 create_index(db)
-                rebuild(db, self._decode_rows, SCHEMA_VERSION, progress=None)
+                rebuild(db, self._decode, SCHEMA_VERSION, progress=None)
             else:
                 create_index(db)  # guards dropped by hand are put back
             db.execute("COMMIT")
@@ -370,7 +368,7 @@ class SqliteBackend(Appender, Defaults):
             self._db.executemany(
                 "INSERT INTO bilatlog_actors(actor, position) VALUES (?, ?)", actor_rows
             )
-            VersionWriter(self._db, self._decode_rows).add(positions([s.record for s in sealed]))
+            VersionWriter(self._db, self._decode).add(positions([s.record for s in sealed]))
         except sqlite3.Error as e:
             raise StorageError(f"could not append to {self.path}: {e}") from e
 
@@ -378,7 +376,7 @@ class SqliteBackend(Appender, Defaults):
         out: dict[str, RecordedEvent] = {}
         for chunk in _chunks(list(ids), 500):
             marks = ",".join("?" * len(chunk))
-            for rec in self._decode_rows(
+            for rec in self._decode(
                 self._db.execute(
                     f"SELECT position, hash, body FROM bilatlog_events WHERE id IN ({marks})",  # noqa: S608 - placeholders only
                     chunk,
@@ -403,28 +401,12 @@ class SqliteBackend(Appender, Defaults):
 
     # -- reading --------------------------------------------------------------------
 
-    def _decode_rows(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[RecordedEvent]:
-        return decode_rows(self.codec, rows)
-
     @property
     def head(self) -> int:
         """The position of the last record (0 when empty)."""
         with self._lock:
             row = self._db.execute("SELECT MAX(position) FROM bilatlog_events").fetchone()
             return int(row[0] or 0)
-
-    def read(self, start: int = 1, stop: int | None = None) -> Iterator[RecordedEvent]:
-        """Stream records by position range, in chunks (constant memory), fully checked."""
-        return decode_log(self.codec, self._log_rows(start, stop), start)
-
-    def read_envelopes(
-        self, start: int = 1, stop: int | None = None
-    ) -> Iterator[tuple[dict[str, Any], str]]:
-        """Stream `(envelope, stored text)` by position range, hash- and chain-checked.
-
-        For reading the log without decoding every record.
-        """
-        return checked_envelopes(self._log_rows(start, stop), start)
 
     def _log_rows(self, start: int, stop: int | None) -> Iterator[tuple[Any, ...]]:
         """`(position, hash, body)` rows from `start` to `stop`, in position order."""
@@ -446,12 +428,6 @@ class SqliteBackend(Appender, Defaults):
             if len(rows) < chunk:
                 return
             params[pos_index] = rows[-1][0] + 1
-
-    def _stream(
-        self, sql: str, params: list[Any], pos_index: int = 0, chunk: int = 2000
-    ) -> Iterator[RecordedEvent]:
-        """Decoded records of `_rows(sql, ...)`."""
-        return self._decode_rows(self._rows(sql, params, pos_index, chunk))
 
     def query(self, query: Query) -> Iterator[RecordedEvent]:
         """Stream records passing `query`, filtered in SQL through the indexes."""
@@ -498,7 +474,7 @@ class SqliteBackend(Appender, Defaults):
             for chunk in _chunks(list(event_ids), 500):
                 marks = ",".join("?" * len(chunk))
                 out.extend(
-                    self._decode_rows(
+                    self._decode(
                         self._db.execute(
                             "SELECT position, hash, body FROM bilatlog_events "  # noqa: S608
                             f"WHERE target IN ({marks}) AND position <= ?",
@@ -545,9 +521,7 @@ class SqliteBackend(Appender, Defaults):
                 ),
             )
             if report.ok:  # the log is sound: the derived index must follow from it
-                index_report = verify_index(
-                    self._db, self._decode_rows, SCHEMA_VERSION, report.checked
-                )
+                index_report = verify_index(self._db, self._decode, SCHEMA_VERSION, report.checked)
                 if index_report is not None:
                     return index_report
             return remembered_head(report, self._memory, self._hash_at, self.url, remembered)
@@ -565,7 +539,7 @@ class SqliteBackend(Appender, Defaults):
             db = self._db
             db.execute("BEGIN IMMEDIATE")
             try:
-                rebuild(db, self._decode_rows, SCHEMA_VERSION, progress=progress)
+                rebuild(db, self._decode, SCHEMA_VERSION, progress=progress)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
