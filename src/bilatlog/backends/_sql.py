@@ -19,6 +19,7 @@ from bilatlog.exceptions import IntegrityError
 
 if TYPE_CHECKING:
     from bilatlog._codec import Codec, Sealed
+    from bilatlog.backends._contract import Query
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -255,8 +256,51 @@ class SqlReads:
     def _log_rows(self, start: int, stop: int | None) -> Iterator[tuple[Any, ...]]:
         raise NotImplementedError
 
+    def _spelled(self, sql: str) -> str:
+        """A statement written in SQLite's spelling, in this database's (SQLite: itself)."""
+        return sql
+
+    def _type_match(self, glob: str) -> tuple[str, str]:
+        """The condition (one `?`) matching a type glob on `e.type`, and its parameter."""
+        raise NotImplementedError
+
     def _decode(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[RecordedEvent]:
         return decode_rows(self.codec, rows)
+
+    def query(self, query: Query) -> Iterator[RecordedEvent]:
+        """Stream records passing `query`, filtered in SQL through the indexes."""
+        kinds = sorted(query.kinds)
+        if not kinds:
+            return iter(())  # no kind asked for: nothing passes
+        where = ["e.position >= ?"]
+        params: list[Any] = [query.start]
+        if query.stop is not None:
+            where.append("e.position <= ?")
+            params.append(query.stop)
+        where.append(f"e.kind IN ({','.join('?' * len(kinds))})")
+        params.extend(kinds)
+        if query.track is not None:
+            where.append("e.track = ?")
+            params.append(query.track)
+        if query.type is not None:
+            query.type_regex  # noqa: B018 - validates the pattern (a ValidationError)
+            condition, pattern = self._type_match(query.type)
+            where.append(condition)
+            params.append(pattern)
+        window = query.window
+        if window is not None:
+            where.append("e.lo <= ? AND e.hi >= ?")
+            params.extend([window[1].toordinal(), window[0].toordinal()])
+        join = ""
+        if query.actor is not None:
+            join = "JOIN bilatlog_actors a ON a.position = e.position AND a.actor = ? "
+            params.insert(0, query.actor)
+        sql = (
+            f"SELECT e.position, e.hash, e.body FROM bilatlog_events e {join}"  # noqa: S608 - fixed SQL, values as parameters
+            f"WHERE {' AND '.join(where)} ORDER BY e.position LIMIT ?"
+        )
+        # with the actor join, the position parameter follows the actor parameter
+        return self._stream(self._spelled(sql), params, 1 if join else 0)
 
     def _stream(
         self, sql: str, params: list[Any], pos_index: int = 0, chunk: int = 2000

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fnmatch
 import hashlib
 import re
 import threading
@@ -45,10 +46,16 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bilatlog._codec import SCHEMA_VERSION, Sealed, format_instant
-from bilatlog.backends._contract import Clock, Query, VerifyReport
+from bilatlog.backends._contract import Clock, VerifyReport
 from bilatlog.backends._defaults import Defaults
 from bilatlog.backends._heads import HeadMemory, remembered_head
-from bilatlog.backends._pg_index import PgReader, PgSession, create_pg_index, has_pg_index
+from bilatlog.backends._pg_index import (
+    PgReader,
+    PgSession,
+    create_pg_index,
+    has_pg_index,
+    pg_sql,
+)
 from bilatlog.backends._sql import (
     EVENT_COLUMNS,
     VERIFY_COLUMNS,
@@ -550,37 +557,13 @@ class PostgresBackend(SqlReads, Appender, Defaults):
             0,
         )
 
-    def query(self, query: Query) -> Iterator[RecordedEvent]:
-        """Stream records passing `query`, filtered in SQL through the indexes."""
-        s = self.schema
-        where = ["e.position >= %s"]
-        params: list[Any] = [query.start]
-        join = ""
-        if query.stop is not None:
-            where.append("e.position <= %s")
-            params.append(query.stop)
-        where.append("e.kind = ANY(%s)")
-        params.append(sorted(query.kinds))
-        if query.track is not None:
-            where.append("e.track = %s")
-            params.append(query.track)
-        regex = query.type_regex
-        if regex is not None:
-            where.append("e.type ~ %s")
-            params.append(_posix_regex(regex.pattern))
-        if query.actor is not None:
-            join = f"JOIN {s}.actors a ON a.position = e.position AND a.actor = %s"
-        window = query.window
-        if window is not None:
-            where.append("e.lo <= %s AND e.hi >= %s")
-            params.extend([window[1].toordinal(), window[0].toordinal()])
-        sql = (
-            f"SELECT e.position, e.hash, e.body FROM {s}.events e {join} "
-            f"WHERE {' AND '.join(where)} ORDER BY e.position LIMIT %s"
-        )
-        if join:
-            return self._stream(sql, [query.actor, *params], 1)
-        return self._stream(sql, params, 0)
+    def _spelled(self, sql: str) -> str:
+        """The statement in PostgreSQL's spelling, in this schema."""
+        return pg_sql(sql, self.schema)
+
+    def _type_match(self, glob: str) -> tuple[str, str]:
+        """The type pattern as a POSIX regular expression (`~`)."""
+        return "e.type ~ ?", _posix_regex(fnmatch.translate(glob))
 
     def get(self, record_id: str) -> RecordedEvent | None:
         """Return the record with this id, or None."""

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from bilatlog._codec import SCHEMA_VERSION, Sealed, format_instant, parse_instant
-from bilatlog.backends._contract import Clock, Query, VerifyReport
+from bilatlog.backends._contract import Clock, VerifyReport
 from bilatlog.backends._defaults import Defaults
 from bilatlog.backends._files import check_store_file
 from bilatlog.backends._heads import HeadMemory, remembered_head
@@ -429,38 +429,9 @@ class SqliteBackend(SqlReads, Appender, Defaults):
                 return
             params[pos_index] = rows[-1][0] + 1
 
-    def query(self, query: Query) -> Iterator[RecordedEvent]:
-        """Stream records passing `query`, filtered in SQL through the indexes."""
-        where = ["e.position >= ?"]
-        params: list[Any] = [query.start]
-        join = ""
-        if query.stop is not None:
-            where.append("e.position <= ?")
-            params.append(query.stop)
-        kinds = sorted(query.kinds)
-        where.append(f"e.kind IN ({','.join('?' * len(kinds))})")
-        params.extend(kinds)
-        if query.track is not None:
-            where.append("e.track = ?")
-            params.append(query.track)
-        if query.type is not None:
-            regex = query.type_regex  # validates the pattern
-            assert regex is not None  # noqa: S101 - a pattern was given
-            where.append("e.type GLOB ?")
-            params.append(query.type)
-        if query.actor is not None:
-            join = "JOIN bilatlog_actors a ON a.position = e.position AND a.actor = ?"
-            params.insert(0, query.actor)
-        window = query.window
-        if window is not None:
-            where.append("e.lo <= ? AND e.hi >= ?")
-            params.extend([window[1].toordinal(), window[0].toordinal()])
-        sql = (
-            f"SELECT e.position, e.hash, e.body FROM bilatlog_events e {join} "  # noqa: S608 - fixed SQL, values as parameters
-            f"WHERE {' AND '.join(where)} ORDER BY e.position LIMIT ?"
-        )
-        # with the actor join, the position parameter follows the actor parameter
-        return self._stream(sql, params, 1 if join else 0)
+    def _type_match(self, glob: str) -> tuple[str, str]:
+        """SQLite's GLOB is the type pattern's own syntax."""
+        return "e.type GLOB ?", glob
 
     def get(self, record_id: str) -> RecordedEvent | None:
         """Return the record with this id, or None."""
