@@ -56,6 +56,7 @@ __all__ = [
     "Clock",
     "IndexReader",
     "Query",
+    "Rows",
     "VerifyReport",
     "actor_levels",
     "actor_matches",
@@ -183,8 +184,8 @@ class Query:
 
 
 def actor_matches(actor: str, wanted: str) -> bool:
-    """`US.DEA` matches `US.DEA` and `US`; `US` does not match `US.DEA`."""
-    return actor == wanted or actor.startswith(wanted + ".")
+    """`US.DEA` matches `US.DEA` and `US`; `US` does not match `US.DEA` (see `actor_levels`)."""
+    return wanted in actor_levels((actor,))
 
 
 @functools.lru_cache(maxsize=4096)  # the same actor lists come back again and again
