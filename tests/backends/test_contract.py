@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 import inspect
 import re
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -21,6 +23,7 @@ import pytest
 import bilatlog as bl
 from bilatlog.backends import Backend
 from bilatlog.testing import FakeClock
+from pgtest import postgres_url
 
 SRC = Path(bl.__file__).parent
 BACKEND_MODULES = ("memory", "jsonl", "sqlite", "postgres")
@@ -169,3 +172,47 @@ def test_the_fulfils_check_sees_the_log_under_the_write_lock(kind, tmp_path):
         second.close()
         if kind.name != "memory":
             first.close()
+
+
+#: A writer in its own process: it records the plan, pausing inside its write lock (in the
+#: clock, which the write path reads under it) once it has said so in the file `ready`.
+_PLANNER = """
+import datetime as dt, pathlib, sys, time
+import bilatlog as bl
+target, ready = sys.argv[1:3]
+calls = []
+def clock():
+    if not calls:
+        pathlib.Path(ready).touch()
+        time.sleep(1.0)
+    calls.append(1)
+    return dt.datetime(2021, 10, 15, tzinfo=dt.UTC)
+with bl.open(target, clock=clock) as tl:
+    tl.record("x.y", on="2021", id="plan", planned=True, track="t", status="due")
+"""
+
+
+def test_a_writer_in_another_process_holding_the_lock_has_its_plan_seen(file_kind, tmp_path):
+    """Two processes: the second writer records a fulfilment while the first holds the lock.
+
+    Checked once the second holds the lock, `fulfils` sees the plan the first just
+    committed (checked before the lock, SQLite and PostgreSQL refused it).
+    """
+    target = {
+        "jsonl": str(tmp_path / "log.jsonl"),
+        "sqlite": str(tmp_path / "log.db"),
+        "postgres": postgres_url(str(tmp_path)),
+    }[file_kind.name]
+    ready = tmp_path / "ready"
+    with bl.open(target, clock=FakeClock()) as second:
+        planner = subprocess.Popen([sys.executable, "-c", _PLANNER, target, str(ready)])
+        try:
+            deadline = time.monotonic() + 60
+            while not ready.exists() and planner.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert ready.exists(), "the planner never reached its lock"
+            rec = second.record("x.y", on="2021", fulfils="plan")
+        finally:
+            assert planner.wait(60) == 0
+        assert (rec.position, rec.event.fulfils) == (2, "plan")
+        assert second.get("plan").event.planned
