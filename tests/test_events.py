@@ -186,6 +186,6 @@ def _outcome(fn, value, depth):
 @given(_JSONISH, st.sampled_from([0, 30, 31, 32, 33]))
 def test_event_data_is_frozen_and_refused_as_the_field_by_field_check_does(value, depth):
     """The fast path for plain data accepts, freezes and refuses what the checked one does."""
-    from bilatlog.events import _freeze_checked, freeze_json  # noqa: PLC0415
+    from bilatlog._json import _freeze_checked, freeze_json  # noqa: PLC0415
 
     assert _outcome(freeze_json, value, depth) == _outcome(_freeze_checked, value, depth)

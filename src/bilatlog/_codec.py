@@ -36,18 +36,16 @@ from typing import Any, Final, NamedTuple
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
+from bilatlog._json import MAX_DEPTH, FrozenDict, thaw
 from bilatlog.events import (
-    MAX_DEPTH,
     URL_RE,
     Correction,
     Event,
-    FrozenDict,
     Record,
     RecordedEvent,
     Retraction,
     Source,
     reading_stored,
-    thaw,
 )
 from bilatlog.exceptions import IntegrityError, ValidationError
 from bilatlog.time import When
