@@ -33,6 +33,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
+import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
@@ -57,7 +58,11 @@ __all__ = [
     "canonical_bytes",
     "canonical_text",
     "format_instant",
+    "hash_envelope",
+    "loads",
     "parse_instant",
+    "record_hash",
+    "reference_converter",
     "stored_line",
 ]
 
@@ -116,13 +121,14 @@ def canonical_text(obj: object) -> str:
     return _CANONICAL.encode(obj)
 
 
-def canonical_envelope(env: Mapping[str, Any], record: Mapping[str, Any]) -> str:
-    """`canonical_text` for an envelope, checking only where floats can be (data, changes)."""
-    return _canonical_envelope_bytes(env, record).decode("utf-8")
+#: The record fields that hold JSON data, the only place a float can be (`data`, `changes`).
+_JSON_FIELDS: Final = tuple(
+    sorted({f.name for c in _KIND_OF for f in attrs.fields(c) if f.type == "FrozenDict"})
+)
 
 
 def _canonical_envelope_bytes(env: Mapping[str, Any], record: Mapping[str, Any]) -> bytes:
-    """The canonical UTF-8 bytes of an envelope (`canonical_envelope`, before decoding).
+    """The canonical UTF-8 bytes of an envelope, checking only where floats can be (data, changes).
 
     orjson writes a float below 1e-4 in magnitude either as `0.0000...` or with
     `e-`: when its bytes hold neither, no such float is there and they are the
@@ -136,7 +142,7 @@ def _canonical_envelope_bytes(env: Mapping[str, Any], record: Mapping[str, Any])
             pass
         else:
             if (b"e-" not in out and b"0.0000" not in out) or all(
-                _orjson_agrees(record[k]) for k in ("data", "changes") if k in record
+                _orjson_agrees(record[k]) for k in _JSON_FIELDS if k in record
             ):
                 return out
     return _CANONICAL.encode(env).encode("utf-8")
@@ -177,47 +183,109 @@ def parse_instant(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text).astimezone(dt.UTC)
 
 
-def _unstructure_source(s: Source) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if s.outlet:
-        out["outlet"] = s.outlet
-    if s.title:
-        out["title"] = s.title
-    if s.url:
-        out["url"] = s.url
-    if s.published is not None:
-        out["published"] = s.published.edtf
-    if s.quote:
-        out["quote"] = s.quote
+# -- the fast paths, made from the records' fields --------------------------------------
+#
+# Events are written and read far more often than anything else, so their dicts are
+# made by straight-line functions generated from the attrs fields of `Event` and
+# `Source` (as cattrs generates its own): a field added to `Event` is carried
+# with no edit here, if its type has a stored form below. The cattrs converter
+# (`reference_converter`) is their reference; tests/test_codec_reference.py checks
+# that they agree on every record.
+
+
+class _Form(NamedTuple):
+    """How a field's type is stored: an expression of the value `{x}`, and back from `v`."""
+
+    dump: str
+    load: str
+    present: str = ""  # when `x` is not its default (derived from the default if empty)
+
+
+#: Field type (as annotated) -> its stored form.
+_FORMS: Final[dict[str, _Form]] = {
+    "str": _Form("{x}", "v"),
+    "str | None": _Form("{x}", "v"),
+    "bool": _Form("{x}", "v"),
+    "When": _Form("{x}.edtf", "When.parse(v)"),
+    "When | None": _Form("{x}.edtf", "When.parse(v)"),
+    "tuple[str, ...]": _Form("list({x})", "tuple(v)"),
+    "FrozenDict": _Form("thaw({x})", "_freeze_trusted(v)", present="{x}._d"),
+    "tuple[Source, ...]": _Form(
+        "[_unstructure_source(s) for s in {x}]", "tuple(_trusted_source(s) for s in v)"
+    ),
+}
+#: Defaults left out of the stored dict, as cattrs' `omit_if_default` leaves them out.
+_EMPTY_FACTORIES: Final = (FrozenDict, tuple, list)
+
+
+def _fields_of(cls: type) -> list[tuple[str, _Form, object]]:
+    """Each field of `cls`, its stored form and its default (`attrs.NOTHING`: always stored)."""
+    out = []
+    for f in attrs.fields(cls):
+        form = _FORMS.get(str(f.type))
+        if form is None:
+            msg = f"{cls.__name__}.{f.name}: no stored form for {f.type!r} (add it to _FORMS)"
+            raise TypeError(msg)
+        default = f.default
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            made = default.factory in _EMPTY_FACTORIES
+            default = default.factory() if made else attrs.NOTHING
+        out.append((f.name, form, default))
     return out
 
 
-def _unstructure_event(e: Event) -> dict[str, Any]:
-    # Hand-written for speed (it runs for every append); omits fields at their default,
-    # exactly as the generated hooks for the other records do.
-    out: dict[str, Any] = {"id": e.id, "type": e.type, "on": e.on.edtf}
-    if e.track is not None:
-        out["track"] = e.track
-    if e.status is not None:
-        out["status"] = e.status
-    if e.actors:
-        out["actors"] = list(e.actors)
-    if e.summary:
-        out["summary"] = e.summary
-    if e.data._d:  # noqa: SLF001 - FrozenDict's own dict (len() would go through the ABC)
-        out["data"] = thaw(e.data)
-    if e.sources:
-        out["sources"] = [_unstructure_source(s) for s in e.sources]
-    if e.planned:
-        out["planned"] = True
-    if e.announced is not None:
-        out["announced"] = e.announced.edtf
-    if e.fulfils is not None:
-        out["fulfils"] = e.fulfils
-    return out
+def _generate(name: str, lines: list[str], namespace: dict[str, Any]) -> Any:  # noqa: ANN401
+    source = "\n".join(lines)
+    exec(compile(source, f"<bilatlog {name}>", "exec"), namespace)  # noqa: S102 - our own code
+    fn = namespace[name]
+    fn.__source__ = source  # for a reader: what runs
+    return fn
 
 
-_EMPTY = FrozenDict()
+def _unstructure_fn(cls: type, name: str, namespace: dict[str, Any]) -> Any:  # noqa: ANN401
+    """`cls` -> its stored dict, leaving out fields at their default."""
+    lines = [f"def {name}(r):", "    out = {}"]
+    for field, form, default in _fields_of(cls):
+        x = f"r.{field}"
+        dump = form.dump.format(x=x)
+        if default is attrs.NOTHING:
+            lines.append(f"    out[{field!r}] = {dump}")
+            continue
+        if form.present:
+            test = form.present.format(x=x)
+        elif default is None:
+            test = f"{x} is not None"
+        elif not default:
+            test = x
+        else:
+            namespace[f"_default_{field}"] = default
+            test = f"{x} != _default_{field}"
+        lines += [f"    if {test}:", f"        out[{field!r}] = {dump}"]
+    lines.append("    return out")
+    return _generate(name, lines, namespace)
+
+
+def _trusted_fn(cls: type, name: str, namespace: dict[str, Any]) -> Any:  # noqa: ANN401
+    """A stored dict whose hash was checked -> `cls`, without running the field validators."""
+    namespace[f"_{cls.__name__}"] = cls
+    lines = [f"def {name}(d):", f"    r = _new(_{cls.__name__})"]
+    for field, form, default in _fields_of(cls):
+        if default is attrs.NOTHING:
+            lines += [f"    v = d[{field!r}]", f"    _set(r, {field!r}, {form.load})"]
+        elif default is None and form.load == "v":
+            lines.append(f"    _set(r, {field!r}, d.get({field!r}))")
+        else:
+            namespace[f"_default_{field}"] = default
+            plain = default is None or type(default) in (bool, str) or default == ()
+            was = repr(default) if plain else f"_default_{field}"
+            lines += [
+                f"    v = d.get({field!r})",
+                f"    _set(r, {field!r}, {was} if v is None else {form.load})",
+            ]
+    lines.append("    return r")
+    return _generate(name, lines, namespace)
+
+
 _set = object.__setattr__
 
 
@@ -239,65 +307,48 @@ def _trusted_source(d: dict[str, Any]) -> Source:
     if url and not (type(url) is str and URL_RE.fullmatch(url) and url.isprintable()):
         # never let a crafted store put a javascript: (or any non-http) address in an href
         raise ValueError("source.url is not an http(s) address")
-    s = object.__new__(Source)
-    _set(s, "outlet", d.get("outlet", ""))
-    _set(s, "title", d.get("title", ""))
-    _set(s, "url", url)
-    published = d.get("published")
-    _set(s, "published", None if published is None else When.parse(published))
-    _set(s, "quote", d.get("quote", ""))
-    return s
+    return _trusted_source_fields(d)
 
 
-def _trusted_event(d: dict[str, Any]) -> Event:
-    """Rebuild an event from bytes whose hash was checked: no field validators run."""
-    e = object.__new__(Event)
-    _set(e, "type", d["type"])
-    _set(e, "on", When.parse(d["on"]))
-    _set(e, "track", d.get("track"))
-    _set(e, "status", d.get("status"))
-    actors = d.get("actors")
-    _set(e, "actors", tuple(actors) if actors else ())
-    _set(e, "summary", d.get("summary", ""))
-    data = d.get("data")
-    _set(e, "data", _freeze_trusted(data) if data else _EMPTY)
-    sources = d.get("sources")
-    _set(e, "sources", tuple(_trusted_source(s) for s in sources) if sources else ())
-    _set(e, "planned", d.get("planned", False))
-    announced = d.get("announced")
-    _set(e, "announced", None if announced is None else When.parse(announced))
-    _set(e, "fulfils", d.get("fulfils"))
-    _set(e, "id", d["id"])
-    return e
+_NAMESPACE: Final[dict[str, Any]] = {
+    "When": When,
+    "thaw": thaw,
+    "_freeze_trusted": _freeze_trusted,
+    "_trusted_source": _trusted_source,
+    "_new": object.__new__,
+    "_set": _set,
+}
+_unstructure_source: Callable[[Source], dict[str, Any]] = _unstructure_fn(
+    Source, "_unstructure_source", dict(_NAMESPACE)
+)
+_trusted_source_fields: Callable[[dict[str, Any]], Source] = _trusted_fn(
+    Source, "_trusted_source_fields", dict(_NAMESPACE)
+)
+_NAMESPACE["_unstructure_source"] = _unstructure_source
+#: An event -> its stored dict (the fast path of `Codec.record_to_dict`).
+_unstructure_event: Callable[[Event], dict[str, Any]] = _unstructure_fn(
+    Event, "_unstructure_event", dict(_NAMESPACE)
+)
+#: A hash-checked stored dict -> its event, with no field validators run.
+_trusted_event: Callable[[dict[str, Any]], Event] = _trusted_fn(
+    Event, "_trusted_event", dict(_NAMESPACE)
+)
 
 
-def decode_event(text: str) -> Event:
-    """The event in a stored envelope's text, which the caller has checked against its hash.
+def reference_converter() -> cattrs.Converter:
+    """The reference: cattrs' own unstructuring of every record, fields at their default left out.
 
-    Used to decode indexed events lazily: the text is exactly what a writer
-    validated, so the trusted path applies; a record that still does not
-    decode is an IntegrityError naming its position.
+    The codec's converter is this one with the generated fast paths for events
+    and sources in place of cattrs' (tests/test_codec_reference.py checks that
+    the two agree on every record).
     """
-    env = loads(text)
-    try:
-        return _trusted_event(env["record"])
-    except (KeyError, TypeError, ValueError, AttributeError):
-        rec = Codec().open_envelope({**env, "hash": ""})
-        assert isinstance(rec.record, Event)  # noqa: S101 - only events are decoded lazily
-        return rec.record
-
-
-def _make_converter() -> cattrs.Converter:
     c = cattrs.Converter()
     c.register_unstructure_hook(When, lambda w: w.edtf)
-    c.register_structure_hook(When, lambda v, _t: When.parse(v))
     c.register_unstructure_hook(FrozenDict, thaw)
-    c.register_structure_hook(FrozenDict, lambda v, _t: v)  # the class converter freezes it
-    c.register_unstructure_hook(Source, _unstructure_source)
-    c.register_unstructure_hook(Event, _unstructure_event)
-    c.register_unstructure_hook(
-        Retraction, make_dict_unstructure_fn(Retraction, c, _cattrs_omit_if_default=True)
-    )
+    for cls in (Source, Event, Retraction):
+        c.register_unstructure_hook(
+            cls, make_dict_unstructure_fn(cls, c, _cattrs_omit_if_default=True)
+        )
     c.register_unstructure_hook(
         Correction,
         make_dict_unstructure_fn(
@@ -314,6 +365,14 @@ def _make_converter() -> cattrs.Converter:
 
 def _unstructure_change(c: cattrs.Converter, value: object) -> Any:  # noqa: ANN401
     return c.unstructure(value)
+
+
+def _make_converter() -> cattrs.Converter:
+    """The codec's converter: the reference, with the fast paths for events and sources."""
+    c = reference_converter()
+    c.register_unstructure_hook(Source, _unstructure_source)
+    c.register_unstructure_hook(Event, _unstructure_event)
+    return c
 
 
 class Sealed(NamedTuple):
@@ -408,7 +467,6 @@ class Codec:
         at = parse_instant(at_text)  # exactly what a reader will see: microseconds, UTC
         out: list[Sealed] = []
         unstructure = self._c.unstructure
-        sha256 = hashlib.sha256
         position = first
         for record in records:
             cls = type(record)
@@ -424,7 +482,7 @@ class Codec:
             if end is not None:
                 env["batch_end"] = end
             raw = _canonical_envelope_bytes(env, data)
-            this_hash = sha256(raw).hexdigest()
+            this_hash = record_hash(raw)
             env["hash"] = this_hash
             # built directly: every field is what this codec just made (no validators to run)
             rec = object.__new__(RecordedEvent)
@@ -514,11 +572,20 @@ class Codec:
 UNHASHED_KEYS: Final = frozenset({"hash", "batch"})
 
 
+def record_hash(body: bytes | str) -> str:
+    """A record's hash: SHA-256 (hex) of its envelope's canonical bytes, without the hash.
+
+    The one place the hash is computed: sealing, reading a stored row back and
+    `verify()` all come here (`hash_envelope` for an envelope as a dict).
+    """
+    return hashlib.sha256(body.encode("utf-8") if type(body) is str else body).hexdigest()  # type: ignore[arg-type]
+
+
 def hash_envelope(env: Mapping[str, Any]) -> str:
     """SHA-256 (hex) over an envelope's canonical bytes without its `hash` field."""
     body = {k: v for k, v in env.items() if k not in UNHASHED_KEYS}
     try:
-        return hashlib.sha256(canonical_bytes(body)).hexdigest()
+        return record_hash(canonical_bytes(body))
     except (RecursionError, ValueError, TypeError) as e:
         # what was read is not what a writer wrote (too deep, or not JSON data at all)
         raise IntegrityError(f"the stored record cannot be hashed ({e})") from None

@@ -16,8 +16,6 @@ from bilatlog.exceptions import ValidationError
 
 __all__ = [
     "MAX_DEPTH",
-    "MAX_STRING",
-    "SURROGATE_RE",
     "FrozenDict",
     "JSONValue",
     "check_unicode",

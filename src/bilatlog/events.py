@@ -26,7 +26,10 @@ from bilatlog.exceptions import RecordKindError, ValidationError
 from bilatlog.time import When
 
 __all__ = [
+    "ACTOR_RE",
     "CORRECTABLE_FIELDS",
+    "SLUG_RE",
+    "URL_RE",
     "Correction",
     "Event",
     "FrozenDict",
@@ -35,7 +38,10 @@ __all__ = [
     "RecordedEvent",
     "Retraction",
     "Source",
+    "cited_sources",
     "new_id",
+    "published_after",
+    "reading_stored",
 ]
 
 TYPE_RE: Final = re.compile(r"[a-z][a-z0-9_-]*(?:\.[a-z][a-z0-9_-]*)+")

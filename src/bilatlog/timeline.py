@@ -712,7 +712,7 @@ class Timeline:
                 index_db = getattr(self.backend, "index_db", None)
                 native = index_db() if index_db is not None else None
                 if native is not None:
-                    self._native = Engine(*native)
+                    self._native = Engine(*native, codec=self.backend.codec)
                 else:
                     self._mirror = Mirror(self.backend, path=self._sidecar())
             mirror = self._mirror
