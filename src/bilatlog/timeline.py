@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, Self, TypeVar
 from dateutil.relativedelta import relativedelta
 
 from bilatlog._filters import EVENT_KINDS, LOG_KINDS, check_held, check_kinds, check_name
+from bilatlog._ids import IdGenerator
 from bilatlog.backends import Backend, Query, VerifyReport, open_backend
 from bilatlog.backends._base import _compile_type_pattern, system_clock
 from bilatlog.checkpoint import Checkpoint, check_expected, checkpoint_at, parse_expect
@@ -149,6 +150,9 @@ class Timeline:
         """Open the backend that `target` names."""
         self.backend: Backend = open_backend(target, clock=clock, readonly=readonly)
         self.clock = clock
+        #: This timeline's ids (for the records `record`, `correct` and `retract` build),
+        #: from its clock: `bl.Event(id=tl.new_id(), ...)` gives one to a record built by hand.
+        self.new_id = IdGenerator(clock)
         self._native: Engine | None = None
         self._mirror: Mirror | None = None
         self._engine_lock = threading.Lock()
@@ -332,8 +336,7 @@ class Timeline:
             "announced": announced,
             "fulfils": fulfils,
         }
-        if id is not None:
-            fields["id"] = id
+        fields["id"] = self.new_id() if id is None else id
         return self.append([Event(**fields)], expected_position=expected_position)[0]
 
     @_locked
@@ -406,8 +409,7 @@ class Timeline:
             "reason": reason,
             "sources": sources,
         }
-        if id is not None:
-            fields["id"] = id
+        fields["id"] = self.new_id() if id is None else id
         return self.append([Correction(**fields)], expected_position=expected_position)[0]
 
     @_locked
@@ -422,8 +424,7 @@ class Timeline:
     ) -> RecordedEvent:
         """Record that an earlier event is withdrawn (from this recording on)."""
         fields: dict[str, Any] = {"target": event_id, "reason": reason, "sources": sources}
-        if id is not None:
-            fields["id"] = id
+        fields["id"] = self.new_id() if id is None else id
         return self.backend.append([Retraction(**fields)], expected_position=expected_position)[0]
 
     # -- reading ---------------------------------------------------------------------
