@@ -366,9 +366,12 @@ class Event:
 CORRECTABLE_FIELDS: Final = frozenset(
     f.name for f in attrs.fields(Event) if f.metadata.get("correctable", True)
 )
-#: Each correctable field's converter: a correction's new value is checked as the event's is.
+#: Each correctable field's converter: a correction's new value is checked as the event's is
+#: (a field without one is checked when the correction is applied, by `attrs.evolve`).
 _CHANGE_CONVERTERS: Final[dict[str, Any]] = {
-    f.name: f.converter for f in attrs.fields(Event) if f.name in CORRECTABLE_FIELDS
+    f.name: f.converter or (lambda v: v)
+    for f in attrs.fields(Event)
+    if f.name in CORRECTABLE_FIELDS
 }
 
 
