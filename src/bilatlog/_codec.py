@@ -30,6 +30,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
@@ -186,107 +187,11 @@ def parse_instant(text: str) -> dt.datetime:
 # -- the fast paths, made from the records' fields --------------------------------------
 #
 # Events are written and read far more often than anything else, so their dicts are
-# made by straight-line functions generated from the attrs fields of `Event` and
-# `Source` (as cattrs generates its own): a field added to `Event` is carried
-# with no edit here, if its type has a stored form below. The cattrs converter
-# (`reference_converter`) is their reference; tests/test_codec_reference.py checks
-# that they agree on every record.
-
-
-class _Form(NamedTuple):
-    """How a field's type is stored: an expression of the value `{x}`, and back from `v`."""
-
-    dump: str
-    load: str
-    present: str = ""  # when `x` is not its default (derived from the default if empty)
-
-
-#: Field type (as annotated) -> its stored form.
-_FORMS: Final[dict[str, _Form]] = {
-    "str": _Form("{x}", "v"),
-    "str | None": _Form("{x}", "v"),
-    "bool": _Form("{x}", "v"),
-    "When": _Form("{x}.edtf", "When.parse(v)"),
-    "When | None": _Form("{x}.edtf", "When.parse(v)"),
-    "tuple[str, ...]": _Form("list({x})", "tuple(v)"),
-    "FrozenDict": _Form("thaw({x})", "_freeze_trusted(v)", present="{x}._d"),
-    "tuple[Source, ...]": _Form(
-        "[_unstructure_source(s) for s in {x}]", "tuple(_trusted_source(s) for s in v)"
-    ),
-}
-#: Defaults left out of the stored dict, as cattrs' `omit_if_default` leaves them out.
-_EMPTY_FACTORIES: Final = (FrozenDict, tuple, list)
-
-
-def _fields_of(cls: type) -> list[tuple[str, _Form, object]]:
-    """Each field of `cls`, its stored form and its default (`attrs.NOTHING`: always stored)."""
-    out = []
-    for f in attrs.fields(cls):
-        form = _FORMS.get(str(f.type))
-        if form is None:
-            msg = f"{cls.__name__}.{f.name}: no stored form for {f.type!r} (add it to _FORMS)"
-            raise TypeError(msg)
-        default = f.default
-        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-            made = default.factory in _EMPTY_FACTORIES
-            default = default.factory() if made else attrs.NOTHING
-        out.append((f.name, form, default))
-    return out
-
-
-def _generate(name: str, lines: list[str], namespace: dict[str, Any]) -> Any:  # noqa: ANN401
-    source = "\n".join(lines)
-    exec(compile(source, f"<bilatlog {name}>", "exec"), namespace)  # noqa: S102 - our own code
-    fn = namespace[name]
-    fn.__source__ = source  # for a reader: what runs
-    return fn
-
-
-def _unstructure_fn(cls: type, name: str, namespace: dict[str, Any]) -> Any:  # noqa: ANN401
-    """`cls` -> its stored dict, leaving out fields at their default."""
-    lines = [f"def {name}(r):", "    out = {}"]
-    for field, form, default in _fields_of(cls):
-        x = f"r.{field}"
-        dump = form.dump.format(x=x)
-        if default is attrs.NOTHING:
-            lines.append(f"    out[{field!r}] = {dump}")
-            continue
-        if form.present:
-            test = form.present.format(x=x)
-        elif default is None:
-            test = f"{x} is not None"
-        elif not default:
-            test = x
-        else:
-            namespace[f"_default_{field}"] = default
-            test = f"{x} != _default_{field}"
-        lines += [f"    if {test}:", f"        out[{field!r}] = {dump}"]
-    lines.append("    return out")
-    return _generate(name, lines, namespace)
-
-
-def _trusted_fn(cls: type, name: str, namespace: dict[str, Any]) -> Any:  # noqa: ANN401
-    """A stored dict whose hash was checked -> `cls`, without running the field validators."""
-    namespace[f"_{cls.__name__}"] = cls
-    lines = [f"def {name}(d):", f"    r = _new(_{cls.__name__})"]
-    for field, form, default in _fields_of(cls):
-        if default is attrs.NOTHING:
-            lines += [f"    v = d[{field!r}]", f"    _set(r, {field!r}, {form.load})"]
-        elif default is None and form.load == "v":
-            lines.append(f"    _set(r, {field!r}, d.get({field!r}))")
-        else:
-            namespace[f"_default_{field}"] = default
-            plain = default is None or type(default) in (bool, str) or default == ()
-            was = repr(default) if plain else f"_default_{field}"
-            lines += [
-                f"    v = d.get({field!r})",
-                f"    _set(r, {field!r}, {was} if v is None else {form.load})",
-            ]
-    lines.append("    return r")
-    return _generate(name, lines, namespace)
-
-
-_set = object.__setattr__
+# made by plain loops over plans drawn once from the attrs fields of `Event` and
+# `Source` (cattrs' generated hooks are several times slower): a field added to `Event`
+# is carried with no edit here, if its type has a stored form in `_FORMS`. The cattrs
+# converter (`reference_converter`) is their reference; tests/test_codec_reference.py
+# checks that they agree on every record.
 
 
 def _freeze_trusted(value: Any, depth: int = 0) -> Any:  # noqa: ANN401 - JSON
@@ -307,32 +212,98 @@ def _trusted_source(d: dict[str, Any]) -> Source:
     if url and not (type(url) is str and URL_RE.fullmatch(url) and url.isprintable()):
         # never let a crafted store put a javascript: (or any non-http) address in an href
         raise ValueError("source.url is not an http(s) address")
-    return _trusted_source_fields(d)
+    return _SOURCE.trusted(d)  # type: ignore[no-any-return]
 
 
-_NAMESPACE: Final[dict[str, Any]] = {
-    "When": When,
-    "thaw": thaw,
-    "_freeze_trusted": _freeze_trusted,
-    "_trusted_source": _trusted_source,
-    "_new": object.__new__,
-    "_set": _set,
+def _dump_sources(sources: tuple[Source, ...]) -> list[dict[str, Any]]:
+    return [_SOURCE.unstructure(s) for s in sources]
+
+
+def _load_sources(stored: list[dict[str, Any]]) -> tuple[Source, ...]:
+    return tuple(_trusted_source(s) for s in stored)
+
+
+class _Form(NamedTuple):
+    """How a field's type is stored: value -> stored (`dump`), stored -> value (`load`)."""
+
+    dump: Callable[[Any], Any] | None  # None: stored as it is
+    load: Callable[[Any], Any] | None  # None: read as it is stored
+
+
+_edtf: Final = operator.attrgetter("edtf")
+#: Field type (as annotated) -> its stored form.
+_FORMS: Final[dict[str, _Form]] = {
+    "str": _Form(None, None),
+    "str | None": _Form(None, None),
+    "bool": _Form(None, None),
+    "When": _Form(_edtf, When.parse),
+    "When | None": _Form(_edtf, When.parse),
+    "tuple[str, ...]": _Form(list, tuple),
+    "FrozenDict": _Form(thaw, _freeze_trusted),
+    "tuple[Source, ...]": _Form(_dump_sources, _load_sources),
 }
-_unstructure_source: Callable[[Source], dict[str, Any]] = _unstructure_fn(
-    Source, "_unstructure_source", dict(_NAMESPACE)
-)
-_trusted_source_fields: Callable[[dict[str, Any]], Source] = _trusted_fn(
-    Source, "_trusted_source_fields", dict(_NAMESPACE)
-)
-_NAMESPACE["_unstructure_source"] = _unstructure_source
+#: Factories whose value is left out of the stored dict, as cattrs' `omit_if_default` does.
+_EMPTY_FACTORIES: Final = (FrozenDict, tuple, list)
+# when a field is stored: always, unless None, unless empty (falsy), unless its default
+_ALWAYS, _UNLESS_NONE, _UNLESS_EMPTY, _UNLESS_DEFAULT = range(4)
+
+
+class _Stored:
+    """The stored dict of one record class, both ways, from a plan drawn from its fields."""
+
+    def __init__(self, cls: type) -> None:
+        """Draw the plan: each field's name, when it is stored, its form and its default."""
+        plan = []
+        for f in attrs.fields(cls):
+            form = _FORMS.get(str(f.type))
+            if form is None:
+                msg = f"{cls.__name__}.{f.name}: no stored form for {f.type!r} (add it to _FORMS)"
+                raise TypeError(msg)
+            default = f.default
+            if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                made = default.factory in _EMPTY_FACTORIES  # a generated id is always stored
+                default = default.factory() if made else attrs.NOTHING
+            when = (
+                _ALWAYS if default is attrs.NOTHING
+                else _UNLESS_NONE if default is None
+                else _UNLESS_EMPTY if not default
+                else _UNLESS_DEFAULT
+            )  # fmt: skip
+            plan.append((f.name, when, form.dump, form.load, default))
+        self.cls = cls
+        self._get = operator.attrgetter(*(p[0] for p in plan))
+        self._dump = tuple((name, when, dump, default) for name, when, dump, _, default in plan)
+        self._load = tuple((name, when, load, default) for name, when, _, load, default in plan)
+
+    def unstructure(self, record: object) -> dict[str, Any]:
+        """The record's stored dict: fields at their default left out."""
+        out: dict[str, Any] = {}
+        for (name, when, dump, default), x in zip(self._dump, self._get(record), strict=True):
+            if when == _ALWAYS or (
+                (x is not None) if when == _UNLESS_NONE else x if when == _UNLESS_EMPTY
+                else x != default
+            ):  # fmt: skip
+                out[name] = x if dump is None else dump(x)
+        return out
+
+    def trusted(self, d: dict[str, Any]) -> Any:  # noqa: ANN401 - an instance of `cls`
+        """A stored dict whose hash was checked -> the record, with no field validators run."""
+        r: Any = _new(self.cls)
+        for name, when, load, default in self._load:
+            v = d[name] if when == _ALWAYS else d.get(name)
+            _set(r, name, default if v is None else v if load is None else load(v))
+        return r
+
+
+_new = object.__new__
+_set = object.__setattr__
+_SOURCE: Final = _Stored(Source)
+_EVENT: Final = _Stored(Event)
+_unstructure_source: Final = _SOURCE.unstructure
 #: An event -> its stored dict (the fast path of `Codec.record_to_dict`).
-_unstructure_event: Callable[[Event], dict[str, Any]] = _unstructure_fn(
-    Event, "_unstructure_event", dict(_NAMESPACE)
-)
+_unstructure_event: Final = _EVENT.unstructure
 #: A hash-checked stored dict -> its event, with no field validators run.
-_trusted_event: Callable[[dict[str, Any]], Event] = _trusted_fn(
-    Event, "_trusted_event", dict(_NAMESPACE)
-)
+_trusted_event: Final[Callable[[dict[str, Any]], Event]] = _EVENT.trusted
 
 
 def reference_converter() -> cattrs.Converter:
@@ -470,7 +441,7 @@ class Codec:
         position = first
         for record in records:
             cls = type(record)
-            data = _unstructure_event(record) if cls is Event else unstructure(record)  # type: ignore[arg-type]
+            data = _unstructure_event(record) if cls is Event else unstructure(record)
             env: dict[str, Any] = {
                 "v": SCHEMA_VERSION,
                 "position": position,
