@@ -1,9 +1,9 @@
 """The codec's fast paths agree with its reference, cattrs' own converter, on every record.
 
-`_unstructure_event`, `_unstructure_source` and `_trusted_event` are generated from
-the records' fields for speed (bilatlog/_codec.py); `reference_converter()` is
-what they must equal, and the validating constructors (`Event(**d)`) what the
-trusted decoding must build.
+`_unstructure_event`, `_unstructure_source` and `_trusted_event` are written by
+hand for speed (bilatlog/_codec.py); `reference_converter()` is what they must
+equal, and the validating constructors (`Event(**d)`) what the trusted decoding
+must build.
 """
 
 from __future__ import annotations
