@@ -486,6 +486,8 @@ def _attribute_docs(cls: type) -> dict[str, str]:
     """The `Attributes:` section of a class's docstring: field name -> its text."""
     docs: dict[str, str] = {}
     lines = inspect.cleandoc(cls.__doc__ or "").splitlines()
+    if "Attributes:" not in lines:  # docstrings stripped (python -OO)
+        return docs
     start = lines.index("Attributes:") + 1
     name = ""
     for line in itertools.takewhile(str.strip, lines[start:]):
@@ -548,7 +550,7 @@ class _EventFields:
 _EVENT_DOCS: Final = _attribute_docs(Event)
 for _f in attrs.fields(Event):
     if _f.name != "id":  # every record has one: its holders say whose it is
-        setattr(_EventFields, _f.name, _event_property(_f.name, _EVENT_DOCS[_f.name]))
+        setattr(_EventFields, _f.name, _event_property(_f.name, _EVENT_DOCS.get(_f.name, "")))
 del _f
 
 

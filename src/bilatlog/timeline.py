@@ -150,9 +150,9 @@ class Timeline:
         """Open the backend that `target` names."""
         self.backend: Backend = open_backend(target, clock=clock, readonly=readonly)
         self.clock = clock
-        #: This timeline's ids (for the records `record`, `correct` and `retract` build),
-        #: from its clock: `bl.Event(id=tl.new_id(), ...)` gives one to a record built by hand.
         self.new_id = IdGenerator(clock)
+        """Make an id from this timeline's clock (as `record`, `correct` and `retract` do):
+        `bl.Event(id=tl.new_id(), ...)` gives one to a record built by hand."""
         self._native: Engine | None = None
         self._mirror: Mirror | None = None
         self._engine_lock = threading.Lock()
