@@ -181,3 +181,24 @@ def test_integers_beyond_64_bits_still_have_one_canonical_form():
 def test_fast_encoder_is_in_use_in_the_test_environment():
     """The test extra installs orjson, so the fast path above is what is being compared."""
     assert codec_module._orjson is not None
+
+
+@pytest.mark.parametrize("suffix", ["db", "jsonl"])
+def test_answers_decode_with_the_stores_own_codec(tmp_path, suffix):
+    """The query engine (SQLite's own index, or a JSONL log's mirror) decodes with the codec
+    of the store, upcasters included, not one of its own."""
+    from bilatlog.testing import FakeClock  # noqa: PLC0415
+
+    tl = bl.open(tmp_path / f"store.{suffix}", clock=FakeClock())
+    tl.record("operations.suspended", on="2020-10", track="dea-operations", status="suspended")
+    decoded = []
+
+    class Watched(Codec):
+        def open_envelope(self, env, *, trusted=False):
+            decoded.append(env["position"])
+            return super().open_envelope(env, trusted=trusted)
+
+    tl.backend.codec = Watched()
+    state = tl.state_at("2021")
+    assert state["dea-operations"].events[0].status == "suspended"
+    assert 1 in decoded
