@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
+from bilatlog import _seam
 from bilatlog.events import Event, Source, cited_sources, published_after
 
 if TYPE_CHECKING:
-    from bilatlog.timeline import KnownAt, Timeline
+    from bilatlog.events import RecordedEvent
+    from bilatlog.projections import KnownEvent, PlanFate
 
 __all__ = ["CHECKS", "Audit", "Finding", "audit", "sources_after"]
 
@@ -82,22 +84,14 @@ class Audit(list[Finding]):
 
     def __str__(self) -> str:
         """The table `bilatlog audit` prints."""
-        from bilatlog._tables import render  # noqa: PLC0415 - display only
-
-        if not self:
-            return "nothing found\n"
-        return render(self.rows())
+        return _seam.text(self)
 
     def _repr_html_(self) -> str:
-        from bilatlog._html import audit_html  # noqa: PLC0415 - display only
-
-        return audit_html(self)
+        return _seam.html(self)
 
     def to_frame(self) -> Any:  # noqa: ANN401 - pandas is optional
         """One row per finding (needs the `pandas` extra)."""
-        from bilatlog.io.frames import _pd  # noqa: PLC0415 - optional extra
-
-        return _pd().DataFrame(self.rows(), columns=["check", "position", "record", "why"])
+        return _seam.frame(self)
 
 
 def sources_after(sources: Iterable[Source], recorded_at: dt.datetime) -> Iterator[Source]:
@@ -109,7 +103,23 @@ def _source_name(s: Source) -> str:
     return s.outlet or s.title or s.url
 
 
-def audit(tl: Timeline, *, known_at: KnownAt = None) -> Audit:
+class Audited(Protocol):
+    """What the audit reads: a `Timeline`'s answers (the audit sits below the timeline)."""
+
+    def resolve_known_at(self, known_at: Any) -> int:  # noqa: ANN401 - the timeline's KnownAt
+        """The knowledge position `known_at` means."""
+
+    def events(self, *, known_at: int) -> Iterable[KnownEvent]:
+        """The events as known at `known_at`."""
+
+    def plans(self, *, known_at: int) -> Iterable[PlanFate]:
+        """The plans as known at `known_at`, with their fate today."""
+
+    def log(self, *, known_at: int) -> Iterable[RecordedEvent]:
+        """Every record up to `known_at`."""
+
+
+def audit(tl: Audited, *, known_at: object = None) -> Audit:
     """Run every check of `CHECKS` on `tl` as known at `known_at` (default: now)."""
     known = tl.resolve_known_at(known_at)
     report = Audit()

@@ -7,25 +7,23 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from bilatlog import _seam
+from bilatlog._optional import require
 from bilatlog.notebook._colours import status_colour
 from bilatlog.notebook._plot import axis_days, names, years
+from bilatlog.timeline import Timeline
 
 if TYPE_CHECKING:
     from bilatlog.events import Event
-    from bilatlog.timeline import KnownAt, Timeline
+    from bilatlog.timeline import KnownAt
 
 __all__ = ["plot_interactive"]
 
 
 def _plotly() -> Any:  # noqa: ANN401 - plotly is optional
-    try:
-        import plotly.graph_objects as go  # type: ignore[import-untyped]  # noqa: PLC0415
-    except ImportError as e:
-        from bilatlog.exceptions import BilatlogError  # noqa: PLC0415
-
-        msg = "the interactive timeline needs plotly. Fix: pip install 'bilatlog[interactive]'"
-        raise BilatlogError(msg) from e
-    return go
+    return require(
+        "plotly.graph_objects", extra="interactive", needed_for="the interactive timeline needs"
+    )
 
 
 #: The most lines of summary a hover shows: a longer one ends in an ellipsis, so the
@@ -142,3 +140,6 @@ def plot_interactive(
                     "font": {"color": "#222222", "size": 12}},
     )  # fmt: skip
     return fig
+
+
+_seam.plot_interactive.register(Timeline)(plot_interactive)  # Timeline.plot_interactive

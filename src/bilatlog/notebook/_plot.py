@@ -11,14 +11,17 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from bilatlog import _seam
+from bilatlog._optional import require
 from bilatlog.exceptions import ValidationError
 from bilatlog.notebook._colours import GROUPS, status_colour, status_group
 from bilatlog.time import Precision, When
+from bilatlog.timeline import Timeline
 
 if TYPE_CHECKING:
     from bilatlog.events import Event
     from bilatlog.projections import Figure, Period
-    from bilatlog.timeline import KnownAt, Timeline
+    from bilatlog.timeline import KnownAt
 
 __all__ = ["MIN_SPAN", "plot_figures", "plot_timeline"]
 
@@ -28,14 +31,7 @@ weeks of doubt stay visible on an 18-year chart (a marker's width, not a claim).
 
 
 def _pyplot() -> Any:  # noqa: ANN401 - matplotlib is optional
-    try:
-        import matplotlib.pyplot as plt  # noqa: PLC0415
-    except ImportError as e:  # pragma: no cover - depends on the install
-        from bilatlog.exceptions import BilatlogError  # noqa: PLC0415
-
-        msg = "plots need matplotlib. Fix: pip install 'bilatlog[plot]'"
-        raise BilatlogError(msg) from e
-    return plt
+    return require("matplotlib.pyplot", extra="plot", needed_for="plots need")
 
 
 def names(field: str, value: Sequence[str] | None) -> list[str] | None:
@@ -331,3 +327,7 @@ def plot_figures(
     known = f" ({_known(known_at)}, beside today's)" if known_at is not None else ""
     ax.set_title(f"{head}, {span}{known}", loc="left")
     return ax
+
+
+_seam.plot.register(Timeline)(plot_timeline)  # Timeline.plot
+_seam.plot_figures.register(Timeline)(plot_figures)  # Timeline.plot_figures

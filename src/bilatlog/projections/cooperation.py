@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-from bilatlog.events import Correction, Event, RecordedEvent, Source
+from bilatlog import _seam
+from bilatlog.events import Event, RecordedEvent, Source
 from bilatlog.projections._segments import MAX, Segment, StatusVersion, truth_of
-from bilatlog.projections.plans import PlanFate, plan_fates
+from bilatlog.projections.plans import PlanFate
 from bilatlog.time import Truth, When
-
-if TYPE_CHECKING:
-    from bilatlog.projections._query import Engine
 
 __all__ = [
     "Change",
@@ -29,7 +27,6 @@ __all__ = [
     "Period",
     "State",
     "TrackState",
-    "explain_of",
     "figure_of",
     "periods_of",
     "summarise",
@@ -102,9 +99,7 @@ class TrackState:
         )
 
     def _repr_html_(self) -> str:
-        from bilatlog.notebook import track_states_html  # noqa: PLC0415 - display only
-
-        return track_states_html([self])
+        return _seam.html(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -181,20 +176,14 @@ class State(Mapping[str, TrackState]):
 
     def __str__(self) -> str:
         """The table `bilatlog state` prints."""
-        from bilatlog._tables import render, state_rows  # noqa: PLC0415 - display only
-
-        return render(state_rows(self))
+        return _seam.text(self)
 
     def _repr_html_(self) -> str:
-        from bilatlog.notebook import state_html  # noqa: PLC0415 - display only
-
-        return state_html(self)
+        return _seam.html(self)
 
     def to_frame(self) -> Any:  # noqa: ANN401 - pandas is optional
         """One row per track: status, truth, since, possible (needs the `pandas` extra)."""
-        from bilatlog.io.frames import state_frame  # noqa: PLC0415 - optional extra
-
-        return state_frame(self)
+        return _seam.frame(self)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -230,9 +219,7 @@ class Period:
         )
 
     def _repr_html_(self) -> str:
-        from bilatlog.notebook import history_html  # noqa: PLC0415 - display only
-
-        return history_html([self])
+        return _seam.html(self)
 
 
 class History(list[Period]):
@@ -246,20 +233,14 @@ class History(list[Period]):
 
     def __str__(self) -> str:
         """The table `bilatlog history` prints."""
-        from bilatlog._tables import history_rows, render  # noqa: PLC0415 - display only
-
-        return render(history_rows(self, self.plans))
+        return _seam.text(self)
 
     def _repr_html_(self) -> str:
-        from bilatlog.notebook import history_html  # noqa: PLC0415 - display only
-
-        return history_html(self)
+        return _seam.html(self)
 
     def to_frame(self) -> Any:  # noqa: ANN401 - pandas is optional
         """One row per period (needs the `pandas` extra)."""
-        from bilatlog.io.frames import history_frame  # noqa: PLC0415 - optional extra
-
-        return history_frame(self)
+        return _seam.frame(self)
 
 
 class Diff(list["Change"]):
@@ -267,14 +248,10 @@ class Diff(list["Change"]):
 
     def __str__(self) -> str:
         """The table `bilatlog diff` prints."""
-        from bilatlog._tables import diff_rows, render  # noqa: PLC0415 - display only
-
-        return render(diff_rows(self))
+        return _seam.text(self)
 
     def _repr_html_(self) -> str:
-        from bilatlog.notebook import diff_html  # noqa: PLC0415 - display only
-
-        return diff_html(self)
+        return _seam.html(self)
 
 
 def _side(s: TrackState | None) -> str:
@@ -299,9 +276,7 @@ class Change:
         )
 
     def _repr_html_(self) -> str:
-        from bilatlog.notebook import diff_html  # noqa: PLC0415 - display only
-
-        return diff_html([self])
+        return _seam.html(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -352,9 +327,7 @@ class Explanation:
 
     def __str__(self) -> str:
         """The table `bilatlog explain` prints."""
-        from bilatlog._tables import explain_rows, render  # noqa: PLC0415 - display only
-
-        return render(explain_rows(self))
+        return _seam.text(self)
 
     def __repr__(self) -> str:
         """Say it in one line: track, date, state, how many events."""
@@ -364,9 +337,7 @@ class Explanation:
         return f"<Explanation {self.track} at {self.at.edtf}: {state}, {events}>"
 
     def _repr_html_(self) -> str:
-        from bilatlog.notebook import explanation_html  # noqa: PLC0415 - display only
-
-        return explanation_html(self)
+        return _seam.html(self)
 
 
 # -- computations --------------------------------------------------------------------
@@ -479,42 +450,3 @@ def periods_of(track: str, segs: Sequence[Segment]) -> History:
 
 def _end_bounds(s: Segment) -> tuple[dt.date, dt.date] | None:
     return None if s.end_lo == MAX else (s.end_lo, s.end_hi)
-
-
-def explain_of(engine: Engine, track: str, when: When, known: int) -> Explanation:
-    """Why `track` is in its state at `when`, as known at `known` (see `Timeline.explain`)."""
-    state = engine.track_states(when, known, [track]).get(track)  # that track's alone
-    entries = []
-    # plans never change a status: they are told with their fate in `plans`, not as events
-    planned = {v.position for v in engine.plans(known)}
-    for original, corrections, retraction in engine.revisions(
-        engine.track_events(track, known), known
-    ):
-        if original.position in planned:
-            continue
-        event = original.record
-        assert isinstance(event, Event)  # noqa: S101 - versions are of events
-        for c in corrections:
-            assert isinstance(c.record, Correction)  # noqa: S101 - selected by kind
-            event = c.record.apply(event)
-        truth = event.on.happened_by(when.hi)
-        if truth is Truth.NO:
-            continue
-        entries.append(
-            ExplainedEvent(
-                event=event,
-                original=original,
-                corrections=tuple(corrections),
-                retraction=retraction,
-                truth=truth,
-            )
-        )
-    entries.sort(key=lambda x: (x.event.on.sort_key, x.original.position))
-    plans = tuple(
-        f
-        for f in plan_fates(engine, when, known, track=track)
-        if f.plan.announced is None or f.plan.announced.lo <= when.hi
-    )
-    return Explanation(
-        track=track, at=when, known_at=known, state=state, entries=tuple(entries), plans=plans
-    )
