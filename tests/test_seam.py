@@ -1,0 +1,137 @@
+"""The seam between the domain and its views (`bilatlog._seam`), and the optional imports.
+
+The result types and `Timeline` call a view of the seam (`_seam.html(self)`); the
+module that draws it registers its function when imported, and `bilatlog._views`
+imports it on first use. See docs/architecture.md, "Views and frames".
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import bilatlog as bl
+from bilatlog import _seam
+from bilatlog._optional import require
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "bilatlog"
+
+
+def _asks_seam_for_self(node: ast.AST) -> bool:
+    """Whether `node` is a call `_seam.<view>(self, ...)`."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "_seam"
+        and bool(node.args)
+        and isinstance(node.args[0], ast.Name)
+        and node.args[0].id == "self"
+    )
+
+
+def _delegations() -> list[tuple[str, str, str]]:
+    """(view, module, class) for every `_seam.<view>(self, ...)` inside a class in src."""
+    found: set[tuple[str, str, str]] = set()
+    for path in sorted(SRC.rglob("*.py")):
+        parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        for cls in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(cls, ast.ClassDef):
+                found.update(
+                    (n.func.attr, module, cls.name)  # type: ignore[attr-defined]
+                    for n in ast.walk(cls)
+                    if _asks_seam_for_self(n)
+                )
+    return sorted(found)
+
+
+DELEGATIONS = _delegations()
+
+
+def test_the_domain_delegates_through_the_seam() -> None:
+    # the result types and the timeline: their HTML, text, frames, plots and Arrow
+    classes = {cls for _, _, cls in DELEGATIONS}
+    assert {"State", "TrackState", "History", "Diff", "Explanation", "Events"} <= classes
+    assert {"Timeline", "Audit", "Period", "Change"} <= classes
+    assert {view for view, _, _ in DELEGATIONS} == {v.name for v in _seam.VIEWS}
+
+
+@pytest.mark.parametrize(("view", "module", "cls"), DELEGATIONS)
+def test_every_view_the_domain_asks_for_is_drawn(view: str, module: str, cls: str) -> None:
+    assert getattr(_seam, view).implements(getattr(importlib.import_module(module), cls))
+
+
+def test_import_bilatlog_leaves_the_views_until_they_are_asked_for() -> None:
+    """`import bilatlog` stays light: each view's module loads with the first call to it."""
+    views = ["bilatlog._tables", "bilatlog.notebook._html", "bilatlog.io.frames"]
+    script = f"""
+import sys
+import bilatlog as bl
+loaded = lambda: [m for m in {views!r} if m in sys.modules]
+print(loaded())
+tl = bl.examples.us_mexico()
+state = tl.state_at("2021-06-01")
+str(state)
+print(loaded())
+state._repr_html_()
+print(loaded())
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out == [
+        "[]",
+        "['bilatlog._tables']",
+        "['bilatlog._tables', 'bilatlog.notebook._html']",
+    ]
+
+
+def test_a_view_dispatches_by_type_and_loads_its_module_once_per_miss() -> None:
+    view: _seam.View[str] = _seam.View("test")
+    loads = []
+
+    class Base:
+        pass
+
+    class Sub(Base):
+        pass
+
+    def load(v: _seam.View[str]) -> None:
+        loads.append(v)
+        v.register(Base)(lambda obj, suffix="": f"base {type(obj).__name__}{suffix}")
+
+    view.load = load
+    assert view(Sub(), suffix="!") == "base Sub!"  # a subclass: its base's function
+    assert view(Base()) == "base Base"
+    assert loads == [view]  # registered on the first miss: no second load
+    with pytest.raises(TypeError, match="bilatlog has no test view of int"):
+        view(1)
+
+
+def test_a_view_without_a_module_says_so() -> None:
+    with pytest.raises(TypeError, match="bilatlog has no html view of object"):
+        _seam.html(object())
+
+
+def test_require_names_the_extra_to_install() -> None:
+    with pytest.raises(bl.BilatlogError) as caught:
+        require("bilatlog_no_such_module.sub", extra="plot", needed_for="plots need")
+    assert str(caught.value) == (
+        "plots need bilatlog_no_such_module. Fix: pip install 'bilatlog[plot]'"
+    )
+    assert isinstance(caught.value.__cause__, ImportError)
+    assert require("json", extra="x", needed_for="y") is importlib.import_module("json")
+
+
+def test_the_progress_bar_is_still_the_notebooks() -> None:
+    from bilatlog._progress import progress  # noqa: PLC0415 - the one under test
+    from bilatlog.notebook import progress as public  # noqa: PLC0415
+
+    assert public is progress
+    assert list(progress(range(3), enabled=False)) == [0, 1, 2]
