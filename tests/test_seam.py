@@ -35,14 +35,24 @@ def _asks_seam_for_self(node: ast.AST) -> bool:
     )
 
 
+def _shown(cls: ast.ClassDef) -> bool:
+    """Whether a class derives from `_seam.Shown` (its `_repr_html_` is the `html` view)."""
+    return any(
+        isinstance(b, ast.Attribute) and isinstance(b.value, ast.Name) and b.value.id == "_seam"
+        and b.attr == "Shown"
+        for b in cls.bases
+    )  # fmt: skip
+
+
 def _delegations() -> list[tuple[str, str, str]]:
-    """(view, module, class) for every `_seam.<view>(self, ...)` inside a class in src."""
+    """(view, module, class): every `_seam.<view>(self, ...)` in a class, every `Shown` class."""
     found: set[tuple[str, str, str]] = set()
     for path in sorted(SRC.rglob("*.py")):
         parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
         module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
         for cls in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(cls, ast.ClassDef):
+                found.update([("html", module, cls.name)] if _shown(cls) else [])
                 found.update(
                     (n.func.attr, module, cls.name)  # type: ignore[attr-defined]
                     for n in ast.walk(cls)

@@ -22,6 +22,7 @@ from typing import Any, Generic, TypeVar
 
 __all__ = [
     "VIEWS",
+    "Shown",
     "View",
     "arrow",
     "frame",
@@ -80,6 +81,15 @@ class View(Generic[T]):
             return self._dispatch.dispatch(type(obj))(obj, *args, **kwargs)
         msg = f"bilatlog has no {self.name} view of {type(obj).__name__}"
         raise TypeError(msg)
+
+
+class Shown:
+    """A result a notebook shows: its `_repr_html_` is the `html` view of it."""
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        return html(self)
 
 
 #: the HTML a notebook shows (`_repr_html_`)

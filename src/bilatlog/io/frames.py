@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd  # type: ignore[import-untyped]
 
     from bilatlog.backends import Clock
-    from bilatlog.projections import Figure, Period
+    from bilatlog.projections import Figure, Period, TrackState
     from bilatlog.projections.known import KnownEvent
     from bilatlog.timeline import KnownAt
 
@@ -53,6 +53,15 @@ TRUTHS = ("no", "possible", "certain")
 
 def _truth(pd: Any, values: list[str]) -> Any:  # noqa: ANN401 - pandas
     return pd.Categorical(values, categories=TRUTHS, ordered=True)
+
+
+def _held(pd: Any, items: Sequence[TrackState | Period]) -> dict[str, Any]:  # noqa: ANN401
+    """The columns of what held: track, status, truth (the ordered categorical)."""
+    return {
+        "track": [x.track for x in items],
+        "status": [x.status for x in items],
+        "truth": _truth(pd, [x.truth.value for x in items]),
+    }
 
 
 def _precision(pd: Any, values: list[str]) -> Any:  # noqa: ANN401 - pandas
@@ -135,9 +144,7 @@ def state_frame(state: State) -> pd.DataFrame:
     states = list(state.values())
     frame = pd.DataFrame(
         {
-            "track": [s.track for s in states],
-            "status": [s.status for s in states],
-            "truth": _truth(pd, [s.truth.value for s in states]),
+            **_held(pd, states),
             "since": [s.since.edtf for s in states],
             "since_earliest": _days(pd, [s.since.earliest for s in states]),
             "since_latest": _days(pd, [s.since.latest for s in states]),
@@ -156,9 +163,7 @@ def history_frame(periods: Iterable[Period]) -> pd.DataFrame:
     ps = list(periods)
     frame = pd.DataFrame(
         {
-            "track": [p.track for p in ps],
-            "status": [p.status for p in ps],
-            "truth": _truth(pd, [p.truth.value for p in ps]),
+            **_held(pd, ps),
             "start": [p.start.edtf for p in ps],
             "start_earliest": _days(pd, [p.start_bounds[0] for p in ps]),
             "start_latest": _days(pd, [p.start_bounds[1] for p in ps]),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from bilatlog import _seam
 from bilatlog._optional import require
 from bilatlog.notebook._colours import status_colour
-from bilatlog.notebook._plot import axis_days, names, years
+from bilatlog.notebook._plot import drawn, years
 from bilatlog.timeline import Timeline
 
 if TYPE_CHECKING:
@@ -80,11 +80,7 @@ def plot_interactive(
     `fig.write_html("timeline.html")`.
     """
     go = _plotly()
-    asked = names("tracks", tracks)
-    chosen = asked if asked is not None else tl.tracks(known_at=known_at)
-    events = [k.event for k in tl.events(known_at=known_at) if k.on.lo != dt.date.min]
-    histories = {t: tl.history(t, known_at=known_at) for t in chosen}
-    days = axis_days(events, histories.values(), start, end)
+    chosen, events, histories, days = drawn(tl, tracks, start, end, known_at)
     fig = go.Figure()
     if days is None or not chosen:
         fig.add_annotation(text="Nothing to draw: no dated event on these tracks"

@@ -34,7 +34,7 @@ __all__ = [
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False)
-class TrackState:
+class TrackState(_seam.Shown):
     """The state of one track at a date.
 
     Attributes:
@@ -98,9 +98,6 @@ class TrackState:
             f"since {self.since.edtf}>"
         )
 
-    def _repr_html_(self) -> str:
-        return _seam.html(self)
-
 
 @attrs.frozen(kw_only=True)
 class Figure:
@@ -114,7 +111,7 @@ class Figure:
     event: Event
 
 
-class State(Mapping[str, TrackState]):
+class State(Mapping[str, TrackState], _seam.Shown):
     """The state of cooperation at a date, as known at a position: track -> `TrackState`.
 
     Attributes:
@@ -178,16 +175,13 @@ class State(Mapping[str, TrackState]):
         """The table `bilatlog state` prints."""
         return _seam.text(self)
 
-    def _repr_html_(self) -> str:
-        return _seam.html(self)
-
     def to_frame(self) -> Any:  # noqa: ANN401 - pandas is optional
         """One row per track: status, truth, since, possible (needs the `pandas` extra)."""
         return _seam.frame(self)
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class Period:
+class Period(_seam.Shown):
     """A period in which a track had one status (from `Timeline.history`).
 
     Attributes:
@@ -218,11 +212,8 @@ class Period:
             f"<Period {self.track}: {self.status} {self.start.edtf}/{until} ({self.truth.value})>"
         )
 
-    def _repr_html_(self) -> str:
-        return _seam.html(self)
 
-
-class History(list[Period]):
+class History(list[Period], _seam.Shown):
     """The status periods of a track (a list), with a table in notebooks and `to_frame()`.
 
     Attributes:
@@ -235,23 +226,17 @@ class History(list[Period]):
         """The table `bilatlog history` prints."""
         return _seam.text(self)
 
-    def _repr_html_(self) -> str:
-        return _seam.html(self)
-
     def to_frame(self) -> Any:  # noqa: ANN401 - pandas is optional
         """One row per period (needs the `pandas` extra)."""
         return _seam.frame(self)
 
 
-class Diff(list["Change"]):
+class Diff(list["Change"], _seam.Shown):
     """What changed between two dates (a list of `Change`), with a table in notebooks."""
 
     def __str__(self) -> str:
         """The table `bilatlog diff` prints."""
         return _seam.text(self)
-
-    def _repr_html_(self) -> str:
-        return _seam.html(self)
 
 
 def _side(s: TrackState | None) -> str:
@@ -259,7 +244,7 @@ def _side(s: TrackState | None) -> str:
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class Change:
+class Change(_seam.Shown):
     """How one track differs between two dates (from `Timeline.diff`)."""
 
     track: str
@@ -274,9 +259,6 @@ class Change:
             f"<Change {self.track}: {_side(self.before)} -> {_side(self.after)} "
             f"({n} event{'' if n == 1 else 's'})>"
         )
-
-    def _repr_html_(self) -> str:
-        return _seam.html(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -308,7 +290,7 @@ class ExplainedEvent:
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class Explanation:
+class Explanation(_seam.Shown):
     """Why a track is in its state at a date (from `Timeline.explain`).
 
     Attributes:
@@ -335,9 +317,6 @@ class Explanation:
         n = len(self.entries)
         events = f"{n} event{'' if n == 1 else 's'}"
         return f"<Explanation {self.track} at {self.at.edtf}: {state}, {events}>"
-
-    def _repr_html_(self) -> str:
-        return _seam.html(self)
 
 
 # -- computations --------------------------------------------------------------------

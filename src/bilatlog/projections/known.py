@@ -178,7 +178,7 @@ def known_events(engine: Engine, known: int, keep: EventFilter) -> Iterator[Know
         )
 
 
-class Events(Sequence[KnownEvent]):
+class Events(Sequence[KnownEvent], _seam.Shown):
     """The answer to `tl.events(...)`: the events as known, in valid-time order.
 
     A sequence (`len`, indexing, iteration); it is worked out on first use.
@@ -244,9 +244,6 @@ class Events(Sequence[KnownEvent]):
         n = len(self)
         head = f"<Events: {n} event{'' if n == 1 else 's'} as known at position {self.known_at}"
         return f"{head}\n{_seam.text(self, head=5)}>" if n else head + ">"
-
-    def _repr_html_(self) -> str:
-        return _seam.html(self)
 
     def to_frame(self) -> Any:  # noqa: ANN401 - pandas is optional
         """One row per event (needs the `pandas` extra)."""
