@@ -63,7 +63,7 @@ MAX_LINES = 800
 OVER_TODAY = {
     "bilatlog.events": 895,
     "bilatlog.projections._query": 822,
-    "bilatlog.timeline": 948,
+    "bilatlog.timeline": 964,
 }
 
 

@@ -11,6 +11,7 @@ import ast
 import importlib
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,51 @@ def test_the_progress_bar_is_still_the_notebooks() -> None:
 
     assert public is progress
     assert list(progress(range(3), enabled=False)) == [0, 1, 2]
+
+
+def _frame(tl: bl.Timeline) -> object:
+    return tl.state_at("2021").to_frame()
+
+
+def _signed(tl: bl.Timeline) -> object:
+    return tl.checkpoint(key=bytes(32))
+
+
+@pytest.mark.parametrize(
+    ("blocked", "use", "message"),
+    [
+        ("pandas", _frame, "DataFrames need pandas. Fix: pip install 'bilatlog[pandas]'"),
+        (
+            "pyarrow",
+            bl.Timeline.to_arrow,
+            "Arrow and Parquet need pyarrow. Fix: pip install 'bilatlog[arrow]'",
+        ),
+        (
+            "matplotlib.pyplot",
+            bl.Timeline.plot,
+            "plots need matplotlib. Fix: pip install 'bilatlog[plot]'",
+        ),
+        (
+            "plotly.graph_objects",
+            bl.Timeline.plot_interactive,
+            "the interactive timeline needs plotly. Fix: pip install 'bilatlog[interactive]'",
+        ),
+        (
+            "cryptography.hazmat.primitives.asymmetric.ed25519",
+            _signed,
+            "signing checkpoints needs cryptography. Fix: pip install 'bilatlog[sign]'",
+        ),
+    ],
+)
+def test_a_missing_extra_is_named(
+    monkeypatch: pytest.MonkeyPatch,
+    blocked: str,
+    use: Callable[[bl.Timeline], object],
+    message: str,
+) -> None:
+    """Each optional dependency, when missing, names the extra that brings it."""
+    tl = bl.examples.us_mexico()
+    monkeypatch.setitem(sys.modules, blocked, None)  # `import` of it now fails
+    with pytest.raises(bl.BilatlogError) as caught:
+        use(tl)
+    assert str(caught.value) == message
