@@ -8,9 +8,9 @@ methods (the lazy ones), and relative imports, resolved against the module's pac
 an annotation that names a type from a layer above is a lower module knowing an upper one
 (the arrow the runtime import would be, written where the reader does not see it run), and a
 type-only circle is the same knot for the next person to untie. An import of a package's
-submodule is an arrow to that submodule only: Python also runs the parents' `__init__`
-files, but every module has `bilatlog` above it, and the parents are named by their own
-imports.
+submodule is an arrow to that submodule only: Python also runs the parent packages'
+`__init__`, but that arrow is the parent's to answer for (its own imports are checked), and
+the package `bilatlog` at the top is running already.
 
 See docs/architecture.md, "Layers".
 """
