@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from bilatlog.events import RecordedEvent
     from bilatlog.projections import KnownEvent, PlanFate
 
-__all__ = ["CHECKS", "Audit", "Finding", "audit", "sources_after"]
+__all__ = ["CHECKS", "Audit", "Audited", "Finding", "audit", "sources_after"]
 
 #: Every check `audit()` runs, with what it looks for.
 CHECKS: dict[str, str] = {
