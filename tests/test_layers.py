@@ -35,11 +35,17 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("seam", ("bilatlog._seam", "bilatlog._progress", "bilatlog._optional")),
     ("_edtf", ("bilatlog._edtf",)),
     ("time", ("bilatlog.time",)),
+    # a knowledge position and what turns a known_at into one; the record's id and JSON
+    # helpers (declared before they land, so the merges find their layer)
+    ("knowledge", ("bilatlog._knowledge",)),
+    ("record helpers", ("bilatlog._ids", "bilatlog._json")),
     ("events", ("bilatlog.events",)),
     ("_codec", ("bilatlog._codec",)),
     ("backends", ("bilatlog.backends",)),
-    ("store rules", ("bilatlog.checkpoint", "bilatlog._filters")),
+    ("checkpoints", ("bilatlog.checkpoint",)),
     ("projections", ("bilatlog.projections",)),
+    # the timeline's argument checks and filters (names, kinds, known_at's neighbours)
+    ("filters", ("bilatlog._filters",)),
     # a check over a timeline's answers, typed by what it reads (`Audited`), not the timeline
     ("audit", ("bilatlog.audit",)),
     ("timeline", ("bilatlog.timeline",)),
