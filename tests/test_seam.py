@@ -103,6 +103,28 @@ print(loaded())
     ]
 
 
+def test_threads_asking_first_at_once_all_get_the_view() -> None:
+    """The first calls, from many threads at once, wait for the one import of the view."""
+    script = """
+import threading
+import bilatlog as bl
+state = bl.examples.us_mexico().state_at("2021-06-01")
+start, out, errors = threading.Barrier(8), [], []
+def ask():
+    start.wait()
+    try:
+        out.append((str(state), state._repr_html_()))
+    except Exception as e:
+        errors.append(repr(e))
+threads = [threading.Thread(target=ask) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(len(out), len(set(out)), errors)
+"""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "8 1 []"  # eight answers, all the same, no error
+
+
 def test_a_view_dispatches_by_type_and_loads_its_module_once_per_miss() -> None:
     view: _seam.View[str] = _seam.View("test")
     loads = []
