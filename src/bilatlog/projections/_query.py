@@ -781,7 +781,7 @@ class Mirror:
             self._rebuild()
         self._checked = True
         if head > self._store.head:
-            from bilatlog.notebook import progress as bar  # noqa: PLC0415 - display helper
+            from bilatlog._progress import progress as bar  # noqa: PLC0415 - display helper
 
             start = self._store.head
             chunk: list[RecordedEvent] = []
