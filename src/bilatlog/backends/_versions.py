@@ -415,7 +415,7 @@ def _fill(
     desc: str,
 ) -> None:
     """File every record of the log into `table`, with a progress bar."""
-    from bilatlog.notebook import progress as bar  # noqa: PLC0415 - display helper
+    from bilatlog._progress import progress as bar  # noqa: PLC0415 - display helper
 
     head = _log_head(db)
     if not head:

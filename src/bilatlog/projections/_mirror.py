@@ -150,7 +150,7 @@ class Mirror:
             self._store = SqliteBackend(":memory:")
             native = self._store.index_db()
             assert native is not None  # noqa: S101 - a new database is indexed
-        self._engine = Engine(*native)
+        self._engine = Engine(*native, codec=self._source.codec)
 
     def _close_store(self) -> None:
         self._engine.settle()  # answers still alive keep their events after the copy closes
@@ -173,7 +173,7 @@ class Mirror:
             self._rebuild()
         self._checked = True
         if head > self._store.head:
-            from bilatlog.notebook import progress as bar  # noqa: PLC0415 - display helper
+            from bilatlog._progress import progress as bar  # noqa: PLC0415 - display helper
 
             start = self._store.head
             chunk: list[RecordedEvent] = []

@@ -209,14 +209,17 @@ class Engine:
     Args:
         db: the connection (the engine only reads).
         lock: the lock guarding the connection.
+        codec: the store's codec (with its upcasters), which decodes the rows.
         cache: how many decoded events to keep (the only state kept between questions).
     """
 
-    def __init__(self, db: IndexReader, lock: threading.RLock, *, cache: int = _CACHE) -> None:
+    def __init__(
+        self, db: IndexReader, lock: threading.RLock, *, codec: Codec, cache: int = _CACHE
+    ) -> None:
         """Read from `db` under `lock`."""
         self._db = db
         self._lock = lock
-        self._codec = Codec()
+        self._codec = codec
         self._cache: OrderedDict[int, Event] = OrderedDict()
         self._cache_size = cache
         # recent answers: a state as known at K reads only records up to K, which never
