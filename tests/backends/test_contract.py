@@ -71,6 +71,33 @@ def test_a_backend_without_a_capability_gives_the_honest_answer(backend, kind):
     assert bool(backend.files) is (kind.name in ("jsonl", "sqlite"))
 
 
+def test_a_backend_of_your_own_gets_the_capabilities_it_lacks_from_defaults():
+    """A user's log built on `bilatlog.backends.Defaults` is a complete Backend and answers."""
+    from bilatlog.backends import Defaults, MemoryBackend  # noqa: PLC0415
+
+    class OwnLog(Defaults):
+        """A log of one's own: the log from somewhere else, the capabilities from Defaults."""
+
+        def __init__(self) -> None:
+            self.inner = MemoryBackend(clock=FakeClock())
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.inner, name)
+
+        @property
+        def head(self) -> int:  # the log's own member (Defaults' wait reads it)
+            return self.inner.head
+
+    own = OwnLog()
+    assert isinstance(own, Backend)
+    assert (own.files, own.sidecar, own.index_db(), own.readonly) == ((), None, None, False)
+    with bl.open(own) as tl:
+        tl.record(type="x.y", on="2020", track="t", status="active")
+        assert tl.state_at("2021")["t"].status == "active"
+        tl.reindex(progress=False)  # nothing kept: nothing to rebuild, and no error
+        assert tl.verify().ok
+
+
 def test_wait_returns_once_the_head_passed_and_gives_up_after_its_timeout(backend):
     """`wait` is True when the head is already past `after`, and False after its timeout."""
     backend.append([bl.Event(type="x.y", on="2020")])

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bilatlog.backends._contract import Backend, Clock, Query, VerifyReport
+from bilatlog.backends._defaults import Defaults
 from bilatlog.backends._files import same_file
 from bilatlog.backends.jsonl import JsonlBackend, TornTailWarning
 from bilatlog.backends.memory import MemoryBackend
@@ -26,6 +27,7 @@ from bilatlog.exceptions import ValidationError
 __all__ = [
     "Backend",
     "Clock",
+    "Defaults",
     "JsonlBackend",
     "MemoryBackend",
     "Query",
