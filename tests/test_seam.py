@@ -8,11 +8,13 @@ imports it on first use. See docs/architecture.md, "Views and frames".
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -123,6 +125,37 @@ print(len(out), len(set(out)), errors)
 """
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "8 1 []"  # eight answers, all the same, no error
+
+
+def test_a_registration_racing_a_lookup_does_not_leave_the_type_viewless(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A thread that looked a type up while another registered its function still gets it.
+
+    functools' dispatch cache has no lock: a lookup that found nothing, then stored that
+    in the cache just after a registration had cleared it, left the fallback cached, and
+    every later call of the view for that type failed ("bilatlog has no html view of
+    State") for the life of the process. Seen with real threads (the module that draws
+    a view registers while another thread's first call looks up); here the interleaving
+    is made certain: the registration lands between a lookup and its cache store.
+    """
+    view: _seam.View[str] = _seam.View("raced")
+
+    class Shown:
+        pass
+
+    real = functools._find_impl  # the step the other thread's registration interrupts
+
+    def found_then_registered(cls: type, registry: Any) -> Any:
+        impl = real(cls, registry)  # nothing for Shown yet: the fallback
+        if cls is Shown and Shown not in registry:
+            view.register(Shown)(lambda obj: "drawn")  # (another thread, importing the view)
+        return impl
+
+    monkeypatch.setattr(functools, "_find_impl", found_then_registered)
+    view.load = lambda v: None  # the module is imported already: nothing more registers
+    assert view(Shown()) == "drawn"
+    assert view(Shown()) == "drawn"
 
 
 def test_a_view_dispatches_by_type_and_loads_its_module_once_per_miss() -> None:

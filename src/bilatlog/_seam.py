@@ -66,8 +66,13 @@ class View(Generic[T]):
 
     def implements(self, cls: type) -> bool:
         """Whether a function draws this view of `cls` (loading its module if need be)."""
-        if self._dispatch.dispatch(cls) is self._default and self.load is not None:
-            self.load(self)
+        if self._dispatch.dispatch(cls) is self._default:
+            if self.load is not None:
+                self.load(self)
+            # functools' dispatch cache has no lock: a thread that looked `cls` up while
+            # another registered its function may have cached the fallback after the
+            # registration cleared it; forget it, or the type stays viewless for ever
+            self._dispatch._clear_cache()  # noqa: SLF001 - functools' own, as register uses it
         return self._dispatch.dispatch(cls) is not self._default
 
     def __call__(self, obj: object, /, *args: Any, **kwargs: Any) -> T:  # noqa: ANN401
