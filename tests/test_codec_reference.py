@@ -153,3 +153,23 @@ def test_without_the_fast_paths_the_codec_stores_the_same_bytes(batch):
         for s in slow:
             env = json.loads(json.dumps(s.envelope))
             assert codec.open_envelope(env, trusted=True) == s.record
+
+
+def test_a_codec_builds_no_cattrs_hook_its_fast_paths_replace(monkeypatch):
+    """Every backend (and a JSONL log's mirror) opens a `Codec`: it generates cattrs' hooks
+    only for the records the fast paths do not stand for (building Event's and Source's to
+    replace them at once doubled the cost of `Codec()`, and so of `bl.open`)."""
+    made: list[type] = []
+    real = _codec.make_dict_unstructure_fn
+
+    def spy(cls, *args, **kwargs):
+        made.append(cls)
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(_codec, "make_dict_unstructure_fn", spy)
+    Codec()
+    assert bl.Event not in made
+    assert bl.Source not in made
+    made.clear()
+    reference_converter()  # the reference is cattrs' own for every record
+    assert {bl.Event, bl.Source, Correction, Retraction} <= set(made)

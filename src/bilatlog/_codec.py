@@ -329,13 +329,26 @@ def reference_converter() -> cattrs.Converter:
     and sources in place of cattrs' (tests/test_codec_reference.py checks that
     the two agree on every record).
     """
+    return _converter(fast=False)
+
+
+def _converter(*, fast: bool) -> cattrs.Converter:
+    """Every record's converter: cattrs' hooks; with `fast`, the fast paths for events, sources.
+
+    A hook the fast paths replace is not generated (cattrs generates code for each,
+    and every backend builds a codec).
+    """
     c = cattrs.Converter()
     c.register_unstructure_hook(When, lambda w: w.edtf)
     c.register_unstructure_hook(FrozenDict, thaw)
+    hooks: dict[type, Callable[..., Any]] = (
+        {Source: _unstructure_source, Event: _unstructure_event} if fast else {}
+    )
     for cls in (Source, Event, Retraction):
-        c.register_unstructure_hook(
-            cls, make_dict_unstructure_fn(cls, c, _cattrs_omit_if_default=True)
-        )
+        hook = hooks.get(cls)
+        if hook is None:
+            hook = make_dict_unstructure_fn(cls, c, _cattrs_omit_if_default=True)
+        c.register_unstructure_hook(cls, hook)
     c.register_unstructure_hook(
         Correction,
         make_dict_unstructure_fn(
@@ -356,11 +369,7 @@ def _unstructure_change(c: cattrs.Converter, value: object) -> Any:  # noqa: ANN
 
 def _make_converter() -> cattrs.Converter:
     """The codec's converter: the reference, with the fast paths for events and sources."""
-    c = reference_converter()
-    if FAST_PATHS:
-        c.register_unstructure_hook(Source, _unstructure_source)
-        c.register_unstructure_hook(Event, _unstructure_event)
-    return c
+    return _converter(fast=FAST_PATHS)
 
 
 class Sealed(NamedTuple):
