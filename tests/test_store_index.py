@@ -465,6 +465,31 @@ def test_verify_reports_a_forged_jsonl_sidecar(tmp_path, readonly):
         assert tl.state_at("2021-06-01")["t"].status == "ended"
 
 
+def test_verify_checks_a_sidecar_at_the_head_without_loading_the_log(tmp_path, monkeypatch):
+    """`tl.verify()` on a JSONL log whose sidecar is at its head compares the sidecar's last
+    hash with the head hash the log's own check found: it does not read (and decode) the
+    whole log a second time to find that one record (it did, after issue 19 moved the
+    sidecar check out of the JSONL backend: +45% for `bilatlog verify` on 50k records)."""
+    path = _jsonl_with_sidecar(tmp_path)
+
+    def no_read(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("verify read the log's records")
+
+    with bl.open(path) as tl:
+        monkeypatch.setattr(type(tl.backend), "read", no_read)
+        assert tl.verify().ok
+        monkeypatch.undo()
+        db = sqlite3.connect(tmp_path / "t.jsonl.index.db")  # still checked: a forged version
+        _drop_guards(db)
+        db.execute("UPDATE bilatlog_versions SET status = 'forged' WHERE sys_from = 2")
+        db.commit()
+        db.close()
+        monkeypatch.setattr(type(tl.backend), "read", no_read)
+        report = tl.verify()
+        assert not report.ok
+        assert "t.jsonl.index.db" in report.reason
+
+
 def _sidecar_cut(side: Path) -> None:
     side.write_bytes(side.read_bytes()[:3000])
 

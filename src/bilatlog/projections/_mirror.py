@@ -85,8 +85,7 @@ def verified(log: Backend) -> VerifyReport:
     try:
         mine = store.head
         here = next(iter(store.read(mine, mine)), None) if mine else None
-        theirs = next(iter(log.read(mine, mine)), None) if mine and mine <= report.checked else None
-        if here is None or theirs is None or here.hash != theirs.hash:
+        if here is None or mine > report.checked or here.hash != _hash_at(log, mine, report):
             return report  # does not continue the log: rebuilt before any answer
         found = store.verify()
     except BilatlogError as e:
@@ -103,6 +102,19 @@ def verified(log: Backend) -> VerifyReport:
         f"({found.reason}). Fix: rebuild it with tl.reindex() or `bilatlog reindex` "
         "(or delete the file).",
     )
+
+
+def _hash_at(log: Backend, position: int, report: VerifyReport) -> str | None:
+    """The hash of the log's record at `position` (at most `report.checked`).
+
+    At the head the log's own check found (a sidecar kept up to date), it is that
+    report's `head_hash`: the log is not read again for it (a JSONL log would load
+    and decode every record).
+    """
+    if position == report.checked and report.head_hash:
+        return report.head_hash
+    theirs = next(iter(log.read(position, position)), None)
+    return None if theirs is None else theirs.hash
 
 
 class Mirror:
