@@ -108,13 +108,15 @@ class Format(abc.ABC):
             ValidationError: a bad row, naming the field (reported with its line).
         """
 
-    def keep(self, on: When, *sides: tuple[str, str | None]) -> tuple[str | None, ...] | None:
-        """The countries of a row's sides if the row is in the date window and the dyad.
+    def keep(
+        self, on: When, source: tuple[str, str | None], target: tuple[str, str | None]
+    ) -> tuple[str | None, ...] | None:
+        """The countries of a row's two sides if the row is in the date window and the dyad.
 
-        `sides` are `(column, value)` pairs (see `dyad_sides`). None, counted in the
-        report as filtered, for a row outside the window or the dyad.
+        `source`, `target`: `(column, value)` each (see `dyad_sides`). None, counted in
+        the report as filtered, for a row outside the window or the dyad.
         """
-        found = dyad_sides(self.dyad, *sides) if in_window(self.window, on) else None
+        found = dyad_sides(self.dyad, source, target) if in_window(self.window, on) else None
         if not found:
             self.report.filtered += 1
             return None
