@@ -418,7 +418,8 @@ def run_import(
 
 
 def _excerpt(row: object) -> str:
-    text = "\t".join(row) if isinstance(row, list) else str(row)
+    """A bad row as the report shows it: a list of fields tab-joined (a JSON list: its items)."""
+    text = "\t".join(str(f) for f in row) if isinstance(row, list) else str(row)
     return text[:200]
 
 
