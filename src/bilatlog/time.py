@@ -327,16 +327,30 @@ def as_day(value: dt.date | str) -> dt.date:
 _PRECISION: Final = {p.value: p for p in Precision}
 
 
-def _from_date(d: _edtf.DateParts) -> When:
+def _from_parts(
+    p: _edtf.DateParts | _edtf.SetParts,
+    *,
+    uncertain: bool = False,
+    approximate: bool = False,
+    start_open: bool = False,
+    end_open: bool = False,
+) -> When:
+    """The When of a parsed date or set: its text, precision, bounds and gaps, with its flags."""
     return When(
-        edtf=d.text,
-        precision=_PRECISION[d.precision],
-        lo=d.lo,
-        hi=d.hi,
-        uncertain=d.uncertain,
-        approximate=d.approximate,
-        gaps=d.gaps,
+        edtf=p.text,
+        precision=_PRECISION[p.precision],
+        lo=p.lo,
+        hi=p.hi,
+        uncertain=uncertain,
+        approximate=approximate,
+        gaps=p.gaps,
+        start_open=start_open,
+        end_open=end_open,
     )
+
+
+def _from_date(d: _edtf.DateParts) -> When:
+    return _from_parts(d, uncertain=d.uncertain, approximate=d.approximate)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -348,15 +362,7 @@ def _parse_text(text: str) -> When:
         _edtf.refuse_all_of(text, s)
     if s.startswith("["):
         p = _edtf.parse_set(s, text)
-        return When(
-            edtf=p.text,
-            precision=_PRECISION[p.precision],
-            lo=p.lo,
-            hi=p.hi,
-            gaps=p.gaps,
-            start_open=p.start_open,
-            end_open=p.end_open,
-        )
+        return _from_parts(p, start_open=p.start_open, end_open=p.end_open)
     if "/" in s:
         return _parse_interval(s, text)
     plain = _edtf.plain(s)  # the common forms, without the general grammar's cache
