@@ -6,11 +6,14 @@ The rows below are made up for the tests (no dataset's text is copied).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import bilatlog as bl
 from bilatlog.cli import build_parser
@@ -23,91 +26,130 @@ POLECAT_COLUMNS = ("Event ID", "Event Date", "Event Type", "Event Mode", "Intens
                    "Actor Country", "Recipient Name", "Recipient Country", "Source")  # fmt: skip
 
 
-def _icews(rid: str, a: str, b: str, cameo: str) -> str:
+def _icews(rid: str, kind: str) -> str:
+    a, b = {"good": ("United States", "Mexico"), "out": ("India", "China")}.get(kind, ("Mexico",
+            "United States"))  # fmt: skip
     row = dict.fromkeys(ICEWS_COLUMNS, "NA")
     row.update({"Event ID": rid, "Event Date": "2018-06-01", "Source Name": a, "Source Country": a,
-                "Event Text": "Consult", "CAMEO Code": cameo, "Intensity": "1", "Target Name": b,
-                "Target Country": b, "Story ID": "7", "Sentence Number": "1"})  # fmt: skip
+                "Event Text": "Consult", "CAMEO Code": "XYZ" if kind == "bad" else "061",
+                "Intensity": "1", "Target Name": b, "Target Country": b, "Story ID": "7",
+                "Sentence Number": "1"})  # fmt: skip
     return "\t".join(row[c] for c in ICEWS_COLUMNS)
 
 
-def _polecat(rid: str, a: str, b: str, event: str) -> str:
+def _polecat(rid: str, kind: str) -> str:
+    a, b = ("IND", "CHN") if kind == "out" else ("USA", "MEX")
+    event = "PARTY" if kind == "bad" else "AGREE"
     row = (rid, "2022-01-31", event, "", "3", a, a, b, b, "Reuters")
     return "\t".join(row)
 
 
-def _gdelt(rid: str, a: str, b: str, cameo: str) -> str:
+def _gdelt(rid: str, kind: str) -> str:
     f = [""] * 61
-    f[0], f[1], f[7], f[17], f[26], f[60] = rid, "20211008", a, b, cameo, "https://example.org/1"
+    f[0], f[1], f[26], f[60] = rid, "20211008", "9" if kind == "bad" else "057", "https://e.org/1"
+    f[7], f[17] = ("IND", "CHN") if kind == "out" else ("MEX", "USA")
     return "\t".join(f)
 
 
-def _plover(rid: str, a: str, b: str, event: str) -> str:
-    return json.dumps({"id": rid, "date": "2021-10-08", "event": event,
-                       "actor": [{"code": a}], "recipient": [{"code": b}]})  # fmt: skip
+def _plover(rid: str, kind: str) -> str:
+    a, b = ("IND", "CHN") if kind == "out" else ("USA", "MEX")
+    return json.dumps({"id": rid, "date": "2021-10-08", "event": "PARTY" if kind == "bad" else
+                       "AGREE", "actor": [{"code": a}], "recipient": [{"code": b}]})  # fmt: skip
 
 
-#: format -> (importer, file text: line 1 a header where the format has one; then a good
-#: US-MX row, a row outside the dyad, and a bad row (an unknown code), with their lines)
-CASES: dict[str, tuple[Any, str, tuple[int, int, int]]] = {
-    "icews": (import_icews, "\n".join(["\t".join(ICEWS_COLUMNS), _icews("1", "United States",
-              "Mexico", "061"), _icews("2", "India", "China", "061"), _icews("3", "Mexico",
-              "United States", "XYZ")]), (2, 3, 4)),
-    "polecat": (import_polecat, "\n".join(["\t".join(POLECAT_COLUMNS), _polecat("1", "USA", "MEX",
-                "AGREE"), _polecat("2", "IND", "CHN", "AGREE"), _polecat("3", "MEX", "USA",
-                "PARTY")]), (2, 3, 4)),
-    "gdelt": (import_gdelt, "\n".join([_gdelt("1", "USA", "MEX", "057"), _gdelt("2", "IND", "CHN",
-              "057"), _gdelt("3", "MEX", "USA", "9")]), (1, 2, 3)),
-    "plover": (import_plover, "\n".join([_plover("1", "USA", "MEX", "AGREE"), _plover("2", "IND",
-               "CHN", "AGREE"), _plover("3", "MEX", "USA", "PARTY")]), (1, 2, 3)),
-}  # fmt: skip
+#: format -> (its importer, its header line or None, a row of a kind: "good" (in the US-MX
+#: dyad), "out" (outside it) or "bad" (an unknown code))
+MAKERS: dict[str, tuple[Any, str | None, Callable[[str, str], str]]] = {
+    "icews": (import_icews, "\t".join(ICEWS_COLUMNS), _icews),
+    "polecat": (import_polecat, "\t".join(POLECAT_COLUMNS), _polecat),
+    "gdelt": (import_gdelt, None, _gdelt),
+    "plover": (import_plover, None, _plover),
+}
 
 
-def test_every_format_has_a_case_and_a_cli_name():
-    """A format in FORMATS without its CLI `import FORMAT` choice (or a case here) fails."""
-    assert set(CASES) == set(FORMATS)
+def _file(path: Path, name: str, kinds: Sequence[str]) -> dict[str, list[int]]:
+    """Write a file of rows of these kinds; the lines of each kind."""
+    _, header, row = MAKERS[name]
+    lines = [header] if header is not None else []
+    at: dict[str, list[int]] = {"good": [], "out": [], "bad": []}
+    for i, kind in enumerate(kinds):
+        lines.append(row(str(i + 1), kind))
+        at[kind].append(len(lines))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return at
+
+
+def test_every_format_has_its_rows_here_and_a_cli_name():
+    """A format in FORMATS without its CLI `import FORMAT` choice (or its rows here) fails."""
+    assert set(MAKERS) == set(FORMATS)
     parser = build_parser()
     for name in FORMATS:
         args = parser.parse_args(["import", name, "file"])
         assert args.kind == name
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("name", sorted(MAKERS))
 def test_every_format_keeps_the_skeletons_promises(tmp_path, name):
     """A good, a filtered and a bad row: counted, the bad one by line; strict writes nothing."""
-    importer, text, (good, _filtered, bad) = CASES[name]
+    importer = MAKERS[name][0]
     path = tmp_path / f"rows.{name}"
-    path.write_text(text + "\n", encoding="utf-8")
+    at = _file(path, name, ["good", "out", "bad"])
     tl = bl.open(clock=FakeClock())
     report = importer(tl, path, between=("US", "MX"), progress=False)
     assert report.dataset == FORMATS[name].name
     assert (report.read, report.imported, report.filtered) == (3, 1, 1)
-    assert [b.line for b in report.bad] == [bad]
+    assert [b.line for b in report.bad] == at["bad"]
     [event] = tl.events()
     assert set(event.actors) == {"US", "MX"}
-    assert event.data["provenance"]["line"] == good
+    assert [event.data["provenance"]["line"]] == at["good"]
     assert event.data["provenance"]["file"] == path.name
     assert event.data["provenance"]["dataset"] == FORMATS[name].title
     assert event.id.startswith(f"{FORMATS[name].prefix}-")
     again = importer(tl, path, between=("US", "MX"), progress=False)
     assert (again.imported, again.already_present) == (0, 1)
     strict = bl.open(clock=FakeClock())
-    with pytest.raises(bl.ValidationError, match=f"line {bad}"):
+    with pytest.raises(bl.ValidationError, match=f"line {at['bad'][0]}"):
         importer(strict, path, between=("US", "MX"), strict=True, progress=False)
     assert strict.position == 0  # the batch holding the bad row was not written
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("name", sorted(MAKERS))
 def test_the_public_importer_is_the_skeleton_with_its_format(tmp_path, name):
     """import_icews and the rest give what import_dataset gives with their format."""
-    importer, text, _lines = CASES[name]
     path = tmp_path / f"rows.{name}"
-    path.write_text(text + "\n", encoding="utf-8")
+    _file(path, name, ["good", "out", "bad"])
     a, b = bl.open(clock=FakeClock()), bl.open(clock=FakeClock())
-    mine = importer(a, path, progress=False)
+    mine = MAKERS[name][0](a, path, progress=False)
     skeleton = import_dataset(FORMATS[name], b, path, progress=False)
     assert mine == skeleton
     assert [r.hash for r in a.log()] == [r.hash for r in b.log()]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from(sorted(MAKERS)), st.lists(st.sampled_from(["good", "out", "bad"]),
+       max_size=12), st.sampled_from([("US", "MX"), None]))  # fmt: skip
+def test_every_row_is_counted_once_whatever_the_mix(name, kinds, between):
+    """Each row is imported, filtered out or bad (by its line), in every format; strict stops
+    at the first bad row and writes nothing of its batch."""
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / f"rows.{name}"
+        at = _file(path, name, kinds)
+        tl = bl.open(clock=FakeClock())
+        report = MAKERS[name][0](tl, path, between=between, progress=False)
+        kept = at["good"] + (at["out"] if between is None else [])
+        assert report.read == len(kinds)
+        assert report.imported == len(kept) == tl.position
+        assert report.filtered == (len(at["out"]) if between else 0)
+        assert [b.line for b in report.bad] == at["bad"]
+        assert sorted(e.data["provenance"]["line"] for e in tl.events()) == sorted(kept)
+        strict = bl.open(clock=FakeClock())
+        if at["bad"]:
+            with pytest.raises(bl.ValidationError, match=f"^line {at['bad'][0]}="):
+                MAKERS[name][0](strict, path, between=between, strict=True, progress=False)
+            assert strict.position == 0
+        else:
+            MAKERS[name][0](strict, path, between=between, strict=True, progress=False)
+            assert strict.position == len(kept)
 
 
 class _Lines(Format):
