@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Final
 
 from bilatlog.backends import Query
-from bilatlog.backends._base import _compile_type_pattern, actor_matches
+from bilatlog.backends._contract import _compile_type_pattern, actor_matches
 from bilatlog.events import ACTOR_RE, SLUG_RE, Correction, Event
 from bilatlog.exceptions import UnknownNameError, ValidationError
 

@@ -19,14 +19,15 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, Self, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
+from bilatlog import _seam
 from bilatlog._filters import EVENT_KINDS, LOG_KINDS, check_held, check_kinds, check_name
+from bilatlog._ids import IdGenerator
 from bilatlog.backends import Backend, Query, VerifyReport, open_backend
-from bilatlog.backends._base import _compile_type_pattern, system_clock
+from bilatlog.backends._contract import _compile_type_pattern, system_clock
 from bilatlog.checkpoint import Checkpoint, check_expected, checkpoint_at, parse_expect
 from bilatlog.events import SLUG_RE, Correction, Event, Record, RecordedEvent, Retraction, Source
 from bilatlog.exceptions import IntegrityError, ValidationError
@@ -39,11 +40,13 @@ from bilatlog.projections import (
     Projection,
     State,
 )
+from bilatlog.projections._answers import explain_of, plan_fates
 from bilatlog.projections._base import run_projection
-from bilatlog.projections._query import Engine, Mirror
-from bilatlog.projections.cooperation import explain_of, figure_of
+from bilatlog.projections._mirror import Mirror, usable_sidecar, verified
+from bilatlog.projections._query import Engine
+from bilatlog.projections.cooperation import figure_of
 from bilatlog.projections.known import EventFilter, Events, known_events
-from bilatlog.projections.plans import PlanFate, plan_fates
+from bilatlog.projections.plans import PlanFate
 from bilatlog.time import When, as_day
 
 if TYPE_CHECKING:
@@ -149,6 +152,9 @@ class Timeline:
         """Open the backend that `target` names."""
         self.backend: Backend = open_backend(target, clock=clock, readonly=readonly)
         self.clock = clock
+        self.new_id = IdGenerator(clock)
+        """Make an id from this timeline's clock (as `record`, `correct` and `retract` do):
+        `bl.Event(id=tl.new_id(), ...)` gives one to a record built by hand."""
         self._native: Engine | None = None
         self._mirror: Mirror | None = None
         self._engine_lock = threading.Lock()
@@ -175,17 +181,13 @@ class Timeline:
         return f"<Timeline {self.backend.url} position={self.position}>"
 
     def _repr_html_(self) -> str:
-        from bilatlog.notebook import timeline_html  # noqa: PLC0415 - display only
-
-        return timeline_html(self)
+        return _seam.html(self)
 
     # -- notebooks: frames and plots (the pandas and plot extras) -------------------------
 
     def to_frame(self, *, known_at: KnownAt = None) -> Any:  # noqa: ANN401 - pandas
         """One row per event as known (pandas DataFrame; see `bilatlog.io.frames`)."""
-        from bilatlog.io.frames import timeline_frame  # noqa: PLC0415 - optional extra
-
-        return timeline_frame(self, known_at=known_at)
+        return _seam.frame(self, known_at=known_at)
 
     def status_matrix(
         self,
@@ -197,17 +199,13 @@ class Timeline:
         known_at: KnownAt = None,
     ) -> Any:  # noqa: ANN401 - pandas
         """Dates x tracks of statuses (`?` marks a possible one) as a DataFrame."""
-        from bilatlog.io.frames import status_matrix  # noqa: PLC0415 - optional extra
-
-        return status_matrix(
+        return _seam.status_matrix(
             self, start=start, end=end, every=every, tracks=tracks, known_at=known_at
         )
 
     def series_frame(self, metric: str, *, known_at: KnownAt = None) -> Any:  # noqa: ANN401
         """`series(metric)` as a DataFrame."""
-        from bilatlog.io.frames import series_frame  # noqa: PLC0415 - optional extra
-
-        return series_frame(self.series(metric, known_at=known_at))
+        return _seam.series_frame(self, metric, known_at=known_at)
 
     def states_frame(
         self,
@@ -219,15 +217,11 @@ class Timeline:
         known_at: KnownAt = None,
     ) -> Any:  # noqa: ANN401 - pandas
         """Tidy states: one row per date and track (date, track, status, truth, possible)."""
-        from bilatlog.io.frames import states_frame  # noqa: PLC0415 - optional extra
-
-        return states_frame(self, start, end, every=every, tracks=tracks, known_at=known_at)
+        return _seam.states_frame(self, start, end, every=every, tracks=tracks, known_at=known_at)
 
     def to_arrow(self, *, known_at: KnownAt = None, batch_size: int = 10_000) -> Any:  # noqa: ANN401
         """The events as known, streamed as a `pyarrow.RecordBatchReader` (the `arrow` extra)."""
-        from bilatlog.io.arrow import record_batches  # noqa: PLC0415 - optional extra
-
-        return record_batches(self, known_at=known_at, batch_size=batch_size)
+        return _seam.arrow(self, known_at=known_at, batch_size=batch_size)
 
     def plot(
         self,
@@ -239,9 +233,7 @@ class Timeline:
         **options: Any,  # noqa: ANN401 - colours=, title=
     ) -> Any:  # noqa: ANN401 - matplotlib Axes
         """Draw status periods per track (Gantt style); see `bilatlog.notebook.plot_timeline`."""
-        from bilatlog.notebook import plot_timeline  # noqa: PLC0415 - optional extra
-
-        return plot_timeline(
+        return _seam.plot(
             self, tracks=tracks, start=start, end=end, known_at=known_at, ax=ax, **options
         )
 
@@ -254,9 +246,7 @@ class Timeline:
         **options: Any,  # noqa: ANN401 - colours=
     ) -> Any:  # noqa: ANN401 - a plotly Figure
         """An interactive plotly timeline (the `interactive` extra); hover for sources."""
-        from bilatlog.notebook import plot_interactive  # noqa: PLC0415 - optional extra
-
-        return plot_interactive(
+        return _seam.plot_interactive(
             self, tracks=tracks, start=start, end=end, known_at=known_at, **options
         )
 
@@ -269,9 +259,7 @@ class Timeline:
         **options: Any,  # noqa: ANN401 - title=
     ) -> Any:  # noqa: ANN401 - matplotlib Axes
         """Chart of figures; with `known_at`, the values known then beside today's."""
-        from bilatlog.notebook import plot_figures  # noqa: PLC0415 - optional extra
-
-        return plot_figures(self, metrics, known_at=known_at, ax=ax, **options)
+        return _seam.plot_figures(self, metrics, known_at=known_at, ax=ax, **options)
 
     def close(self) -> None:
         """Release the backend's resources; the log stays as it is."""
@@ -332,8 +320,7 @@ class Timeline:
             "announced": announced,
             "fulfils": fulfils,
         }
-        if id is not None:
-            fields["id"] = id
+        fields["id"] = self.new_id() if id is None else id
         return self.append([Event(**fields)], expected_position=expected_position)[0]
 
     @_locked
@@ -356,30 +343,7 @@ class Timeline:
                 "expected a list of records (Event, Correction, Retraction).",
                 "pass tl.append([bl.Event(...)]), or use tl.record(...) for one event.",
             )
-        batch = list(events)
-        self._check_fulfils(batch)
-        return self.backend.append(batch, expected_position=expected_position)
-
-    def _check_fulfils(self, batch: Sequence[Record]) -> None:
-        """Every `fulfils` named, by an event or by a correction, is a planned event."""
-        in_batch = {e.id: e for e in batch if isinstance(e, Event)}
-        for r in batch:
-            named = r.fulfils if isinstance(r, Event) else None
-            if isinstance(r, Correction):
-                named = r.changes.get("fulfils")  # type: ignore[assignment]
-            if not isinstance(named, str):
-                continue
-            plan = in_batch.get(named)
-            if plan is None:
-                stored = self.backend.get(named)
-                plan = stored.record if stored is not None and stored.is_event else None  # type: ignore[assignment]
-            if not isinstance(plan, Event) or not plan.planned:
-                raise ValidationError(
-                    "fulfils",
-                    named,
-                    "names no planned event in the store.",
-                    "record the plan first (planned=True), then name its id.",
-                )
+        return self.backend.append(list(events), expected_position=expected_position)
 
     @_locked
     def correct(
@@ -406,8 +370,7 @@ class Timeline:
             "reason": reason,
             "sources": sources,
         }
-        if id is not None:
-            fields["id"] = id
+        fields["id"] = self.new_id() if id is None else id
         return self.append([Correction(**fields)], expected_position=expected_position)[0]
 
     @_locked
@@ -422,8 +385,7 @@ class Timeline:
     ) -> RecordedEvent:
         """Record that an earlier event is withdrawn (from this recording on)."""
         fields: dict[str, Any] = {"target": event_id, "reason": reason, "sources": sources}
-        if id is not None:
-            fields["id"] = id
+        fields["id"] = self.new_id() if id is None else id
         return self.backend.append([Retraction(**fields)], expected_position=expected_position)[0]
 
     # -- reading ---------------------------------------------------------------------
@@ -616,7 +578,7 @@ class Timeline:
         to before it, or forked from it, fails.
         """
         wanted = None if expect is None else parse_expect(expect)
-        return check_expected(self.backend.verify(), self.backend, wanted)
+        return check_expected(verified(self.backend), self.backend, wanted)
 
     def checkpoint(self, *, key: object = None) -> Checkpoint:
         """A statement of the head to publish: position, head hash and its recorded_at.
@@ -685,7 +647,6 @@ class Timeline:
                 "pass 0 for everything, or the last position you handled.",
             )  # fmt: skip
         position = from_position
-        wait = getattr(self.backend, "wait", None)
         while True:
             for rec in self.backend.read(position + 1):
                 yield rec
@@ -695,11 +656,7 @@ class Timeline:
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
                     return
-                step = poll if left is None else min(poll, left)
-                if wait is not None:
-                    wait(position, 1.0 if left is None else min(1.0, left))
-                else:
-                    time.sleep(step)
+                self.backend.wait(position, left, poll=poll)
 
     # -- questions -------------------------------------------------------------------
 
@@ -709,33 +666,16 @@ class Timeline:
             return self._native
         with self._engine_lock:  # threads sharing this timeline share one engine
             if self._native is None and self._mirror is None:
-                index_db = getattr(self.backend, "index_db", None)
-                native = index_db() if index_db is not None else None
+                native = self.backend.index_db()
                 if native is not None:
-                    self._native = Engine(*native)
+                    self._native = Engine(*native, codec=self.backend.codec)
                 else:
-                    self._mirror = Mirror(self.backend, path=self._sidecar())
+                    self._mirror = Mirror(self.backend, path=usable_sidecar(self.backend))
             mirror = self._mirror
         if self._native is not None:
             return self._native
         assert mirror is not None  # noqa: S101 - one of the two is set above
         return mirror.engine()
-
-    def _sidecar(self) -> Path | None:
-        """Where a JSONL log keeps its index (`name.jsonl.index.db`), or None (in memory).
-
-        Only a log opened to write, in a writable folder, keeps one.
-        """
-        path = getattr(self.backend, "path", None)
-        if not isinstance(path, Path) or path.suffix.lower() != ".jsonl":
-            return None
-        usable = getattr(self.backend, "usable_sidecar", None)
-        if usable is not None:  # (JSONL: no link followed, a damaged sidecar rebuilt)
-            side: Path | None = usable()
-            return side
-        if getattr(self.backend, "readonly", False):
-            return None  # a read-only opening writes nothing beside the store either
-        return path.with_name(path.name + ".index.db") if os.access(path.parent, os.W_OK) else None
 
     def reindex(self, *, progress: bool | None = None) -> None:
         """Rebuild the derived bitemporal index from the log (a progress bar when watched).
@@ -744,19 +684,13 @@ class Timeline:
         any index row that differs from it. `progress=None` shows a bar in a
         terminal or notebook; True always; False never.
         """
-        rebuild = getattr(self.backend, "reindex", None)
         with self._engine_lock:
             self._native = None
-            if rebuild is not None:
-                rebuild(progress=progress)
+            if self.backend.reindex(progress=progress):
                 return
             if self._mirror is not None:
                 self._mirror.close()
-            sidecar = self._sidecar()
-            if sidecar is not None:
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{sidecar}{suffix}").unlink(missing_ok=True)
-            self._mirror = Mirror(self.backend, path=sidecar, progress=progress)
+            self._mirror = Mirror.rebuilt(self.backend, progress=progress)
             mirror = self._mirror
         mirror.engine()
 
@@ -899,7 +833,7 @@ class Timeline:
         while day <= last:
             days.append(day)
             day = first + step * len(days)
-        from bilatlog.notebook import progress as bar  # noqa: PLC0415 - display helper
+        from bilatlog._progress import progress as bar  # noqa: PLC0415 - display helper
 
         for day in bar(days, total=len(days), desc="replay", enabled=progress):
             with self._lock:
