@@ -21,6 +21,7 @@ from typing import Any, NoReturn, TextIO
 
 import bilatlog
 from bilatlog import examples
+from bilatlog._knowledge import known_position
 from bilatlog._tables import (
     diff_rows,
     escape,
@@ -543,7 +544,6 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:  # noqa: PLR0
     def known(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--known-at",
-            type=_known_at,
             help="answer as the dataset stood then: a date (end of that UTC day), an ISO "
             "datetime, or a position",
         )
@@ -654,10 +654,6 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:  # noqa: PLR0
         p.add_argument("text", help="an EDTF date, e.g. 2020-10~")
 
 
-def _known_at(text: str) -> int | str:
-    return int(text) if text.isdigit() else text
-
-
 #: Writing commands that only add to a store that is there (the others may start one).
 _NEEDS_STORE = frozenset({"correct", "retract"})
 
@@ -753,6 +749,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             tl = _open_store(store, a.command)
         with tl:
+            if getattr(a, "known_at", None) is not None:  # once, for the whole command
+                a.known_at = known_position(a.known_at, tl.backend, text_positions=True)
             rows = handler(tl, a)
         _emit(rows, a.output or a.output_first or "table", sys.stdout, width=_width(a))
         sys.stdout.flush()

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, Self, TypeVar
 from dateutil.relativedelta import relativedelta
 
 from bilatlog._filters import EVENT_KINDS, LOG_KINDS, check_held, check_kinds, check_name
+from bilatlog._knowledge import KnownAt, Position, known_position
 from bilatlog.backends import Backend, Query, VerifyReport, open_backend
 from bilatlog.backends._base import _compile_type_pattern, system_clock
 from bilatlog.checkpoint import Checkpoint, check_expected, checkpoint_at, parse_expect
@@ -44,7 +45,7 @@ from bilatlog.projections._query import Engine, Mirror
 from bilatlog.projections.cooperation import explain_of, figure_of
 from bilatlog.projections.known import EventFilter, Events, known_events
 from bilatlog.projections.plans import PlanFate, plan_fates
-from bilatlog.time import When, as_day
+from bilatlog.time import When
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -116,11 +117,6 @@ def _check_track(track: object) -> None:
         raise ValidationError(
             "track", track, "expected a track slug.", "pass e.g. 'dea-operations'."
         )
-
-
-#: How to say "as the dataset stood at": a position, an aware datetime, or an ISO
-#: date (meaning the end of that UTC day).
-KnownAt = int | dt.datetime | dt.date | str | None
 
 
 class Timeline:
@@ -432,64 +428,13 @@ class Timeline:
         """Return the stored record with this id (as recorded, uncorrected), or None."""
         return self.backend.get(record_id)
 
-    def resolve_known_at(self, known_at: KnownAt) -> int:
-        """Turn a `known_at` value into a log position.
+    def resolve_known_at(self, known_at: KnownAt) -> Position:
+        """Turn a `known_at` value into a log position (see `bilatlog._knowledge`).
 
         An int is a position; an aware datetime is an instant; a `date` or ISO
         date text means the end of that UTC day; None means now (the head).
         """
-        if known_at is None:
-            return self.backend.head
-        if isinstance(known_at, bool):
-            raise ValidationError(
-                "known_at",
-                known_at,
-                "expected a position, a date or a datetime.",
-                "pass e.g. known_at='2021-10-15' or known_at=tl.position.",
-            )
-        if isinstance(known_at, int):
-            if known_at < 0:
-                raise ValidationError(
-                    "known_at",
-                    known_at,
-                    "positions start at 0 (empty).",
-                    "pass tl.position or less.",
-                )
-            return min(known_at, self.backend.head)
-        if isinstance(known_at, dt.datetime):
-            if known_at.utcoffset() is None:
-                raise ValidationError(
-                    "known_at",
-                    known_at,
-                    "a naive datetime is ambiguous.",
-                    "pass an aware one, e.g. datetime(2021, 10, 15, tzinfo=timezone.utc).",
-                )
-            return self.backend.position_at(known_at)
-        if isinstance(known_at, str) and len(known_at) > 10:
-            try:
-                instant = dt.datetime.fromisoformat(known_at)
-            except ValueError:
-                pass
-            else:
-                if instant.tzinfo is None:
-                    raise ValidationError(
-                        "known_at",
-                        known_at,
-                        "a datetime without a UTC offset is ambiguous.",
-                        f"add the offset, e.g. known_at='{known_at}+00:00', or pass a date.",
-                    )
-                return self.resolve_known_at(instant)
-        try:
-            day = as_day(known_at)
-        except ValidationError:
-            raise ValidationError(
-                "known_at",
-                known_at,
-                "expected a position, an aware datetime, or an ISO date.",
-                "pass e.g. known_at='2021-10-15' (the end of that UTC day).",
-            ) from None
-        end = dt.datetime.combine(day, dt.time.max, tzinfo=dt.UTC)
-        return self.backend.position_at(end)
+        return known_position(known_at, self.backend)
 
     def _window(self, between: Any) -> tuple[When, When] | None:  # noqa: ANN401 - checked
         if between is None:
