@@ -35,7 +35,7 @@ from bilatlog._tables import (
 )
 from bilatlog.events import CORRECTABLE_FIELDS, Source
 from bilatlog.exceptions import BilatlogError, ValidationError
-from bilatlog.time import When
+from bilatlog.time import When, when_of
 from bilatlog.timeline import Timeline
 
 __all__ = ["COMMANDS", "build_parser", "main"]
@@ -177,16 +177,9 @@ def _cmd_audit(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     return report.rows()
 
 
-def _date(flag: str, text: str) -> When:
-    try:
-        return When.parse(text)
-    except ValidationError as e:
-        raise ValidationError(flag, text, e.problem, e.fix) from None
-
-
 def _fitting_step(start: str, end: str) -> str:
     """A step that gives at most ~60 rows per track over the span."""
-    days = (_date("--to", end).hi - _date("--from", start).lo).days
+    days = (when_of("--to", end).hi - when_of("--from", start).lo).days
     for every, limit in (("day", 62), ("week", 366), ("month", 5 * 366)):
         if days <= limit:
             return every

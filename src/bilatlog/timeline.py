@@ -24,12 +24,20 @@ from typing import TYPE_CHECKING, Any, ParamSpec, Self, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
-from bilatlog._filters import EVENT_KINDS, LOG_KINDS, check_held, check_kinds, check_name
+from bilatlog._filters import (
+    EVENT_KINDS,
+    LOG_KINDS,
+    check_filters,
+    check_held,
+    check_name,
+    check_span,
+    check_step,
+)
 from bilatlog._knowledge import KnownAt, Position, known_position
 from bilatlog.backends import Backend, Query, VerifyReport, open_backend
 from bilatlog.backends._base import _compile_type_pattern, system_clock
 from bilatlog.checkpoint import Checkpoint, check_expected, checkpoint_at, parse_expect
-from bilatlog.events import SLUG_RE, Correction, Event, Record, RecordedEvent, Retraction, Source
+from bilatlog.events import Correction, Event, Record, RecordedEvent, Retraction, Source
 from bilatlog.exceptions import IntegrityError, ValidationError
 from bilatlog.projections import (
     Change,
@@ -45,7 +53,7 @@ from bilatlog.projections._query import Engine, Mirror
 from bilatlog.projections.cooperation import explain_of, figure_of
 from bilatlog.projections.known import EventFilter, Events, known_events
 from bilatlog.projections.plans import PlanFate, plan_fates
-from bilatlog.time import When
+from bilatlog.time import When, when_of
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -69,54 +77,6 @@ def _locked(method: Callable[P, R]) -> Callable[P, R]:
             return method(*args, **kwargs)
 
     return run
-
-
-_STEPS = {
-    "year": relativedelta(years=1),
-    "month": relativedelta(months=1),
-    "week": relativedelta(weeks=1),
-    "day": relativedelta(days=1),
-}
-
-
-def _step(every: str | relativedelta) -> relativedelta:
-    if isinstance(every, relativedelta):
-        parts = (every.years, every.months, every.days)
-        if min(parts) < 0 or not any(parts) or every.hours or every.minutes or every.seconds:
-            raise ValidationError(
-                "every",
-                every,
-                "the step must move forward by whole days or more.",
-                "use relativedelta(months=3) or 'month'.",
-            )
-        return every
-    step = _STEPS.get(every) if isinstance(every, str) else None
-    if step is None:
-        raise ValidationError(
-            "every",
-            every,
-            "not a step bilatlog knows.",
-            f"use one of {sorted(_STEPS)} or a dateutil relativedelta.",
-        )
-    return step
-
-
-def _check_order(field: str, value: object, start: When, end: When) -> None:
-    """Refuse a span that ends before it starts: its answer would be empty, not honest."""
-    if end.hi < start.lo:
-        raise ValidationError(
-            field,
-            value,
-            f"the span ends ({end.edtf}) before it starts ({start.edtf}).",
-            "give the earlier date first.",
-        )
-
-
-def _check_track(track: object) -> None:
-    if not isinstance(track, str) or not SLUG_RE.fullmatch(track):
-        raise ValidationError(
-            "track", track, "expected a track slug.", "pass e.g. 'dea-operations'."
-        )
 
 
 class Timeline:
@@ -315,22 +275,21 @@ class Timeline:
 
         The arguments are `Event`'s fields; see `bilatlog.Event`.
         """
-        fields: dict[str, Any] = {
-            "type": type,
-            "on": on,
-            "track": track,
-            "status": status,
-            "actors": actors,
-            "summary": summary,
-            "data": data,
-            "sources": sources,
-            "planned": planned,
-            "announced": announced,
-            "fulfils": fulfils,
-        }
-        if id is not None:
-            fields["id"] = id
-        return self.append([Event(**fields)], expected_position=expected_position)[0]
+        fields = {"type": type, "on": on, "track": track, "status": status, "actors": actors,
+                  "summary": summary, "data": data, "sources": sources, "planned": planned,
+                  "announced": announced, "fulfils": fulfils}  # fmt: skip
+        return self._append_one(Event, fields, id, expected_position)
+
+    def _append_one(
+        self,
+        kind: Callable[..., Record],
+        fields: dict[str, Any],
+        id: str | None,  # noqa: A002 - mirrors Event.id
+        expected_position: int | None,
+    ) -> RecordedEvent:
+        """Append one record of `kind` made of `fields` (and `id`, when given)."""
+        record = kind(**fields) if id is None else kind(**fields, id=id)
+        return self.append([record], expected_position=expected_position)[0]
 
     @_locked
     def append(
@@ -396,15 +355,9 @@ class Timeline:
         before it, the original. `sources` are the correction's own sources; to
         replace the event's sources (or any field), pass `changes={"sources": [...]}`.
         """
-        fields: dict[str, Any] = {
-            "target": event_id,
-            "changes": {**(changes or {}), **fields_changed},
-            "reason": reason,
-            "sources": sources,
-        }
-        if id is not None:
-            fields["id"] = id
-        return self.append([Correction(**fields)], expected_position=expected_position)[0]
+        changed = {**(changes or {}), **fields_changed}
+        fields = {"target": event_id, "changes": changed, "reason": reason, "sources": sources}
+        return self._append_one(Correction, fields, id, expected_position)
 
     @_locked
     def retract(
@@ -417,10 +370,8 @@ class Timeline:
         expected_position: int | None = None,
     ) -> RecordedEvent:
         """Record that an earlier event is withdrawn (from this recording on)."""
-        fields: dict[str, Any] = {"target": event_id, "reason": reason, "sources": sources}
-        if id is not None:
-            fields["id"] = id
-        return self.backend.append([Retraction(**fields)], expected_position=expected_position)[0]
+        fields = {"target": event_id, "reason": reason, "sources": sources}
+        return self._append_one(Retraction, fields, id, expected_position)
 
     # -- reading ---------------------------------------------------------------------
 
@@ -435,19 +386,6 @@ class Timeline:
         date text means the end of that UTC day; None means now (the head).
         """
         return known_position(known_at, self.backend)
-
-    def _window(self, between: Any) -> tuple[When, When] | None:  # noqa: ANN401 - checked
-        if between is None:
-            return None
-        try:
-            start, end = between
-        except (TypeError, ValueError):
-            raise ValidationError(
-                "between", between, "expected (start, end).", "pass ('2019', '2022')."
-            ) from None
-        window = self._when("between", start), self._when("between", end)
-        _check_order("between", between, *window)
-        return window
 
     def events(
         self,
@@ -479,23 +417,22 @@ class Timeline:
             ValidationError: a malformed filter.
             UnknownNameError: a track, type or actor the store has never held.
         """
-        wanted = check_kinds(kinds, EVENT_KINDS, where="events")
-        track, type, actor = (  # noqa: A001
-            check_name("track", track), check_name("type", type), check_name("actor", actor)
-        )  # fmt: skip
-        window = self._window(between)
-        known = self.resolve_known_at(known_at)
+        f = check_filters(kinds=kinds, allowed=EVENT_KINDS, where="events", track=track,
+                          type=type, actor=actor, between=between)  # fmt: skip
+        known_pos = self.resolve_known_at(known_at)
         engine = self._engine()
         keep = EventFilter(
-            track=track,
-            type=_compile_type_pattern(type),
-            actor=actor,
-            window=None if window is None else (window[0].lo, window[1].hi),
-            planned=None if len(wanted) == len(EVENT_KINDS) else "planned" in wanted,
+            track=f.track,
+            type=_compile_type_pattern(f.type),
+            actor=f.actor,
+            window=None if f.window is None else (f.window[0].lo, f.window[1].hi),
+            planned=None if len(f.kinds) == len(EVENT_KINDS) else "planned" in f.kinds,
         )
-        answer = Events(lambda: self._stepwise(known_events(engine, known, keep)), known_at=known)
-        if (track or type or actor) and not answer:
-            self._check_held(track=track, type=type, actor=actor)
+        answer = Events(
+            lambda: self._stepwise(known_events(engine, known_pos, keep)), known_at=known_pos
+        )
+        if any(f.names().values()) and not answer:
+            self._check_held(**f.names())
         return answer
 
     def _stepwise(self, items: Iterator[S]) -> Iterator[S]:
@@ -537,17 +474,16 @@ class Timeline:
             known_at: only records stored by then.
             kinds: record kinds to include (`"event"`, `"correction"`, `"retraction"`).
         """
-        wanted = check_kinds(kinds, LOG_KINDS, where="log")
-        track, type, actor = (  # noqa: A001
-            check_name("track", track), check_name("type", type), check_name("actor", actor)
-        )  # fmt: skip
-        window = self._window(between)
+        f = check_filters(kinds=kinds, allowed=LOG_KINDS, where="log", track=track,
+                          type=type, actor=actor, between=between)  # fmt: skip
         stop = self.resolve_known_at(known_at)
-        query = Query(track=track, type=type, actor=actor, between=window, stop=stop, kinds=wanted)
+        query = Query(
+            track=f.track, type=f.type, actor=f.actor, between=f.window, stop=stop, kinds=f.kinds
+        )
         records = self.backend.query(query)
         first = next(records, None)
         if first is None:
-            self._check_held(track=track, type=type, actor=actor)
+            self._check_held(**f.names())
             return iter(())
         return itertools.chain((first,), records)
 
@@ -705,12 +641,6 @@ class Timeline:
             mirror = self._mirror
         mirror.engine()
 
-    def _when(self, field: str, value: str | dt.date | When) -> When:
-        try:
-            return When.parse(value)
-        except ValidationError as e:
-            raise ValidationError(field, value, e.problem, e.fix) from None
-
     @_locked
     def state_at(self, at: str | dt.date | When, *, known_at: KnownAt = None) -> State:
         """The state of every track at `at`, as the dataset stood at `known_at`.
@@ -720,14 +650,14 @@ class Timeline:
         hold on some day of it. `known_at` is a position, an aware datetime, or
         an ISO date (the end of that UTC day); None means everything known now.
         """
-        when = self._when("at", at)
+        when = when_of("at", at)
         known = self.resolve_known_at(known_at)
         return self._engine().state(when, known)
 
     @_locked
     def history(self, track: str, *, known_at: KnownAt = None) -> History:
         """Every status period of `track`, in valid-time order, each with its truth."""
-        _check_track(track)
+        check_name("track", track, required=True)
         known = self.resolve_known_at(known_at)
         engine = self._engine()
         out = engine.history(track, known)
@@ -754,7 +684,7 @@ class Timeline:
         still expected. In valid-time order.
         """
         check_name("track", track)
-        when = self._today() if at is None else self._when("at", at)
+        when = self._today() if at is None else when_of("at", at)
         known = self.resolve_known_at(known_at)
         out = plan_fates(self._engine(), when, known, track=track)
         if not out:
@@ -781,8 +711,8 @@ class Timeline:
 
         Each change carries the track's events that may fall after `a` and by `b`.
         """
-        wa, wb = self._when("a", a), self._when("b", b)
-        _check_order("b", b, wa, wb)
+        wa, wb = when_of("a", a), when_of("b", b)
+        check_span("b", b, wa, wb)
         known = self.resolve_known_at(known_at)
         engine = self._engine()
         before, after = engine.state(wa, known), engine.state(wb, known)
@@ -807,8 +737,8 @@ class Timeline:
         may have happened by `at`, with the original record, each correction
         (with its reason), any retraction, and the sources.
         """
-        _check_track(track)
-        when = self._when("at", at)
+        check_name("track", track, required=True)
+        when = when_of("at", at)
         known = self.resolve_known_at(known_at)
         engine = self._engine()
         out = explain_of(engine, track, when, known)
@@ -833,10 +763,10 @@ class Timeline:
         `progress=None` shows a progress bar when someone is watching (terminal
         or notebook); True always; False (the default) never.
         """
-        ws, we = self._when("start", start), self._when("end", end)
-        _check_order("end", end, ws, we)
+        ws, we = when_of("start", start), when_of("end", end)
+        check_span("end", end, ws, we)
         first, last = ws.lo, we.hi
-        step = _step(every)
+        step = check_step(every)
         known = self.resolve_known_at(known_at)
         engine = self._engine()
         days = []
@@ -867,7 +797,7 @@ class Timeline:
                 "not a Projection: it needs initial() and apply(state, event, truth).",
                 "see docs/how-to/projection.md.",
             )
-        when = None if at is None else self._when("at", at)
+        when = None if at is None else when_of("at", at)
         known = self.resolve_known_at(known_at)
         return run_projection(projection, self._engine().in_order(known), at=when)
 
