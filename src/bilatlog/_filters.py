@@ -152,6 +152,11 @@ class Filters:
         """The filters that name something the store may never have held."""
         return {"track": self.track, "type": self.type, "actor": self.actor}
 
+    def query(self, *, stop: int) -> Query:
+        """The backend's query for these filters, of the records up to position `stop`."""
+        return Query(track=self.track, type=self.type, actor=self.actor, between=self.window,
+                     stop=stop, kinds=self.kinds)  # fmt: skip
+
 
 def check_filters(
     *,

@@ -34,7 +34,7 @@ from bilatlog._filters import (
     check_step,
 )
 from bilatlog._knowledge import KnownAt, Position, known_position
-from bilatlog.backends import Backend, Query, VerifyReport, open_backend
+from bilatlog.backends import Backend, VerifyReport, open_backend
 from bilatlog.backends._base import _compile_type_pattern, system_clock
 from bilatlog.checkpoint import Checkpoint, check_expected, checkpoint_at, parse_expect
 from bilatlog.events import Correction, Event, Record, RecordedEvent, Retraction, Source
@@ -250,7 +250,7 @@ class Timeline:
 
     def __len__(self) -> int:
         """The number of events known now (plans included; corrections and retractions not)."""
-        return sum(1 for _ in self._engine().in_order(self.backend.head))
+        return sum(1 for _ in self._engine().in_order(self.resolve_known_at(None)))
 
     # -- writing -------------------------------------------------------------------
 
@@ -476,11 +476,8 @@ class Timeline:
         """
         f = check_filters(kinds=kinds, allowed=LOG_KINDS, where="log", track=track,
                           type=type, actor=actor, between=between)  # fmt: skip
-        stop = self.resolve_known_at(known_at)
-        query = Query(
-            track=f.track, type=f.type, actor=f.actor, between=f.window, stop=stop, kinds=f.kinds
-        )
-        records = self.backend.query(query)
+        known_pos = self.resolve_known_at(known_at)
+        records = self.backend.query(f.query(stop=known_pos))
         first = next(records, None)
         if first is None:
             self._check_held(**f.names())
@@ -651,17 +648,17 @@ class Timeline:
         an ISO date (the end of that UTC day); None means everything known now.
         """
         when = when_of("at", at)
-        known = self.resolve_known_at(known_at)
-        return self._engine().state(when, known)
+        known_pos = self.resolve_known_at(known_at)
+        return self._engine().state(when, known_pos)
 
     @_locked
     def history(self, track: str, *, known_at: KnownAt = None) -> History:
         """Every status period of `track`, in valid-time order, each with its truth."""
         check_name("track", track, required=True)
-        known = self.resolve_known_at(known_at)
+        known_pos = self.resolve_known_at(known_at)
         engine = self._engine()
-        out = engine.history(track, known)
-        out.plans = tuple(plan_fates(engine, self._today(), known, track=track))
+        out = engine.history(track, known_pos)
+        out.plans = tuple(plan_fates(engine, self._today(), known_pos, track=track))
         if not out and not out.plans:
             self._check_held(track=track)
         return out
@@ -685,8 +682,8 @@ class Timeline:
         """
         check_name("track", track)
         when = self._today() if at is None else when_of("at", at)
-        known = self.resolve_known_at(known_at)
-        out = plan_fates(self._engine(), when, known, track=track)
+        known_pos = self.resolve_known_at(known_at)
+        out = plan_fates(self._engine(), when, known_pos, track=track)
         if not out:
             self._check_held(track=track)
         return out
@@ -713,15 +710,15 @@ class Timeline:
         """
         wa, wb = when_of("a", a), when_of("b", b)
         check_span("b", b, wa, wb)
-        known = self.resolve_known_at(known_at)
+        known_pos = self.resolve_known_at(known_at)
         engine = self._engine()
-        before, after = engine.state(wa, known), engine.state(wb, known)
+        before, after = engine.state(wa, known_pos), engine.state(wb, known_pos)
         changes = Diff()
         for track in sorted(set(before) | set(after)):
             x, y = before.get(track), after.get(track)
             if (x and (x.status, x.truth, x.possible)) == (y and (y.status, y.truth, y.possible)):
                 continue
-            versions = engine.track_versions(track, known, (wa.lo, wb.hi))
+            versions = engine.track_versions(track, known_pos, (wa.lo, wb.hi))
             engine.load(versions)
             events = tuple(v.event for v in versions)
             changes.append(Change(track=track, before=x, after=y, events=events))
@@ -739,9 +736,9 @@ class Timeline:
         """
         check_name("track", track, required=True)
         when = when_of("at", at)
-        known = self.resolve_known_at(known_at)
+        known_pos = self.resolve_known_at(known_at)
         engine = self._engine()
-        out = explain_of(engine, track, when, known)
+        out = explain_of(engine, track, when, known_pos)
         if not out.entries and not out.plans and track not in engine.all_tracks():
             self._check_held(track=track)
         return out
@@ -767,7 +764,7 @@ class Timeline:
         check_span("end", end, ws, we)
         first, last = ws.lo, we.hi
         step = check_step(every)
-        known = self.resolve_known_at(known_at)
+        known_pos = self.resolve_known_at(known_at)
         engine = self._engine()
         days = []
         day = first
@@ -778,7 +775,7 @@ class Timeline:
 
         for day in bar(days, total=len(days), desc="replay", enabled=progress):
             with self._lock:
-                state = engine.state(When.parse(day), known)
+                state = engine.state(When.parse(day), known_pos)
             yield day, state
 
     @_locked
@@ -798,20 +795,20 @@ class Timeline:
                 "see docs/how-to/projection.md.",
             )
         when = None if at is None else when_of("at", at)
-        known = self.resolve_known_at(known_at)
-        return run_projection(projection, self._engine().in_order(known), at=when)
+        known_pos = self.resolve_known_at(known_at)
+        return run_projection(projection, self._engine().in_order(known_pos), at=when)
 
     @_locked
     def series(self, metric: str, *, known_at: KnownAt = None) -> list[Figure]:
         """Every figure reported for `metric`, in valid-time order, as known at `known_at`."""
-        known = self.resolve_known_at(known_at)
-        return [figure_of(v, dt.date.max) for v in self._engine().in_order(known, metric)]
+        known_pos = self.resolve_known_at(known_at)
+        return [figure_of(v, dt.date.max) for v in self._engine().in_order(known_pos, metric)]
 
     @_locked
     def tracks(self, *, known_at: KnownAt = None) -> list[str]:
         """Every track with a status event, as known at `known_at`, sorted."""
-        known = self.resolve_known_at(known_at)
-        return self._engine().tracks(known)
+        known_pos = self.resolve_known_at(known_at)
+        return self._engine().tracks(known_pos)
 
 
 def open(  # noqa: A001 - the public name the contract promises

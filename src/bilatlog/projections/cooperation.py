@@ -19,6 +19,7 @@ from bilatlog.projections.plans import PlanFate, plan_fates
 from bilatlog.time import Truth, When
 
 if TYPE_CHECKING:
+    from bilatlog._knowledge import Position
     from bilatlog.projections._query import Engine
 
 __all__ = [
@@ -481,14 +482,14 @@ def _end_bounds(s: Segment) -> tuple[dt.date, dt.date] | None:
     return None if s.end_lo == MAX else (s.end_lo, s.end_hi)
 
 
-def explain_of(engine: Engine, track: str, when: When, known: int) -> Explanation:
-    """Why `track` is in its state at `when`, as known at `known` (see `Timeline.explain`)."""
-    state = engine.track_states(when, known, [track]).get(track)  # that track's alone
+def explain_of(engine: Engine, track: str, when: When, known_pos: Position) -> Explanation:
+    """Why `track` is in its state at `when`, as known at `known_pos` (see `Timeline.explain`)."""
+    state = engine.track_states(when, known_pos, [track]).get(track)  # that track's alone
     entries = []
     # plans never change a status: they are told with their fate in `plans`, not as events
-    planned = {v.position for v in engine.plans(known)}
+    planned = {v.position for v in engine.plans(known_pos)}
     for original, corrections, retraction in engine.revisions(
-        engine.track_events(track, known), known
+        engine.track_events(track, known_pos), known_pos
     ):
         if original.position in planned:
             continue
@@ -512,9 +513,9 @@ def explain_of(engine: Engine, track: str, when: When, known: int) -> Explanatio
     entries.sort(key=lambda x: (x.event.on.sort_key, x.original.position))
     plans = tuple(
         f
-        for f in plan_fates(engine, when, known, track=track)
+        for f in plan_fates(engine, when, known_pos, track=track)
         if f.plan.announced is None or f.plan.announced.lo <= when.hi
     )
     return Explanation(
-        track=track, at=when, known_at=known, state=state, entries=tuple(entries), plans=plans
+        track=track, at=when, known_at=known_pos, state=state, entries=tuple(entries), plans=plans
     )

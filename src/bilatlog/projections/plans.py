@@ -19,6 +19,7 @@ from bilatlog.time import Truth, When
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from bilatlog._knowledge import Position
     from bilatlog.events import Event
     from bilatlog.projections._query import Engine
     from bilatlog.projections._segments import StatusVersion
@@ -99,8 +100,10 @@ def fate_of(v: StatusVersion, fulfilments: Sequence[StatusVersion], at: When) ->
     return PlanFate(plan=plan, position=v.position, fate="expected", at=at)
 
 
-def plan_fates(engine: Engine, at: When, known: int, *, track: str | None = None) -> list[PlanFate]:
-    """Every plan current at `known` (of `track`, if given), in valid-time order, with its fate."""
-    plans = [v for v in engine.plans(known) if track is None or v.event.track == track]
-    fulfilments = engine.fulfilments([v.position for v in plans], known)
+def plan_fates(
+    engine: Engine, at: When, known_pos: Position, *, track: str | None = None
+) -> list[PlanFate]:
+    """Every plan current at `known_pos` (of `track`, if given), with its fate, by valid time."""
+    plans = [v for v in engine.plans(known_pos) if track is None or v.event.track == track]
+    fulfilments = engine.fulfilments([v.position for v in plans], known_pos)
     return [fate_of(v, fulfilments.get(v.position, ()), at) for v in plans]
