@@ -23,6 +23,7 @@ from bilatlog.backends import Query
 from bilatlog.backends._base import _compile_type_pattern, actor_matches
 from bilatlog.events import ACTOR_RE, SLUG_RE, Correction, Event
 from bilatlog.exceptions import UnknownNameError, ValidationError
+from bilatlog.projections.known import EventFilter
 from bilatlog.time import When, when_of
 
 if TYPE_CHECKING:
@@ -151,6 +152,17 @@ class Filters:
     def names(self) -> dict[str, str | None]:
         """The filters that name something the store may never have held."""
         return {"track": self.track, "type": self.type, "actor": self.actor}
+
+    def keep(self) -> EventFilter:
+        """What `events()` keeps, on the corrected fields."""
+        w = self.window
+        return EventFilter(
+            track=self.track,
+            type=_compile_type_pattern(self.type),
+            actor=self.actor,
+            window=None if w is None else (w[0].lo, w[1].hi),
+            planned=None if len(self.kinds) == len(EVENT_KINDS) else "planned" in self.kinds,
+        )
 
     def query(self, *, stop: int) -> Query:
         """The backend's query for these filters, of the records up to position `stop`."""

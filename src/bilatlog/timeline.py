@@ -35,7 +35,7 @@ from bilatlog._filters import (
 )
 from bilatlog._knowledge import KnownAt, Position, known_position
 from bilatlog.backends import Backend, VerifyReport, open_backend
-from bilatlog.backends._base import _compile_type_pattern, system_clock
+from bilatlog.backends._base import system_clock
 from bilatlog.checkpoint import Checkpoint, check_expected, checkpoint_at, parse_expect
 from bilatlog.events import Correction, Event, Record, RecordedEvent, Retraction, Source
 from bilatlog.exceptions import IntegrityError, ValidationError
@@ -48,10 +48,10 @@ from bilatlog.projections import (
     Projection,
     State,
 )
-from bilatlog.projections._base import run_projection
+from bilatlog.projections._base import check_projection, run_projection
 from bilatlog.projections._query import Engine, Mirror
 from bilatlog.projections.cooperation import explain_of, figure_of
-from bilatlog.projections.known import EventFilter, Events, known_events
+from bilatlog.projections.known import Events, known_events
 from bilatlog.projections.plans import PlanFate, plan_fates
 from bilatlog.time import When, when_of
 
@@ -421,13 +421,7 @@ class Timeline:
                           type=type, actor=actor, between=between)  # fmt: skip
         known_pos = self.resolve_known_at(known_at)
         engine = self._engine()
-        keep = EventFilter(
-            track=f.track,
-            type=_compile_type_pattern(f.type),
-            actor=f.actor,
-            window=None if f.window is None else (f.window[0].lo, f.window[1].hi),
-            planned=None if len(f.kinds) == len(EVENT_KINDS) else "planned" in f.kinds,
-        )
+        keep = f.keep()
         answer = Events(
             lambda: self._stepwise(known_events(engine, known_pos, keep)), known_at=known_pos
         )
@@ -787,13 +781,7 @@ class Timeline:
         known_at: KnownAt = None,
     ) -> S:
         """Run your own `Projection` with the same ordering, certainty and knowledge rules."""
-        if not isinstance(projection, Projection):
-            raise ValidationError(
-                "projection",
-                projection,
-                "not a Projection: it needs initial() and apply(state, event, truth).",
-                "see docs/how-to/projection.md.",
-            )
+        check_projection(projection)
         when = None if at is None else when_of("at", at)
         known_pos = self.resolve_known_at(known_at)
         return run_projection(projection, self._engine().in_order(known_pos), at=when)
