@@ -11,6 +11,7 @@ an empty answer. (`known_at` itself: `bilatlog._knowledge`.)
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 from collections.abc import Collection, Iterable
@@ -39,6 +40,7 @@ __all__ = [
     "check_name",
     "check_span",
     "check_step",
+    "replay_days",
 ]
 
 #: The record kinds of the log.
@@ -137,6 +139,15 @@ def check_step(every: object) -> relativedelta:
             f"use one of {sorted(_STEPS)} or a dateutil relativedelta.",
         )
     return step
+
+
+def replay_days(first: dt.date, last: dt.date, every: object) -> list[dt.date]:
+    """The days `replay` visits: from `first` by the step `every` (month ends clamped)."""
+    step = check_step(every)
+    days: list[dt.date] = []
+    while (day := first + step * len(days)) <= last:
+        days.append(day)
+    return days
 
 
 @attrs.frozen(kw_only=True)

@@ -31,7 +31,7 @@ from bilatlog._filters import (
     check_held,
     check_name,
     check_span,
-    check_step,
+    replay_days,
 )
 from bilatlog._knowledge import KnownAt, Position, known_position
 from bilatlog.backends import Backend, VerifyReport, open_backend
@@ -40,7 +40,6 @@ from bilatlog.checkpoint import Checkpoint, check_expected, checkpoint_at, parse
 from bilatlog.events import Correction, Event, Record, RecordedEvent, Retraction, Source
 from bilatlog.exceptions import IntegrityError, ValidationError
 from bilatlog.projections import (
-    Change,
     Diff,
     Explanation,
     Figure,
@@ -50,7 +49,7 @@ from bilatlog.projections import (
 )
 from bilatlog.projections._base import check_projection, run_projection
 from bilatlog.projections._query import Engine, Mirror
-from bilatlog.projections.cooperation import explain_of, figure_of
+from bilatlog.projections.cooperation import diff_of, explain_of, figure_of
 from bilatlog.projections.known import Events, known_events
 from bilatlog.projections.plans import PlanFate, plan_fates
 from bilatlog.time import When, when_of
@@ -704,19 +703,7 @@ class Timeline:
         """
         wa, wb = when_of("a", a), when_of("b", b)
         check_span("b", b, wa, wb)
-        known_pos = self.resolve_known_at(known_at)
-        engine = self._engine()
-        before, after = engine.state(wa, known_pos), engine.state(wb, known_pos)
-        changes = Diff()
-        for track in sorted(set(before) | set(after)):
-            x, y = before.get(track), after.get(track)
-            if (x and (x.status, x.truth, x.possible)) == (y and (y.status, y.truth, y.possible)):
-                continue
-            versions = engine.track_versions(track, known_pos, (wa.lo, wb.hi))
-            engine.load(versions)
-            events = tuple(v.event for v in versions)
-            changes.append(Change(track=track, before=x, after=y, events=events))
-        return changes
+        return diff_of(self._engine(), wa, wb, self.resolve_known_at(known_at))
 
     @_locked
     def explain(
@@ -756,15 +743,9 @@ class Timeline:
         """
         ws, we = when_of("start", start), when_of("end", end)
         check_span("end", end, ws, we)
-        first, last = ws.lo, we.hi
-        step = check_step(every)
+        days = replay_days(ws.lo, we.hi, every)
         known_pos = self.resolve_known_at(known_at)
         engine = self._engine()
-        days = []
-        day = first
-        while day <= last:
-            days.append(day)
-            day = first + step * len(days)
         from bilatlog.notebook import progress as bar  # noqa: PLC0415 - display helper
 
         for day in bar(days, total=len(days), desc="replay", enabled=progress):

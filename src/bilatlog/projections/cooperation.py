@@ -519,3 +519,18 @@ def explain_of(engine: Engine, track: str, when: When, known_pos: Position) -> E
     return Explanation(
         track=track, at=when, known_at=known_pos, state=state, entries=tuple(entries), plans=plans
     )
+
+
+def diff_of(engine: Engine, a: When, b: When, known_pos: Position) -> Diff:
+    """What changed from `a` to `b`, as known at `known_pos` (see `Timeline.diff`)."""
+    before, after = engine.state(a, known_pos), engine.state(b, known_pos)
+    changes = Diff()
+    for track in sorted(set(before) | set(after)):
+        x, y = before.get(track), after.get(track)
+        if (x and (x.status, x.truth, x.possible)) == (y and (y.status, y.truth, y.possible)):
+            continue
+        versions = engine.track_versions(track, known_pos, (a.lo, b.hi))
+        engine.load(versions)
+        events = tuple(v.event for v in versions)
+        changes.append(Change(track=track, before=x, after=y, events=events))
+    return changes
