@@ -39,14 +39,7 @@ from bilatlog.backends._base import system_clock
 from bilatlog.checkpoint import Checkpoint, check_expected, checkpoint_at, parse_expect
 from bilatlog.events import Correction, Event, Record, RecordedEvent, Retraction, Source
 from bilatlog.exceptions import IntegrityError, ValidationError
-from bilatlog.projections import (
-    Diff,
-    Explanation,
-    Figure,
-    History,
-    Projection,
-    State,
-)
+from bilatlog.projections import Diff, Explanation, Figure, History, Projection, State
 from bilatlog.projections._base import check_projection, run_projection
 from bilatlog.projections._query import Engine, Mirror
 from bilatlog.projections.cooperation import diff_of, explain_of, figure_of
