@@ -374,8 +374,9 @@ class Timeline:
     def resolve_known_at(self, known_at: KnownAt) -> Position:
         """Turn a `known_at` value into a log position (see `bilatlog._knowledge`).
 
-        An int is a position; an aware datetime is an instant; a `date` or ISO
-        date text means the end of that UTC day; None means now (the head).
+        An int is a position; an aware datetime, or ISO datetime text with its
+        offset, is an instant; a `date` or ISO date text means the end of that
+        UTC day; None means now (the head).
         """
         return known_position(known_at, self.backend)
 
