@@ -166,9 +166,8 @@ def test_canonical_text_is_the_stdlib_form_whatever_the_encoder(value):
     )
     assert codec_module.canonical_text(value) == stdlib
     env = {"v": 1, "record": {"id": "x", "data": value}}
-    assert codec_module.canonical_envelope(env, env["record"]) == codec_module._CANONICAL.encode(
-        env
-    )
+    fast = codec_module._canonical_envelope_bytes(env, env["record"])
+    assert fast.decode("utf-8") == codec_module._CANONICAL.encode(env)
     assert codec_module.loads(stdlib) == json.loads(stdlib)
     assert codec_module.loads(stdlib.encode()) == json.loads(stdlib)
 
@@ -182,3 +181,24 @@ def test_integers_beyond_64_bits_still_have_one_canonical_form():
 def test_fast_encoder_is_in_use_in_the_test_environment():
     """The test extra installs orjson, so the fast path above is what is being compared."""
     assert codec_module._orjson is not None
+
+
+@pytest.mark.parametrize("suffix", ["db", "jsonl"])
+def test_answers_decode_with_the_stores_own_codec(tmp_path, suffix):
+    """The query engine (SQLite's own index, or a JSONL log's mirror) decodes with the codec
+    of the store, upcasters included, not one of its own."""
+    from bilatlog.testing import FakeClock  # noqa: PLC0415
+
+    tl = bl.open(tmp_path / f"store.{suffix}", clock=FakeClock())
+    tl.record("operations.suspended", on="2020-10", track="dea-operations", status="suspended")
+    decoded = []
+
+    class Watched(Codec):
+        def open_envelope(self, env, *, trusted=False):
+            decoded.append(env["position"])
+            return super().open_envelope(env, trusted=trusted)
+
+    tl.backend.codec = Watched()
+    state = tl.state_at("2021")
+    assert state["dea-operations"].events[0].status == "suspended"
+    assert 1 in decoded

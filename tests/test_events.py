@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import uuid
 
@@ -11,7 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import bilatlog as bl
+from bilatlog._ids import IdGenerator
 from bilatlog.events import Correction, FrozenDict, Retraction, new_id
+from bilatlog.testing import FakeClock
 
 
 def make(**kw):
@@ -186,6 +189,59 @@ def _outcome(fn, value, depth):
 @given(_JSONISH, st.sampled_from([0, 30, 31, 32, 33]))
 def test_event_data_is_frozen_and_refused_as_the_field_by_field_check_does(value, depth):
     """The fast path for plain data accepts, freezes and refuses what the checked one does."""
-    from bilatlog.events import _freeze_checked, freeze_json  # noqa: PLC0415
+    from bilatlog._json import _freeze_checked, freeze_json  # noqa: PLC0415
 
     assert _outcome(freeze_json, value, depth) == _outcome(_freeze_checked, value, depth)
+
+
+def _id_ms(record_id: str) -> int:
+    """The milliseconds a UUIDv7 id carries (its first 48 bits)."""
+    return int(record_id.replace("-", "")[:12], 16)
+
+
+def test_a_timeline_makes_its_ids_from_its_own_clock():
+    """Two timelines with fixed clocks: each one's ids carry its clock, whatever the other does."""
+    first = bl.open(clock=FakeClock(dt.datetime(2021, 10, 15, 12, 0, tzinfo=dt.UTC)))
+    second = bl.open(clock=FakeClock(dt.datetime(1999, 1, 1, tzinfo=dt.UTC)))
+    made: dict[str, list[str]] = {"first": [], "second": []}
+    for i in range(40):
+        made["first"].append(first.record("a.b", on="2020").id)
+        if i % 3 == 0:  # the other timeline's use, interleaved
+            made["second"].append(second.record("a.b", on="2020").id)
+            made["second"].append(second.correct(made["second"][0], reason="r", summary="x").id)
+        made["first"].append(first.new_id())
+    for name, tl in (("first", first), ("second", second)):
+        ms = int(tl.clock().timestamp() * 1000)
+        assert {_id_ms(i) for i in made[name]} == {ms}
+        assert made[name] == sorted(made[name])  # in the order they were made
+        assert len(set(made[name])) == len(made[name])
+        assert {uuid.UUID(i).version for i in made[name]} == {7}
+    first.clock.advance(days=1)
+    assert _id_ms(first.record("a.b", on="2020").id) == _id_ms(made["first"][0]) + 86_400_000
+
+
+def test_ids_from_injected_entropy_do_not_depend_on_other_generators():
+    """A generator's ids depend on its clock and entropy only, not on other generators' use."""
+    clock = FakeClock()
+
+    def entropy(n: int) -> bytes:
+        return bytes(n)  # all zeros: the counter alone orders ids within a millisecond
+
+    alone = IdGenerator(clock, entropy=entropy)
+    expected = [alone() for _ in range(5)]
+    mine, other = IdGenerator(clock, entropy=entropy), IdGenerator(clock, entropy=entropy)
+    got = []
+    for _ in range(5):
+        other()
+        got.append(mine())
+    assert got == expected
+    clock.set("2020-01-01T00:00:00Z")  # the clock steps back: ids still increase
+    assert mine() > got[-1]
+
+
+def test_records_built_outside_a_timeline_still_get_an_id():
+    """`bl.Event(...)` in user code gets a generated id from the system's time."""
+    before = _id_ms(new_id())
+    ev = bl.Event(type="a.b", on="2020")
+    assert uuid.UUID(ev.id).version == 7
+    assert before <= _id_ms(ev.id) <= before + 60_000

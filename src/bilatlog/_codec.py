@@ -33,21 +33,20 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
+import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
+from bilatlog._json import MAX_DEPTH, FrozenDict, thaw
 from bilatlog.events import (
-    MAX_DEPTH,
     URL_RE,
     Correction,
     Event,
-    FrozenDict,
     Record,
     RecordedEvent,
     Retraction,
     Source,
     reading_stored,
-    thaw,
 )
 from bilatlog.exceptions import IntegrityError, ValidationError
 from bilatlog.time import When
@@ -59,7 +58,11 @@ __all__ = [
     "canonical_bytes",
     "canonical_text",
     "format_instant",
+    "hash_envelope",
+    "loads",
     "parse_instant",
+    "record_hash",
+    "reference_converter",
     "stored_line",
 ]
 
@@ -118,13 +121,14 @@ def canonical_text(obj: object) -> str:
     return _CANONICAL.encode(obj)
 
 
-def canonical_envelope(env: Mapping[str, Any], record: Mapping[str, Any]) -> str:
-    """`canonical_text` for an envelope, checking only where floats can be (data, changes)."""
-    return _canonical_envelope_bytes(env, record).decode("utf-8")
+#: The record fields that hold JSON data, the only place a float can be (`data`, `changes`).
+_JSON_FIELDS: Final = tuple(
+    sorted({f.name for c in _KIND_OF for f in attrs.fields(c) if f.type == "FrozenDict"})
+)
 
 
 def _canonical_envelope_bytes(env: Mapping[str, Any], record: Mapping[str, Any]) -> bytes:
-    """The canonical UTF-8 bytes of an envelope (`canonical_envelope`, before decoding).
+    """The canonical UTF-8 bytes of an envelope, checking only where floats can be (data, changes).
 
     orjson writes a float below 1e-4 in magnitude either as `0.0000...` or with
     `e-`: when its bytes hold neither, no such float is there and they are the
@@ -138,7 +142,7 @@ def _canonical_envelope_bytes(env: Mapping[str, Any], record: Mapping[str, Any])
             pass
         else:
             if (b"e-" not in out and b"0.0000" not in out) or all(
-                _orjson_agrees(record[k]) for k in ("data", "changes") if k in record
+                _orjson_agrees(record[k]) for k in _JSON_FIELDS if k in record
             ):
                 return out
     return _CANONICAL.encode(env).encode("utf-8")
@@ -177,6 +181,16 @@ def format_instant(instant: dt.datetime) -> str:
 def parse_instant(text: str) -> dt.datetime:
     """Parse what `format_instant` wrote."""
     return dt.datetime.fromisoformat(text).astimezone(dt.UTC)
+
+
+# -- the fast paths -------------------------------------------------------------------
+#
+# Events are written and read far more often than anything else, so their dicts are
+# made by hand-written straight-line functions (cattrs' generated hooks are several
+# times slower, a loop over the fields about four times: ~1 us more per record on the
+# write path). The cattrs converter (`reference_converter`) is their reference:
+# tests/test_codec_reference.py checks that they agree on every record, and
+# tests/test_schema.py that they carry every field of `Event`.
 
 
 def _unstructure_source(s: Source) -> dict[str, Any]:
@@ -273,33 +287,20 @@ def _trusted_event(d: dict[str, Any]) -> Event:
     return e
 
 
-def decode_event(text: str) -> Event:
-    """The event in a stored envelope's text, which the caller has checked against its hash.
+def reference_converter() -> cattrs.Converter:
+    """The reference: cattrs' own unstructuring of every record, fields at their default left out.
 
-    Used to decode indexed events lazily: the text is exactly what a writer
-    validated, so the trusted path applies; a record that still does not
-    decode is an IntegrityError naming its position.
+    The codec's converter is this one with the hand-written fast paths for events
+    and sources in place of cattrs' (tests/test_codec_reference.py checks that
+    the two agree on every record).
     """
-    env = loads(text)
-    try:
-        return _trusted_event(env["record"])
-    except (KeyError, TypeError, ValueError, AttributeError):
-        rec = Codec().open_envelope({**env, "hash": ""})
-        assert isinstance(rec.record, Event)  # noqa: S101 - only events are decoded lazily
-        return rec.record
-
-
-def _make_converter() -> cattrs.Converter:
     c = cattrs.Converter()
     c.register_unstructure_hook(When, lambda w: w.edtf)
-    c.register_structure_hook(When, lambda v, _t: When.parse(v))
     c.register_unstructure_hook(FrozenDict, thaw)
-    c.register_structure_hook(FrozenDict, lambda v, _t: v)  # the class converter freezes it
-    c.register_unstructure_hook(Source, _unstructure_source)
-    c.register_unstructure_hook(Event, _unstructure_event)
-    c.register_unstructure_hook(
-        Retraction, make_dict_unstructure_fn(Retraction, c, _cattrs_omit_if_default=True)
-    )
+    for cls in (Source, Event, Retraction):
+        c.register_unstructure_hook(
+            cls, make_dict_unstructure_fn(cls, c, _cattrs_omit_if_default=True)
+        )
     c.register_unstructure_hook(
         Correction,
         make_dict_unstructure_fn(
@@ -316,6 +317,14 @@ def _make_converter() -> cattrs.Converter:
 
 def _unstructure_change(c: cattrs.Converter, value: object) -> Any:  # noqa: ANN401
     return c.unstructure(value)
+
+
+def _make_converter() -> cattrs.Converter:
+    """The codec's converter: the reference, with the fast paths for events and sources."""
+    c = reference_converter()
+    c.register_unstructure_hook(Source, _unstructure_source)
+    c.register_unstructure_hook(Event, _unstructure_event)
+    return c
 
 
 class Sealed(NamedTuple):
@@ -410,7 +419,6 @@ class Codec:
         at = parse_instant(at_text)  # exactly what a reader will see: microseconds, UTC
         out: list[Sealed] = []
         unstructure = self._c.unstructure
-        sha256 = hashlib.sha256
         position = first
         for record in records:
             cls = type(record)
@@ -426,7 +434,7 @@ class Codec:
             if end is not None:
                 env["batch_end"] = end
             raw = _canonical_envelope_bytes(env, data)
-            this_hash = sha256(raw).hexdigest()
+            this_hash = record_hash(raw)
             env["hash"] = this_hash
             # built directly: every field is what this codec just made (no validators to run)
             rec = object.__new__(RecordedEvent)
@@ -516,11 +524,20 @@ class Codec:
 UNHASHED_KEYS: Final = frozenset({"hash", "batch"})
 
 
+def record_hash(body: bytes | str) -> str:
+    """A record's hash: SHA-256 (hex) of its envelope's canonical bytes, without the hash.
+
+    The one place the hash is computed: sealing, reading a stored row back and
+    `verify()` all come here (`hash_envelope` for an envelope as a dict).
+    """
+    return hashlib.sha256(body.encode("utf-8") if type(body) is str else body).hexdigest()  # type: ignore[arg-type]
+
+
 def hash_envelope(env: Mapping[str, Any]) -> str:
     """SHA-256 (hex) over an envelope's canonical bytes without its `hash` field."""
     body = {k: v for k, v in env.items() if k not in UNHASHED_KEYS}
     try:
-        return hashlib.sha256(canonical_bytes(body)).hexdigest()
+        return record_hash(canonical_bytes(body))
     except (RecursionError, ValueError, TypeError) as e:
         # what was read is not what a writer wrote (too deep, or not JSON data at all)
         raise IntegrityError(f"the stored record cannot be hashed ({e})") from None

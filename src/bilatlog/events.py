@@ -12,21 +12,24 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-import math
-import os
+import inspect
+import itertools
 import re
-import threading
-import time as _time
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Final, TypeAlias
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import attrs
 
+from bilatlog._ids import IdGenerator
+from bilatlog._json import FrozenDict, JSONValue, check_unicode, freeze_json
 from bilatlog.exceptions import RecordKindError, ValidationError
 from bilatlog.time import When
 
 __all__ = [
+    "ACTOR_RE",
     "CORRECTABLE_FIELDS",
+    "SLUG_RE",
+    "URL_RE",
     "Correction",
     "Event",
     "FrozenDict",
@@ -35,10 +38,11 @@ __all__ = [
     "RecordedEvent",
     "Retraction",
     "Source",
+    "cited_sources",
     "new_id",
+    "published_after",
+    "reading_stored",
 ]
-
-JSONValue: TypeAlias = "bool | int | float | str | tuple[JSONValue, ...] | FrozenDict | None"
 
 TYPE_RE: Final = re.compile(r"[a-z][a-z0-9_-]*(?:\.[a-z][a-z0-9_-]*)+")
 SLUG_RE: Final = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
@@ -53,262 +57,14 @@ reading_stored: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "bilatlog_reading_stored", default=False
 )
 
-SURROGATE_RE: Final = re.compile("[\ud800-\udfff]")
 #: Control characters (C0, DEL, C1) and line/paragraph separators: never in a one-line field.
 LINE_CONTROL_RE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 #: In multi-line text (quotes, reasons), newlines and tabs are fine; other controls are not.
 TEXT_CONTROL_RE: Final = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
-MAX_DEPTH: Final = 32
-MAX_STRING: Final = 1_000_000
 
-#: Fields of an `Event` that a `Correction` may change.
-CORRECTABLE_FIELDS: Final = frozenset(
-    {
-        "type",
-        "on",
-        "track",
-        "status",
-        "actors",
-        "summary",
-        "data",
-        "sources",
-        "planned",
-        "announced",
-        "fulfils",
-    }
-)
-
-
-class FrozenDict(Mapping[str, "JSONValue"]):
-    """An immutable, hashable mapping with string keys: the frozen form of a JSON object."""
-
-    __slots__ = ("_d", "_h")
-
-    def __init__(
-        self, items: Mapping[str, JSONValue] | Iterable[tuple[str, JSONValue]] = ()
-    ) -> None:
-        """Copy `items` into a new immutable mapping."""
-        self._d: dict[str, JSONValue] = dict(items)
-        self._h: int | None = None
-
-    def __getitem__(self, key: str) -> JSONValue:
-        """Return the value for `key`."""
-        return self._d[key]
-
-    def __iter__(self) -> Iterator[str]:
-        """Iterate over keys in insertion order."""
-        return iter(self._d)
-
-    def __len__(self) -> int:
-        """Return the number of keys."""
-        return len(self._d)
-
-    def __contains__(self, key: object) -> bool:
-        """Tell whether `key` is a key (fast: no ABC machinery)."""
-        return key in self._d
-
-    def get(self, key: str, default: JSONValue = None) -> JSONValue:  # type: ignore[override]
-        """Return the value for `key`, or `default` (fast: no ABC machinery)."""
-        return self._d.get(key, default)
-
-    def __hash__(self) -> int:
-        """Hash by content, independent of key order."""
-        if self._h is None:
-            self._h = hash(frozenset(self._d.items()))
-        return self._h
-
-    def __eq__(self, other: object) -> bool:
-        """Compare by content with any mapping."""
-        if isinstance(other, FrozenDict):
-            return self._d == other._d
-        if isinstance(other, Mapping):
-            return self._d == dict(other)
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        """Look like the dict it freezes."""
-        return f"FrozenDict({self._d!r})"
-
-    def thaw(self) -> dict[str, Any]:
-        """Return a plain, mutable, JSON-ready copy (dicts and lists)."""
-        out: dict[str, Any] = thaw(self)
-        return out
-
-
-def thaw(value: JSONValue) -> Any:  # noqa: ANN401 - JSON is dynamically typed
-    """Turn frozen JSON (FrozenDict, tuples) back into plain dicts and lists."""
-    t = type(value)
-    if t is FrozenDict:
-        # scalars are taken as they are, without a call each (this runs for every append)
-        return {k: thaw(v) if type(v) in _FROZEN else v for k, v in value._d.items()}  # type: ignore[union-attr]  # noqa: SLF001
-    if t is tuple:
-        return [thaw(v) if type(v) in _FROZEN else v for v in value]  # type: ignore[union-attr]
-    return value
-
-
-class _NotPlain(Exception):  # noqa: N818 - internal signal, never raised to users
-    """`_freeze_plain` met something it leaves to `freeze_json`'s full path."""
-
-
-def _frozen_dict(d: dict[str, JSONValue]) -> FrozenDict:
-    fd = FrozenDict.__new__(FrozenDict)
-    fd._d, fd._h = d, None  # noqa: SLF001 - a fresh dict, owned by the new mapping
-    return fd
-
-
-def _freeze_plain(value: object, depth: int) -> JSONValue:
-    """`freeze_json` for plain, valid data (exact dict, list, str, int, float, bool, None).
-
-    Checks what `freeze_json` checks, without building field paths; on anything
-    else or anything wrong it raises `_NotPlain`, and `freeze_json` redoes the
-    work with the messages.
-    """
-    if depth > MAX_DEPTH:
-        raise _NotPlain
-    if type(value) is str:
-        if (not value.isascii() and SURROGATE_RE.search(value)) or len(value) > MAX_STRING:
-            raise _NotPlain
-        return value
-    if type(value) is dict or type(value) is FrozenDict:
-        if depth >= MAX_DEPTH:  # its values would be too deep: let the checked path say so
-            raise _NotPlain
-        items = value._d if type(value) is FrozenDict else value  # noqa: SLF001
-        out: dict[str, JSONValue] = {}
-        for k, v in items.items():
-            if type(k) is not str or (not k.isascii() and SURROGATE_RE.search(k)):
-                raise _NotPlain
-            # scalars without a call each (what _freeze_checked accepts, checked the same way)
-            if isinstance(v, str):
-                if (not v.isascii() and SURROGATE_RE.search(v)) or len(v) > MAX_STRING:
-                    raise _NotPlain
-                out[k] = v
-            elif v is None or v is True or v is False:
-                out[k] = v
-            elif isinstance(v, int):
-                if not -(2**63) <= v < 2**64:
-                    raise _NotPlain
-                out[k] = v
-            elif isinstance(v, float):
-                if not math.isfinite(v):
-                    raise _NotPlain
-                out[k] = v
-            else:
-                out[k] = _freeze_plain(v, depth + 1)
-        return _frozen_dict(out)
-    if type(value) is int:
-        if not -(2**63) <= value < 2**64:
-            raise _NotPlain
-        return value
-    if type(value) is float:
-        if not math.isfinite(value):
-            raise _NotPlain
-        return value
-    if value is None or type(value) is bool:
-        return value
-    if type(value) is list or type(value) is tuple:
-        return tuple(_freeze_plain(v, depth + 1) for v in value)
-    raise _NotPlain
-
-
-_FROZEN: Final = frozenset({FrozenDict, tuple})
-
-
-def freeze_json(value: object, field: str, depth: int = 0) -> JSONValue:
-    """Validate JSON-compatible data and return it frozen (dicts -> FrozenDict, lists -> tuples).
-
-    Accepts None, bool, int, finite float, str, lists/tuples and dicts with
-    string keys. Rejects NaN, infinity, bytes, sets and any other object.
-    """
-    try:
-        return _freeze_plain(value, depth)
-    except (_NotPlain, RecursionError):
-        return _freeze_checked(value, field, depth)
-
-
-def _freeze_checked(value: object, field: str, depth: int = 0) -> JSONValue:
-    """`freeze_json`, field by field, naming the field of anything wrong."""
-    if depth > MAX_DEPTH:
-        raise ValidationError(
-            field, "...", f"nested deeper than {MAX_DEPTH} levels.", "flatten the structure."
-        )
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        if not -(2**63) <= value < 2**64:
-            raise ValidationError(
-                field,
-                value,
-                "integers beyond 64 bits are not portable JSON (most tools lose their digits).",
-                "store it as a string, e.g. '18446744073709551616'.",
-            )
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValidationError(
-                field, value, "NaN and infinity are not JSON numbers.", "use null for unknown."
-            )
-        return value
-    if isinstance(value, str):
-        _check_unicode(field, value)
-        if len(value) > MAX_STRING:
-            raise ValidationError(
-                field,
-                value[:40] + "...",
-                f"a string longer than {MAX_STRING:,} characters.",
-                "store large texts elsewhere and cite them as a source.",
-            )
-        return value
-    if isinstance(value, (list, tuple)):
-        return tuple(_freeze_checked(v, f"{field}[{i}]", depth + 1) for i, v in enumerate(value))
-    if isinstance(value, Mapping):
-        out: dict[str, JSONValue] = {}
-        for k, v in value.items():
-            if not isinstance(k, str):
-                raise ValidationError(
-                    field, k, "JSON object keys must be strings.", f"use {str(k)!r} as the key."
-                )
-            _check_unicode(f"{field}[key]", k)
-            out[k] = _freeze_checked(v, f"{field}.{k}", depth + 1)
-        return FrozenDict(out)
-    raise ValidationError(
-        field,
-        value,
-        f"{type(value).__name__} is not JSON-compatible.",
-        "use numbers, strings, booleans, null, lists and string-keyed dicts.",
-    )
-
-
-class _IdGenerator:
-    """Time-ordered ids (UUIDv7 layout): 48-bit milliseconds, then a counter and randomness."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._last = 0
-
-    def __call__(self) -> str:
-        with self._lock:
-            ms = _time.time_ns() // 1_000_000
-            # 48 bits of milliseconds, then 74 random bits used as a counter within one
-            # millisecond, so ids strictly increase within this process
-            candidate = max(
-                (ms << 74) | (int.from_bytes(os.urandom(10), "big") >> 6), self._last + 1
-            )
-            self._last = candidate
-        rand = candidate & ((1 << 74) - 1)
-        # insert the version (7) and the RFC 9562 variant bits at fixed places: order is kept
-        value = (
-            (candidate >> 74) << 80
-            | 0x7 << 76
-            | (rand >> 62) << 64
-            | 0b10 << 62
-            | (rand & ((1 << 62) - 1))
-        )
-        h = f"{value:032x}"
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-
-#: Make a new, time-sortable, unique event id (UUIDv7 text).
-new_id: Final = _IdGenerator()
+#: Make a new, time-sortable, unique event id (UUIDv7 text) from the system's time: the
+#: id of a record built outside a timeline. A `Timeline` makes its own (`tl.new_id`).
+new_id: Final = IdGenerator()
 
 
 def _check_id(field: str, value: object) -> str:
@@ -322,16 +78,6 @@ def _check_id(field: str, value: object) -> str:
     return value
 
 
-def _check_unicode(field: str, value: str) -> None:
-    if not value.isascii() and SURROGATE_RE.search(value):
-        raise ValidationError(
-            field,
-            value,
-            "holds a lone surrogate, which is not Unicode text (a decoding error upstream?).",
-            "decode the source text as UTF-8, or replace the broken character.",
-        )
-
-
 def _check_text(field: str, value: object, *, limit: int = 100_000, one_line: bool = False) -> str:
     if not isinstance(value, str):
         raise ValidationError(
@@ -340,7 +86,7 @@ def _check_text(field: str, value: object, *, limit: int = 100_000, one_line: bo
             f"expected text, got {type(value).__name__}.",
             f"pass a string, e.g. {field.rsplit('.', 1)[-1]}='...'.",
         )
-    _check_unicode(field, value)
+    check_unicode(field, value)
     bad = (LINE_CONTROL_RE if one_line else TEXT_CONTROL_RE).search(value)
     if bad is not None and not reading_stored.get():
         where = "a one-line field" if one_line else "text"
@@ -573,6 +319,9 @@ class Event:
         fulfils: the id of a planned event this one carries out, or None.
         id: a stable id; generated (time-sortable) when absent.
 
+    These fields are the record schema: the codec, corrections, `RecordedEvent`
+    and `KnownEvent` are made from them (see docs/architecture.md, "The record
+    schema"). A field's `metadata` says what is not the rule: `correctable=False`.
     """
 
     type: str = attrs.field(converter=_check_type)
@@ -586,7 +335,7 @@ class Event:
     planned: bool = attrs.field(default=False, converter=_event_planned)
     announced: When | None = attrs.field(default=None, converter=_event_announced)
     fulfils: str | None = attrs.field(default=None, converter=_event_fulfils)
-    id: str = attrs.field(factory=new_id, converter=_record_id)
+    id: str = attrs.field(factory=new_id, converter=_record_id, metadata={"correctable": False})
 
     def __attrs_post_init__(self) -> None:
         """Check rules that span fields."""
@@ -613,18 +362,16 @@ class Event:
             )
 
 
+#: Fields of an `Event` that a `Correction` may change: every field but those marked not.
+CORRECTABLE_FIELDS: Final = frozenset(
+    f.name for f in attrs.fields(Event) if f.metadata.get("correctable", True)
+)
+#: Each correctable field's converter: a correction's new value is checked as the event's is
+#: (a field without one is checked when the correction is applied, by `attrs.evolve`).
 _CHANGE_CONVERTERS: Final[dict[str, Any]] = {
-    "type": _check_type,
-    "on": _event_on,
-    "track": _event_track,
-    "status": _event_status,
-    "actors": _to_actors,
-    "summary": _event_summary,
-    "data": _to_data,
-    "sources": _to_sources,
-    "planned": _event_planned,
-    "announced": _event_announced,
-    "fulfils": _event_fulfils,
+    f.name: f.converter or (lambda v: v)
+    for f in attrs.fields(Event)
+    if f.name in CORRECTABLE_FIELDS
 }
 
 
@@ -735,68 +482,76 @@ def published_after(source: Source, recorded_at: dt.datetime) -> bool:
     return day > recorded_at.astimezone(dt.UTC).date()
 
 
+def _attribute_docs(cls: type) -> dict[str, str]:
+    """The `Attributes:` section of a class's docstring: field name -> its text."""
+    docs: dict[str, str] = {}
+    lines = inspect.cleandoc(cls.__doc__ or "").splitlines()
+    if "Attributes:" not in lines:  # docstrings stripped (python -OO)
+        return docs
+    start = lines.index("Attributes:") + 1
+    name = ""
+    for line in itertools.takewhile(str.strip, lines[start:]):
+        head, sep, text = line.strip().partition(": ")
+        if sep and line.startswith("    ") and not line.startswith("     "):
+            name, docs[head] = head, text
+        else:
+            docs[name] += " " + line.strip()
+    return docs
+
+
+def _event_property(name: str, doc: str) -> property:
+    def read(self: _EventFields) -> Any:  # noqa: ANN401 - the field's own type
+        return getattr(self._event_for(name), name)
+
+    read.__name__ = name
+    read.__doc__ = f"The event's `{name}`: {doc}"
+    return property(read)
+
+
 class _EventFields:
-    """Every field of an `Event`, read through `self.event` (as in `ev.on.earliest`)."""
+    """Every field of an `Event` but its id, read through `self.event` (as in `ev.on.earliest`).
+
+    The properties are made from `Event`'s fields (below the class); the stubs
+    here are what type checkers see of them (tests/test_schema.py checks that
+    they name every field).
+    """
 
     __slots__ = ()
 
     def _event_for(self, field: str) -> Event:  # noqa: ARG002 - names the field in errors
         return self.event  # type: ignore[attr-defined, no-any-return]
 
-    @property
-    def type(self) -> str:
-        """The event's type."""
-        return self._event_for("type").type
+    if TYPE_CHECKING:
 
-    @property
-    def on(self) -> When:
-        """When the event happened."""
-        return self._event_for("on").on
+        @property
+        def type(self) -> str: ...
+        @property
+        def on(self) -> When: ...
+        @property
+        def track(self) -> str | None: ...
+        @property
+        def status(self) -> str | None: ...
+        @property
+        def actors(self) -> tuple[str, ...]: ...
+        @property
+        def summary(self) -> str: ...
+        @property
+        def data(self) -> FrozenDict: ...
+        @property
+        def sources(self) -> tuple[Source, ...]: ...
+        @property
+        def planned(self) -> bool: ...
+        @property
+        def announced(self) -> When | None: ...
+        @property
+        def fulfils(self) -> str | None: ...
 
-    @property
-    def track(self) -> str | None:
-        """The event's track."""
-        return self._event_for("track").track
 
-    @property
-    def status(self) -> str | None:
-        """The status the event puts its track in."""
-        return self._event_for("status").status
-
-    @property
-    def actors(self) -> tuple[str, ...]:
-        """The event's actors."""
-        return self._event_for("actors").actors
-
-    @property
-    def summary(self) -> str:
-        """The event's one-line summary."""
-        return self._event_for("summary").summary
-
-    @property
-    def data(self) -> FrozenDict:
-        """The event's data (figures and the like)."""
-        return self._event_for("data").data
-
-    @property
-    def sources(self) -> tuple[Source, ...]:
-        """The event's sources."""
-        return self._event_for("sources").sources
-
-    @property
-    def planned(self) -> bool:
-        """Whether the event is a plan."""
-        return self._event_for("planned").planned
-
-    @property
-    def announced(self) -> When | None:
-        """When a plan was announced, if known."""
-        return self._event_for("announced").announced
-
-    @property
-    def fulfils(self) -> str | None:
-        """The id of the plan this event carries out, or None."""
-        return self._event_for("fulfils").fulfils
+_EVENT_DOCS: Final = _attribute_docs(Event)
+for _f in attrs.fields(Event):
+    if _f.name != "id":  # every record has one: its holders say whose it is
+        setattr(_EventFields, _f.name, _event_property(_f.name, _EVENT_DOCS.get(_f.name, "")))
+del _f
 
 
 _KINDS: Final[dict[type, str]] = {
@@ -805,8 +560,7 @@ _KINDS: Final[dict[type, str]] = {
     Retraction: "retraction",
 }
 _HAS: Final[dict[type, str]] = {
-    Event: "type, on, track, status, actors, summary, data, sources, planned, announced, "
-    "fulfils (use .event)",
+    Event: ", ".join(f.name for f in attrs.fields(Event) if f.name != "id") + " (use .event)",
     Correction: "target, changes, reason and sources (see tl.get(c.target) for the event)",
     Retraction: "target, reason and sources (see tl.get(r.target) for the event)",
 }

@@ -33,6 +33,7 @@ from bilatlog._filters import (
     check_span,
     replay_days,
 )
+from bilatlog._ids import IdGenerator
 from bilatlog._knowledge import KnownAt, Position, known_position
 from bilatlog.backends import Backend, VerifyReport, open_backend
 from bilatlog.backends._base import system_clock
@@ -97,6 +98,9 @@ class Timeline:
         """Open the backend that `target` names."""
         self.backend: Backend = open_backend(target, clock=clock, readonly=readonly)
         self.clock = clock
+        self.new_id = IdGenerator(clock)
+        """Make an id from this timeline's clock (as `record`, `correct` and `retract` do):
+        `bl.Event(id=tl.new_id(), ...)` gives one to a record built by hand."""
         self._native: Engine | None = None
         self._mirror: Mirror | None = None
         self._engine_lock = threading.Lock()
@@ -279,8 +283,8 @@ class Timeline:
         id: str | None,  # noqa: A002 - mirrors Event.id
         expected_position: int | None,
     ) -> RecordedEvent:
-        """Append one record of `kind` made of `fields` (and `id`, when given)."""
-        record = kind(**fields) if id is None else kind(**fields, id=id)
+        """Append one record of `kind` made of `fields`, its `id` given or this timeline's next."""
+        record = kind(**fields, id=self.new_id() if id is None else id)
         return self.append([record], expected_position=expected_position)[0]
 
     @_locked
@@ -577,7 +581,7 @@ class Timeline:
                 index_db = getattr(self.backend, "index_db", None)
                 native = index_db() if index_db is not None else None
                 if native is not None:
-                    self._native = Engine(*native)
+                    self._native = Engine(*native, codec=self.backend.codec)
                 else:
                     self._mirror = Mirror(self.backend, path=self._sidecar())
             mirror = self._mirror

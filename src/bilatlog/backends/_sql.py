@@ -8,13 +8,12 @@ and each of its parent units (`US.DEA` also files under `US`).
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Final
 
-from bilatlog._codec import hash_envelope, loads
+from bilatlog._codec import hash_envelope, loads, record_hash
 from bilatlog.backends._base import VerifyReport, clean_report
-from bilatlog.events import Event, RecordedEvent
+from bilatlog.events import Event, Record, RecordedEvent
 from bilatlog.exceptions import IntegrityError
 
 if TYPE_CHECKING:
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EVENT_COLUMNS",
+    "INDEXED_COLUMNS",
     "VERIFY_COLUMNS",
     "actor_levels",
     "check_row",
@@ -32,9 +32,12 @@ __all__ = [
     "verify_rows",
 ]
 
-#: The columns of `events`, in the order `rows_of` fills them.
-EVENT_COLUMNS: Final = (
-    "position, id, kind, type, track, status, lo, hi, target, recorded_at, prev_hash, hash, body"
+#: The columns queries filter on, in the order `_indexed` gives them: from the record.
+INDEXED_COLUMNS: Final = ("id", "kind", "type", "track", "status", "lo", "hi", "target")
+#: The columns of `events`, in the order `rows_of` fills them: the indexed ones between the
+#: position and the envelope's own.
+EVENT_COLUMNS: Final = ", ".join(
+    ("position", *INDEXED_COLUMNS, "recorded_at", "prev_hash", "hash", "body")
 )
 #: What `check_row` reads, in order.
 VERIFY_COLUMNS: Final = EVENT_COLUMNS
@@ -50,13 +53,13 @@ def actor_levels(actors: tuple[str, ...]) -> frozenset[str]:
     return frozenset(out)
 
 
-def _indexed(rec: RecordedEvent, kind: str) -> tuple[Any, ...]:
-    """The indexed columns (id .. target) a record must have."""
-    r = rec.record
-    if isinstance(r, Event):
-        return (r.id, "event", r.type, r.track, r.status, r.on.lo.toordinal(),
-                r.on.hi.toordinal(), None)  # fmt: skip
-    return (r.id, kind, None, None, None, None, None, r.target)
+def _indexed(r: Record, kind: str) -> tuple[Any, ...]:
+    """The INDEXED_COLUMNS of a record (`kind` for a correction or retraction)."""
+    if type(r) is Event:
+        on = r.on
+        return (r.id, "event", r.type, r.track, r.status, on.lo.toordinal(), on.hi.toordinal(),
+                None)  # fmt: skip
+    return (r.id, kind, None, None, None, None, None, r.target)  # type: ignore[union-attr]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -72,16 +75,10 @@ def rows_of(sealed: Iterable[Sealed]) -> tuple[list[tuple[Any, ...]], list[tuple
     for rec, env, body in sealed:
         r = rec.record
         position = rec.position
-        if type(r) is Event:
-            on = r.on
-            add((position, r.id, "event", r.type, r.track, r.status, on.lo.toordinal(),
-                 on.hi.toordinal(), None, env["recorded_at"], env["prev"], env["hash"],
-                 body))  # fmt: skip
-            if r.actors:
-                add_actors([(a, position) for a in _sorted_levels(r.actors)])
-        else:
-            add((position, *_indexed(rec, env["kind"]), env["recorded_at"], env["prev"],
-                 env["hash"], body))  # fmt: skip
+        add((position, *_indexed(r, env["kind"]), env["recorded_at"], env["prev"], env["hash"],
+             body))  # fmt: skip
+        if type(r) is Event and r.actors:
+            add_actors([(a, position) for a in _sorted_levels(r.actors)])
     return rows, actor_rows
 
 
@@ -91,7 +88,7 @@ def _checked(position: int, hash_: str, body: str) -> dict[str, Any]:
     A row changed behind the store's back is an IntegrityError on read, not a
     silent answer.
     """
-    if hashlib.sha256(body.encode("utf-8")).hexdigest() != hash_:
+    if record_hash(body) != hash_:
         raise IntegrityError(
             "the stored record does not match its hash (changed outside bilatlog?); "
             "run verify() for the first broken position",
@@ -194,7 +191,7 @@ def check_row(
         rec = codec.open_envelope(env)
     except IntegrityError as e:
         return bad(e.reason)
-    if tuple(indexed) != _indexed(rec, env["kind"]):
+    if tuple(indexed) != _indexed(rec.record, env["kind"]):
         return bad("an indexed column differs from the stored record")
     return rec
 

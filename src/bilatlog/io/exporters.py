@@ -22,9 +22,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bilatlog._json import thaw
 from bilatlog.backends import is_store_file
 from bilatlog.checkpoint import Checkpoint, checkpoint_at
-from bilatlog.events import Event, thaw
+from bilatlog.events import Event
 from bilatlog.exceptions import ValidationError
 from bilatlog.io._common import PLOVER_TYPES
 from bilatlog.time import Precision, When

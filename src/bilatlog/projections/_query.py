@@ -213,16 +213,17 @@ class Engine:
     Args:
         db: the connection (the engine only reads).
         lock: the lock guarding the connection.
+        codec: the store's codec (with its upcasters), which decodes the rows.
         cache: how many decoded events to keep (the only state kept between questions).
     """
 
     def __init__(
-        self, db: sqlite3.Connection, lock: threading.RLock, *, cache: int = _CACHE
+        self, db: sqlite3.Connection, lock: threading.RLock, *, codec: Codec, cache: int = _CACHE
     ) -> None:
         """Read from `db` under `lock`."""
         self._db = db
         self._lock = lock
-        self._codec = Codec()
+        self._codec = codec
         self._cache: OrderedDict[int, Event] = OrderedDict()
         self._cache_size = cache
         # recent answers: a state as known at K reads only records up to K, which never
@@ -762,7 +763,7 @@ class Mirror:
             self._store = SqliteBackend(":memory:")
             native = self._store.index_db()
             assert native is not None  # noqa: S101 - a new database is indexed
-        self._engine = Engine(*native)
+        self._engine = Engine(*native, codec=self._source.codec)
 
     def _close_store(self) -> None:
         self._engine.settle()  # answers still alive keep their events after the copy closes
