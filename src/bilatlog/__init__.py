@@ -7,7 +7,7 @@ day, with honest answers for imprecise dates: certain, possible or no.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from bilatlog import examples
+from bilatlog import _views, examples  # noqa: F401 - _views: where the seam's views are drawn
 from bilatlog.events import Correction, Event, RecordedEvent, Retraction, Source
 from bilatlog.exceptions import (
     BilatlogError,

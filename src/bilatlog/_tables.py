@@ -1,5 +1,8 @@
 r"""Plain-text tables: what `bilatlog` prints and what `str(state)` and `str(history)` give.
 
+This module registers the tables with `bilatlog._seam.text` (the domain's
+`__str__`) when it is imported.
+
 Every cell is escaped: a field holding a newline, a tab or a terminal control
 code (ESC, CSI, ...) prints as its escape (`\n`, `\x1b`) and cannot fake a
 table row or move the cursor. Tables fit a width when given one: the widest
@@ -9,14 +12,18 @@ columns are cut, ending with `…`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
+from bilatlog._seam import text
+from bilatlog.audit import Audit
+from bilatlog.projections import Diff, Explanation, History, State
+from bilatlog.projections.known import Events
 from bilatlog.time import Truth
 
 if TYPE_CHECKING:
     from bilatlog.events import RecordedEvent
-    from bilatlog.projections import Change, Explanation, Period, State, TrackState
+    from bilatlog.projections import Change, Period, TrackState
     from bilatlog.projections.known import KnownEvent
 
 __all__ = [
@@ -24,6 +31,7 @@ __all__ = [
     "diff_rows",
     "escape",
     "event_rows",
+    "events_text",
     "explain_rows",
     "history_rows",
     "log_rows",
@@ -322,3 +330,35 @@ def log_rows(records: Iterable[RecordedEvent]) -> list[Row]:
                 }
             )
     return rows
+
+
+# -- the seam: what the domain's `__str__` prints --------------------------------------
+
+
+@text.register(Events)
+def events_text(events: Events, *, head: int | None = None) -> str:
+    """The table `bilatlog events` prints; with `head`, its first rows, brief, and how many more."""
+    if head is None:
+        return render(event_rows(events))
+    shown = events[:head]
+    more = f"\n... and {len(events) - len(shown)} more" if len(events) > len(shown) else ""
+    return render(event_rows(shown, brief=True), width=100).rstrip() + more
+
+
+@text.register(Audit)
+def _audit_text(report: Audit) -> str:
+    return render(report.rows()) if report else "nothing found\n"
+
+
+def _table(rows_of: Callable[[Any], list[Row]]) -> Callable[[Any], str]:
+    """The text of a result: its rows, rendered."""
+    return lambda result: render(rows_of(result))
+
+
+for _cls, _rows in (
+    (State, state_rows),
+    (History, lambda h: history_rows(h, h.plans)),
+    (Diff, diff_rows),
+    (Explanation, explain_rows),
+):
+    text.register(_cls)(_table(_rows))

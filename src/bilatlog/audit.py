@@ -20,16 +20,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
+from bilatlog import _seam
 from bilatlog.events import Event, Source, cited_sources, published_after
 
 if TYPE_CHECKING:
-    from bilatlog.timeline import KnownAt, Timeline
+    from bilatlog.events import RecordedEvent
+    from bilatlog.projections import KnownEvent, PlanFate
 
-__all__ = ["CHECKS", "Audit", "Finding", "audit", "sources_after"]
+__all__ = ["CHECKS", "Audit", "Audited", "Finding", "audit", "sources_after"]
 
 #: Every check `audit()` runs, with what it looks for.
 CHECKS: dict[str, str] = {
@@ -59,7 +61,7 @@ class Finding:
     message: str
 
 
-class Audit(list[Finding]):
+class Audit(list[Finding], _seam.Shown):
     """The findings of `tl.audit()` (a list; empty and falsy when nothing was found)."""
 
     known_at: int = 0
@@ -82,22 +84,11 @@ class Audit(list[Finding]):
 
     def __str__(self) -> str:
         """The table `bilatlog audit` prints."""
-        from bilatlog._tables import render  # noqa: PLC0415 - display only
-
-        if not self:
-            return "nothing found\n"
-        return render(self.rows())
-
-    def _repr_html_(self) -> str:
-        from bilatlog._html import audit_html  # noqa: PLC0415 - display only
-
-        return audit_html(self)
+        return _seam.text(self)
 
     def to_frame(self) -> Any:  # noqa: ANN401 - pandas is optional
         """One row per finding (needs the `pandas` extra)."""
-        from bilatlog.io.frames import _pd  # noqa: PLC0415 - optional extra
-
-        return _pd().DataFrame(self.rows(), columns=["check", "position", "record", "why"])
+        return _seam.frame(self)
 
 
 def sources_after(sources: Iterable[Source], recorded_at: dt.datetime) -> Iterator[Source]:
@@ -109,35 +100,44 @@ def _source_name(s: Source) -> str:
     return s.outlet or s.title or s.url
 
 
-def audit(tl: Timeline, *, known_at: KnownAt = None) -> Audit:
+class Audited(Protocol):
+    """What the audit reads: a `Timeline`'s answers (the audit sits below the timeline)."""
+
+    def resolve_known_at(self, known_at: Any) -> int:  # noqa: ANN401 - the timeline's KnownAt
+        """The knowledge position `known_at` means."""
+
+    def events(self, *, known_at: int) -> Iterable[KnownEvent]:
+        """The events as known at `known_at`."""
+
+    def plans(self, *, known_at: int) -> Iterable[PlanFate]:
+        """The plans as known at `known_at`, with their fate today."""
+
+    def log(self, *, known_at: int) -> Iterable[RecordedEvent]:
+        """Every record up to `known_at`."""
+
+
+def audit(tl: Audited, *, known_at: object = None) -> Audit:
     """Run every check of `CHECKS` on `tl` as known at `known_at` (default: now)."""
     known = tl.resolve_known_at(known_at)
     report = Audit()
     report.known_at = known
+
+    def found(check: str, record_id: str, position: int | None, message: str) -> None:
+        report.append(Finding(check=check, record_id=record_id, position=position, message=message))
+
     # keyed by the days a date allows: `2020-10-15`, `2020-10-15~` and
     # `2020-10-15T09:30:00Z` are one date, written three ways
     statuses: dict[tuple[str, dt.date, dt.date], list[tuple[int, Event]]] = {}
     for k in tl.events(known_at=known):
         e = k.event
         if not e.sources:
-            report.append(
-                Finding(
-                    check="unsourced-event",
-                    record_id=e.id,
-                    position=k.position,
-                    message=f"{e.type} on {e.on.edtf} cites no source.",
-                )
-            )
+            found("unsourced-event", e.id, k.position, f"{e.type} on {e.on.edtf} cites no source.")
         data = e.data
         if "metric" in data and "value" in data and not data.get("unit"):
-            report.append(
-                Finding(
-                    check="figure-without-unit",
-                    record_id=e.id,
-                    position=k.position,
-                    message=f"figure {data['metric']!r} = {data['value']!r} has no unit.",
-                )
-            )
+            found(
+                "figure-without-unit", e.id, k.position,
+                f"figure {data['metric']!r} = {data['value']!r} has no unit.",
+            )  # fmt: skip
         if e.status is not None and e.track is not None and not e.planned:
             statuses.setdefault((e.track, e.on.lo, e.on.hi), []).append((k.position, e))
     for (track, _, _), placed in statuses.items():
@@ -149,49 +149,32 @@ def audit(tl: Timeline, *, known_at: KnownAt = None) -> Audit:
                 f"{e.id} ({e.status}{'' if e.on.edtf == on else ', ' + e.on.edtf})"
                 for _, e in placed
             )
-            report.append(
-                Finding(
-                    check="conflicting-status",
-                    record_id=first.id,
-                    position=position,
-                    message=f"track {track!r} is put in {' and '.join(distinct)} for {on} "
-                    f"by different events: {others}.",
-                )
-            )
+            found(
+                "conflicting-status", first.id, position,
+                f"track {track!r} is put in {' and '.join(distinct)} for {on} "
+                f"by different events: {others}.",
+            )  # fmt: skip
     for fate in tl.plans(known_at=known):
         if fate.overdue:
             p = fate.plan
             assert fate.overdue_since is not None  # noqa: S101 - overdue plans have the date
-            report.append(
-                Finding(
-                    check="overdue-plan",
-                    record_id=p.id,
-                    position=fate.position,
-                    message=f"planned {p.status or p.type} ({p.on.edtf}) was due by "
-                    f"{fate.overdue_since.isoformat()}; nothing recorded fulfils it.",
-                )
-            )
+            found(
+                "overdue-plan", p.id, fate.position,
+                f"planned {p.status or p.type} ({p.on.edtf}) was due by "
+                f"{fate.overdue_since.isoformat()}; nothing recorded fulfils it.",
+            )  # fmt: skip
     for rec in tl.log(known_at=known):
         if not rec.is_event and not rec.sources:
-            report.append(
-                Finding(
-                    check="unsourced-revision",
-                    record_id=rec.id,
-                    position=rec.position,
-                    message=f"{rec.kind} of {rec.target} ({rec.reason!r}) cites no source.",
-                )
-            )
+            found(
+                "unsourced-revision", rec.id, rec.position,
+                f"{rec.kind} of {rec.target} ({rec.reason!r}) cites no source.",
+            )  # fmt: skip
         for s in sources_after(cited_sources(rec.record), rec.recorded_at):
             assert s.published is not None  # noqa: S101 - sources_after checked it
-            report.append(
-                Finding(
-                    check="source-after-record",
-                    record_id=rec.id,
-                    position=rec.position,
-                    message=f"cites {_source_name(s)!r}, published {s.published.edtf}, but "
-                    f"was stored {rec.recorded_at.date().isoformat()}: it could not have "
-                    "known it yet.",
-                )
-            )
+            found(
+                "source-after-record", rec.id, rec.position,
+                f"cites {_source_name(s)!r}, published {s.published.edtf}, but was stored "
+                f"{rec.recorded_at.date().isoformat()}: it could not have known it yet.",
+            )  # fmt: skip
     report.sort(key=lambda f: (list(CHECKS).index(f.check), f.position or 0))
     return report

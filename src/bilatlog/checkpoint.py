@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from bilatlog._codec import canonical_bytes, format_instant, parse_instant
-from bilatlog.exceptions import BilatlogError, ValidationError
+from bilatlog._optional import require
+from bilatlog.exceptions import ValidationError
 
 if TYPE_CHECKING:
     from bilatlog.backends import Backend, VerifyReport
@@ -40,12 +41,11 @@ _KIND: Final = "bilatlog-checkpoint"
 
 
 def _crypto() -> Any:  # noqa: ANN401 - an optional module
-    try:
-        from cryptography.hazmat.primitives.asymmetric import ed25519  # noqa: PLC0415
-    except ImportError as e:  # pragma: no cover - depends on the install
-        msg = "signing checkpoints needs cryptography. Fix: pip install 'bilatlog[sign]'"
-        raise BilatlogError(msg) from e
-    return ed25519
+    return require(
+        "cryptography.hazmat.primitives.asymmetric.ed25519",
+        extra="sign",
+        needed_for="signing checkpoints needs",
+    )
 
 
 @attrs.frozen(kw_only=True)

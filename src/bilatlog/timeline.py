@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, Self, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
+from bilatlog import _seam
 from bilatlog._filters import (
     EVENT_KINDS,
     LOG_KINDS,
@@ -41,11 +42,12 @@ from bilatlog.checkpoint import Checkpoint, check_expected, checkpoint_at, parse
 from bilatlog.events import Correction, Event, Record, RecordedEvent, Retraction, Source
 from bilatlog.exceptions import IntegrityError, ValidationError
 from bilatlog.projections import Diff, Explanation, Figure, History, Projection, State
+from bilatlog.projections._answers import diff_of, explain_of, plan_fates
 from bilatlog.projections._base import check_projection, run_projection
 from bilatlog.projections._query import Engine, Mirror
-from bilatlog.projections.cooperation import diff_of, explain_of, figure_of
+from bilatlog.projections.cooperation import figure_of
 from bilatlog.projections.known import Events, known_events
-from bilatlog.projections.plans import PlanFate, plan_fates
+from bilatlog.projections.plans import PlanFate
 from bilatlog.time import When, when_of
 
 if TYPE_CHECKING:
@@ -127,17 +129,13 @@ class Timeline:
         return f"<Timeline {self.backend.url} position={self.position}>"
 
     def _repr_html_(self) -> str:
-        from bilatlog.notebook import timeline_html  # noqa: PLC0415 - display only
-
-        return timeline_html(self)
+        return _seam.html(self)
 
     # -- notebooks: frames and plots (the pandas and plot extras) -------------------------
 
     def to_frame(self, *, known_at: KnownAt = None) -> Any:  # noqa: ANN401 - pandas
         """One row per event as known (pandas DataFrame; see `bilatlog.io.frames`)."""
-        from bilatlog.io.frames import timeline_frame  # noqa: PLC0415 - optional extra
-
-        return timeline_frame(self, known_at=known_at)
+        return _seam.frame(self, known_at=known_at)
 
     def status_matrix(
         self,
@@ -149,17 +147,13 @@ class Timeline:
         known_at: KnownAt = None,
     ) -> Any:  # noqa: ANN401 - pandas
         """Dates x tracks of statuses (`?` marks a possible one) as a DataFrame."""
-        from bilatlog.io.frames import status_matrix  # noqa: PLC0415 - optional extra
-
-        return status_matrix(
+        return _seam.status_matrix(
             self, start=start, end=end, every=every, tracks=tracks, known_at=known_at
         )
 
     def series_frame(self, metric: str, *, known_at: KnownAt = None) -> Any:  # noqa: ANN401
         """`series(metric)` as a DataFrame."""
-        from bilatlog.io.frames import series_frame  # noqa: PLC0415 - optional extra
-
-        return series_frame(self.series(metric, known_at=known_at))
+        return _seam.series_frame(self, metric, known_at=known_at)
 
     def states_frame(
         self,
@@ -171,15 +165,11 @@ class Timeline:
         known_at: KnownAt = None,
     ) -> Any:  # noqa: ANN401 - pandas
         """Tidy states: one row per date and track (date, track, status, truth, possible)."""
-        from bilatlog.io.frames import states_frame  # noqa: PLC0415 - optional extra
-
-        return states_frame(self, start, end, every=every, tracks=tracks, known_at=known_at)
+        return _seam.states_frame(self, start, end, every=every, tracks=tracks, known_at=known_at)
 
     def to_arrow(self, *, known_at: KnownAt = None, batch_size: int = 10_000) -> Any:  # noqa: ANN401
         """The events as known, streamed as a `pyarrow.RecordBatchReader` (the `arrow` extra)."""
-        from bilatlog.io.arrow import record_batches  # noqa: PLC0415 - optional extra
-
-        return record_batches(self, known_at=known_at, batch_size=batch_size)
+        return _seam.arrow(self, known_at=known_at, batch_size=batch_size)
 
     def plot(
         self,
@@ -191,9 +181,7 @@ class Timeline:
         **options: Any,  # noqa: ANN401 - colours=, title=
     ) -> Any:  # noqa: ANN401 - matplotlib Axes
         """Draw status periods per track (Gantt style); see `bilatlog.notebook.plot_timeline`."""
-        from bilatlog.notebook import plot_timeline  # noqa: PLC0415 - optional extra
-
-        return plot_timeline(
+        return _seam.plot(
             self, tracks=tracks, start=start, end=end, known_at=known_at, ax=ax, **options
         )
 
@@ -206,9 +194,7 @@ class Timeline:
         **options: Any,  # noqa: ANN401 - colours=
     ) -> Any:  # noqa: ANN401 - a plotly Figure
         """An interactive plotly timeline (the `interactive` extra); hover for sources."""
-        from bilatlog.notebook import plot_interactive  # noqa: PLC0415 - optional extra
-
-        return plot_interactive(
+        return _seam.plot_interactive(
             self, tracks=tracks, start=start, end=end, known_at=known_at, **options
         )
 
@@ -221,9 +207,7 @@ class Timeline:
         **options: Any,  # noqa: ANN401 - title=
     ) -> Any:  # noqa: ANN401 - matplotlib Axes
         """Chart of figures; with `known_at`, the values known then beside today's."""
-        from bilatlog.notebook import plot_figures  # noqa: PLC0415 - optional extra
-
-        return plot_figures(self, metrics, known_at=known_at, ax=ax, **options)
+        return _seam.plot_figures(self, metrics, known_at=known_at, ax=ax, **options)
 
     def close(self) -> None:
         """Release the backend's resources; the log stays as it is."""
@@ -744,7 +728,7 @@ class Timeline:
         days = replay_days(ws.lo, we.hi, every)
         known_pos = self.resolve_known_at(known_at)
         engine = self._engine()
-        from bilatlog.notebook import progress as bar  # noqa: PLC0415 - display helper
+        from bilatlog._progress import progress as bar  # noqa: PLC0415 - display helper
 
         for day in bar(days, total=len(days), desc="replay", enabled=progress):
             with self._lock:

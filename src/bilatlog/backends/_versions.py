@@ -394,7 +394,7 @@ def _fill(
     desc: str,
 ) -> None:
     """File every record of the log into `table`, with a progress bar."""
-    from bilatlog.notebook import progress as bar  # noqa: PLC0415 - display helper
+    from bilatlog._progress import progress as bar  # noqa: PLC0415 - display helper
 
     (head,) = db.execute("SELECT COALESCE(MAX(position), 0) FROM bilatlog_events").fetchone()
     if not head:

@@ -384,7 +384,7 @@ def run_import(
         report.already_present += len(pending) - written
         pending.clear()
 
-    from bilatlog.notebook import progress as bar  # noqa: PLC0415 - display helper
+    from bilatlog._progress import progress as bar  # noqa: PLC0415 - display helper
 
     with gc_paused():  # converting rows makes many small objects and no cycles
         for line, row in bar(rows, desc=f"{report.dataset} rows", enabled=progress):

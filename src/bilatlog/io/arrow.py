@@ -17,12 +17,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bilatlog import _seam
+from bilatlog._optional import require
 from bilatlog.events import Correction, Event, RecordedEvent, Retraction
-from bilatlog.exceptions import BilatlogError, ValidationError
+from bilatlog.exceptions import ValidationError
 from bilatlog.io.exporters import event_record, export_head, record_head, refuse_store
+from bilatlog.timeline import Timeline
 
 if TYPE_CHECKING:
-    from bilatlog.timeline import KnownAt, Timeline
+    from bilatlog.timeline import KnownAt
 
 __all__ = ["export_parquet", "known_batches", "record_batches", "schema"]
 
@@ -32,12 +35,7 @@ _SOURCE_FIELDS = ("outlet", "title", "url", "published", "quote")
 
 
 def _pa() -> Any:  # noqa: ANN401 - pyarrow is optional
-    try:
-        import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415
-    except ImportError as e:  # pragma: no cover - depends on the install
-        msg = "Arrow and Parquet need pyarrow. Fix: pip install 'bilatlog[arrow]'"
-        raise BilatlogError(msg) from e
-    return pa
+    return require("pyarrow", extra="arrow", needed_for="Arrow and Parquet need")
 
 
 def schema() -> Any:  # noqa: ANN401 - pyarrow
@@ -196,3 +194,6 @@ def export_parquet(
         partial.unlink(missing_ok=True)
     record_head(tl, target, head)
     return n
+
+
+_seam.arrow.register(Timeline)(record_batches)  # Timeline.to_arrow

@@ -1,4 +1,8 @@
-"""pandas: timelines, states, histories and figures as DataFrames, and back (the `pandas` extra)."""
+"""pandas: timelines, states, histories and figures as DataFrames, and back (the `pandas` extra).
+
+This module registers the frames with `bilatlog._seam` (the domain's `to_frame`,
+`Timeline.status_matrix`, `states_frame`, `series_frame`) when it is imported.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +10,28 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from bilatlog.exceptions import BilatlogError, ValidationError
+from bilatlog import _seam
+from bilatlog._optional import require
+from bilatlog.audit import Audit
+from bilatlog.exceptions import ValidationError
 from bilatlog.io.exporters import RECORD_COLUMNS, event_record
 from bilatlog.io.rows import event_of_row
 from bilatlog.io.rows import missing as _missing
+from bilatlog.projections import History, State
+from bilatlog.projections.known import Events
 from bilatlog.time import Precision, When
+from bilatlog.timeline import Timeline
 
 if TYPE_CHECKING:
     import pandas as pd  # type: ignore[import-untyped]
 
     from bilatlog.backends import Clock
-    from bilatlog.projections import Figure, Period, State
+    from bilatlog.projections import Figure, Period, TrackState
     from bilatlog.projections.known import KnownEvent
-    from bilatlog.timeline import KnownAt, Timeline
+    from bilatlog.timeline import KnownAt
 
 __all__ = [
+    "audit_frame",
     "events_frame",
     "from_frame",
     "history_frame",
@@ -33,12 +44,7 @@ __all__ = [
 
 
 def _pd() -> Any:  # noqa: ANN401 - pandas is optional
-    try:
-        import pandas as pd  # noqa: PLC0415
-    except ImportError as e:  # pragma: no cover - depends on the install
-        msg = "DataFrames need pandas. Fix: pip install 'bilatlog[pandas]'"
-        raise BilatlogError(msg) from e
-    return pd
+    return require("pandas", extra="pandas", needed_for="DataFrames need")
 
 
 #: the order of truth: a categorical that sorts and compares as the answers do
@@ -47,6 +53,15 @@ TRUTHS = ("no", "possible", "certain")
 
 def _truth(pd: Any, values: list[str]) -> Any:  # noqa: ANN401 - pandas
     return pd.Categorical(values, categories=TRUTHS, ordered=True)
+
+
+def _held(pd: Any, items: Sequence[TrackState | Period]) -> dict[str, Any]:  # noqa: ANN401
+    """The columns of what held: track, status, truth (the ordered categorical)."""
+    return {
+        "track": [x.track for x in items],
+        "status": [x.status for x in items],
+        "truth": _truth(pd, [x.truth.value for x in items]),
+    }
 
 
 def _precision(pd: Any, values: list[str]) -> Any:  # noqa: ANN401 - pandas
@@ -129,9 +144,7 @@ def state_frame(state: State) -> pd.DataFrame:
     states = list(state.values())
     frame = pd.DataFrame(
         {
-            "track": [s.track for s in states],
-            "status": [s.status for s in states],
-            "truth": _truth(pd, [s.truth.value for s in states]),
+            **_held(pd, states),
             "since": [s.since.edtf for s in states],
             "since_earliest": _days(pd, [s.since.earliest for s in states]),
             "since_latest": _days(pd, [s.since.latest for s in states]),
@@ -150,9 +163,7 @@ def history_frame(periods: Iterable[Period]) -> pd.DataFrame:
     ps = list(periods)
     frame = pd.DataFrame(
         {
-            "track": [p.track for p in ps],
-            "status": [p.status for p in ps],
-            "truth": _truth(pd, [p.truth.value for p in ps]),
+            **_held(pd, ps),
             "start": [p.start.edtf for p in ps],
             "start_earliest": _days(pd, [p.start_bounds[0] for p in ps]),
             "start_latest": _days(pd, [p.start_bounds[1] for p in ps]),
@@ -163,6 +174,11 @@ def history_frame(periods: Iterable[Period]) -> pd.DataFrame:
         }
     )
     return _empty_typed(frame, dict.fromkeys(("track", "status", "start", "end", "events"), object))
+
+
+def audit_frame(report: Audit) -> pd.DataFrame:
+    """One row per finding: check, position, record, why."""
+    return _pd().DataFrame(report.rows(), columns=["check", "position", "record", "why"])
 
 
 def series_frame(figures: Iterable[Figure]) -> pd.DataFrame:
@@ -267,8 +283,6 @@ def from_frame(
     bad row raises `ValidationError` naming its index, and nothing is
     written. Returns the timeline (a new in-memory one unless `into` is given).
     """
-    from bilatlog.timeline import Timeline  # noqa: PLC0415 - io sits above the timeline
-
     date_column = "edtf" if "edtf" in frame.columns else "on"
     missing = [c for c in ("type", date_column) if c not in frame.columns]
     if missing:
@@ -290,3 +304,23 @@ def from_frame(
     tl = into if into is not None else Timeline(None, clock=clock)
     tl.append(events)
     return tl
+
+
+# -- the seam: what the domain's `to_frame` and the timeline's frames give ---------------
+
+
+@_seam.series_frame.register(Timeline)
+def _timeline_series(tl: Timeline, metric: str, *, known_at: KnownAt = None) -> pd.DataFrame:
+    return series_frame(tl.series(metric, known_at=known_at))
+
+
+for _cls, _frame in (
+    (Timeline, timeline_frame),
+    (State, state_frame),
+    (History, history_frame),
+    (Events, events_frame),
+    (Audit, audit_frame),
+):
+    _seam.frame.register(_cls)(_frame)
+_seam.status_matrix.register(Timeline)(status_matrix)
+_seam.states_frame.register(Timeline)(states_frame)

@@ -8,6 +8,7 @@ tqdm when it is installed (terminal or Jupyter) and are silent when nobody is
 watching.
 """
 
+from bilatlog._progress import progress
 from bilatlog.notebook._colours import (
     GROUP_PATTERNS,
     GROUPS,
@@ -28,7 +29,6 @@ from bilatlog.notebook._html import (
 )
 from bilatlog.notebook._interactive import plot_interactive
 from bilatlog.notebook._plot import MIN_SPAN, plot_figures, plot_timeline
-from bilatlog.notebook._progress import progress
 
 __all__ = [
     "GROUPS",

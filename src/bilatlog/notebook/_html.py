@@ -1,6 +1,7 @@
-"""HTML views: `_repr_html_` of `Timeline`, `State`, `TrackState`, history, diff, explanations.
+"""HTML views: what notebooks show for timelines, states, histories, diffs, explanations, audits.
 
-Standard library only. Every piece of text that came from data is escaped.
+This module registers them with `bilatlog._seam.html` (the domain's `_repr_html_`)
+when it is imported. Standard library only. Every piece of text that came from data is escaped.
 The style sheet is scoped to `div.bl-view` and outranks the host's own table
 rules (JupyterLab, classic Notebook and VS Code all right-align cells and let
 them wrap anywhere): prose is left-aligned, truth marks and dates stay on one
@@ -15,21 +16,33 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from bilatlog._seam import html as html_view
+from bilatlog._tables import plural as _plural
+from bilatlog.audit import Audit
+from bilatlog.projections import Change, Diff, Explanation, History, Period, State, TrackState
+from bilatlog.projections.known import Events
 from bilatlog.time import Truth, When
+from bilatlog.timeline import Timeline
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from bilatlog.events import Event, Source
-    from bilatlog.projections import Change, Explanation, Period, State, TrackState
-    from bilatlog.timeline import Timeline
+    from bilatlog.projections.known import KnownEvent
+    from bilatlog.projections.plans import PlanFate
 
 __all__ = [
     "MAX_ROWS",
     "STYLE",
+    "audit_html",
     "diff_html",
+    "events_html",
     "explanation_html",
     "history_html",
+    "overdue_html",
+    "plans_html",
     "state_html",
     "store_name",
     "timeline_html",
@@ -223,10 +236,6 @@ def _day(w: When) -> str:
     return _e(words) + (f" <code>{_e(w.edtf)}</code>" if w.edtf != words else "")
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 _TRACK_COLUMNS = (
     ("track", "slug"), ("status", ""), ("truth", "nw"), ("since", "date"), ("also possible", ""),
     ("sources", "src"),
@@ -294,8 +303,6 @@ def state_html(state: State, *, max_rows: int | None = MAX_ROWS) -> str:
         _planned(state.planned),
     ]  # fmt: skip
     if state.overdue:
-        from bilatlog._html import overdue_html  # noqa: PLC0415 - plans and audits live there
-
         parts.append(overdue_html(state.overdue))
     if state.metrics:
         rows = [
@@ -344,8 +351,6 @@ def history_html(periods: Sequence[Period], *, max_rows: int | None = MAX_ROWS) 
     table = _grid(columns, rows, caption, noun="periods", max_rows=max_rows)
     plans = getattr(periods, "plans", ())
     if plans:
-        from bilatlog._html import plans_html  # noqa: PLC0415 - plans and audits live there
-
         table += plans_html(plans, caption="Plans and their fate")
     return _view(table)
 
@@ -408,10 +413,75 @@ def explanation_html(ex: Explanation, *, max_rows: int | None = MAX_ROWS) -> str
     caption = f"The {_plural(len(rows), 'event')} behind it, with their revisions"
     table = head + _grid(columns, rows, caption, noun="events", max_rows=max_rows)
     if ex.plans:
-        from bilatlog._html import plans_html  # noqa: PLC0415 - plans and audits live there
-
         table += plans_html(ex.plans, caption="Plans and their fate")
     return _view(table)
+
+
+_FATE_CLASS = {"fulfilled": "bl-certain", "overdue": "bl-possible", "expected": "bl-planned"}
+
+
+def events_html(events: Sequence[KnownEvent], *, limit: int = 200) -> str:
+    """The events as known, one row each, with what revised them."""
+    rows = [
+        (
+            str(k.position),
+            _when(k.event.on),
+            _e(k.event.type),
+            _e(k.event.track or ""),
+            _e(k.event.status or ""),
+            _e(k.event.summary),
+            _e(_plural(len(k.corrections), "correction")) if k.corrections else "",
+            _sources(k.event.sources),
+        )
+        for k in events[:limit]
+    ]
+    more = f" (first {limit} of {len(events)})" if len(events) > limit else ""
+    return _table(
+        ("position", "on", "type", "track", "status", "summary", "revised", "sources"),
+        rows,
+        f"{len(events)} events as known{more}",
+    )
+
+
+def plans_html(fates: Iterable[PlanFate], caption: str = "Plans") -> str:
+    """Plans, each with its fate: fulfilled (by what, when), overdue (since when) or expected."""
+    rows = [
+        (
+            f"<b>{_e(f.plan.track or '')}</b>",
+            _e(f.plan.status or f.plan.type),
+            _when(f.plan.on),
+            _e(f.plan.summary),
+            f'<span class="{_FATE_CLASS[f.fate]}">{_e(f.describe())}</span>',
+        )
+        for f in fates
+    ]
+    return _table(("track", "plan", "due", "summary", "fate"), rows, _e(caption))
+
+
+def overdue_html(events: Iterable[Event]) -> str:
+    """Plans whose date passed with nothing fulfilling them."""
+    rows = _plan_rows(events)
+    return _table(
+        ("track", "promised status", "was due", "plan", "sources"),
+        rows,
+        '<span class="bl-possible">Overdue: the date passed, nothing fulfilled them</span>',
+    )
+
+
+def audit_html(report: Audit) -> str:
+    """An audit's findings, one row each: what, which record, why."""
+    if not report:
+        return "<p><b>Audit</b>: nothing found.</p>"
+    rows = [
+        (
+            _e(f.check),
+            str(f.position) if f.position is not None else "",
+            f"<code>{_e(f.record_id)}</code>",
+            _e(f.message),
+        )
+        for f in report
+    ]
+    return _table(("check", "position", "record", "why"), rows, f"Audit: {len(report)} findings")
 
 
 def store_name(tl: Timeline) -> str:
@@ -440,3 +510,26 @@ def timeline_html(tl: Timeline, *, max_tracks: int = 12) -> str:
         + (f'<br><span class="bl-muted">{shown}{more}</span>' if tracks else "")
         + "</div>"
     )
+
+
+# -- the seam: what the domain's `_repr_html_` draws -----------------------------------
+
+
+def _alone(draw: Callable[[list[Any]], str]) -> Callable[[Any], str]:
+    """The view of one item: the table of a list of one."""
+    return lambda item: draw([item])
+
+
+for _cls, _draw in (
+    (State, state_html),
+    (History, history_html),
+    (Diff, diff_html),
+    (Explanation, explanation_html),
+    (Events, events_html),
+    (Audit, audit_html),
+    (Timeline, timeline_html),
+    (TrackState, _alone(track_states_html)),
+    (Period, _alone(history_html)),
+    (Change, _alone(diff_html)),
+):
+    html_view.register(_cls)(_draw)

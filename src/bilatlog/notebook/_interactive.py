@@ -7,25 +7,23 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from bilatlog import _seam
+from bilatlog._optional import require
 from bilatlog.notebook._colours import status_colour
-from bilatlog.notebook._plot import axis_days, names, years
+from bilatlog.notebook._plot import drawn, years
+from bilatlog.timeline import Timeline
 
 if TYPE_CHECKING:
     from bilatlog.events import Event
-    from bilatlog.timeline import KnownAt, Timeline
+    from bilatlog.timeline import KnownAt
 
 __all__ = ["plot_interactive"]
 
 
 def _plotly() -> Any:  # noqa: ANN401 - plotly is optional
-    try:
-        import plotly.graph_objects as go  # type: ignore[import-untyped]  # noqa: PLC0415
-    except ImportError as e:
-        from bilatlog.exceptions import BilatlogError  # noqa: PLC0415
-
-        msg = "the interactive timeline needs plotly. Fix: pip install 'bilatlog[interactive]'"
-        raise BilatlogError(msg) from e
-    return go
+    return require(
+        "plotly.graph_objects", extra="interactive", needed_for="the interactive timeline needs"
+    )
 
 
 #: The most lines of summary a hover shows: a longer one ends in an ellipsis, so the
@@ -82,11 +80,7 @@ def plot_interactive(
     `fig.write_html("timeline.html")`.
     """
     go = _plotly()
-    asked = names("tracks", tracks)
-    chosen = asked if asked is not None else tl.tracks(known_at=known_at)
-    events = [k.event for k in tl.events(known_at=known_at) if k.on.lo != dt.date.min]
-    histories = {t: tl.history(t, known_at=known_at) for t in chosen}
-    days = axis_days(events, histories.values(), start, end)
+    chosen, events, histories, days = drawn(tl, tracks, start, end, known_at)
     fig = go.Figure()
     if days is None or not chosen:
         fig.add_annotation(text="Nothing to draw: no dated event on these tracks"
@@ -142,3 +136,6 @@ def plot_interactive(
                     "font": {"color": "#222222", "size": 12}},
     )  # fmt: skip
     return fig
+
+
+_seam.plot_interactive.register(Timeline)(plot_interactive)  # Timeline.plot_interactive

@@ -11,14 +11,17 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from bilatlog import _seam
+from bilatlog._optional import require
 from bilatlog.exceptions import ValidationError
 from bilatlog.notebook._colours import GROUPS, status_colour, status_group
 from bilatlog.time import Precision, When
+from bilatlog.timeline import Timeline
 
 if TYPE_CHECKING:
     from bilatlog.events import Event
-    from bilatlog.projections import Figure, Period
-    from bilatlog.timeline import KnownAt, Timeline
+    from bilatlog.projections import Figure, History, Period
+    from bilatlog.timeline import KnownAt
 
 __all__ = ["MIN_SPAN", "plot_figures", "plot_timeline"]
 
@@ -28,14 +31,7 @@ weeks of doubt stay visible on an 18-year chart (a marker's width, not a claim).
 
 
 def _pyplot() -> Any:  # noqa: ANN401 - matplotlib is optional
-    try:
-        import matplotlib.pyplot as plt  # noqa: PLC0415
-    except ImportError as e:  # pragma: no cover - depends on the install
-        from bilatlog.exceptions import BilatlogError  # noqa: PLC0415
-
-        msg = "plots need matplotlib. Fix: pip install 'bilatlog[plot]'"
-        raise BilatlogError(msg) from e
-    return plt
+    return require("matplotlib.pyplot", extra="plot", needed_for="plots need")
 
 
 def names(field: str, value: Sequence[str] | None) -> list[str] | None:
@@ -48,6 +44,21 @@ def names(field: str, value: Sequence[str] | None) -> list[str] | None:
             f"pass {field}=[{value!r}].",
         )
     return list(value) if value is not None else None
+
+
+def drawn(
+    tl: Timeline,
+    tracks: Sequence[str] | None,
+    start: str | dt.date | None,
+    end: str | dt.date | None,
+    known_at: KnownAt,
+) -> tuple[list[str], list[Event], dict[str, History], tuple[dt.date, dt.date] | None]:
+    """What a timeline chart draws: its tracks, their dated events and periods, its days."""
+    asked = names("tracks", tracks)
+    chosen = asked if asked is not None else tl.tracks(known_at=known_at)
+    events = [k.event for k in tl.events(known_at=known_at) if k.on.lo != dt.date.min]
+    histories = {t: tl.history(t, known_at=known_at) for t in chosen}
+    return chosen, events, histories, axis_days(events, histories.values(), start, end)
 
 
 def axis_days(
@@ -188,15 +199,11 @@ def plot_timeline(
     plans hollow diamonds. An empty chart says why.
     """
     plt = _pyplot()
-    asked = names("tracks", tracks)
-    chosen = asked if asked is not None else tl.tracks(known_at=known_at)
+    chosen, events, histories, days = drawn(tl, tracks, start, end, known_at)
     own = ax is None
     if ax is None:
         _, ax = plt.subplots(figsize=(11, 0.42 * max(len(chosen), 3) + 2.2), layout="constrained")
-    events = [k.event for k in tl.events(known_at=known_at) if k.on.lo != dt.date.min]
-    histories = {t: tl.history(t, known_at=known_at) for t in chosen}
     head = title or "Status of cooperation by track"
-    days = axis_days(events, histories.values(), start, end)
     if not any(histories.values()) or days is None:
         what = "none of these tracks has a status" if chosen else "no track has a status"
         return _say_empty(ax, _why_empty(tl, known_at, what), head)
@@ -331,3 +338,7 @@ def plot_figures(
     known = f" ({_known(known_at)}, beside today's)" if known_at is not None else ""
     ax.set_title(f"{head}, {span}{known}", loc="left")
     return ax
+
+
+_seam.plot.register(Timeline)(plot_timeline)  # Timeline.plot
+_seam.plot_figures.register(Timeline)(plot_figures)  # Timeline.plot_figures

@@ -405,8 +405,7 @@ class Engine:
             return state
 
     def _state(self, at: When, known_pos: Position) -> State:
-        params: dict[str, Any] = {"dlo": at.lo.toordinal(), "dhi": at.hi.toordinal()}
-        params["k"] = known_pos
+        params = {"dlo": at.lo.toordinal(), "dhi": at.hi.toordinal(), "k": known_pos}
         tracks = self.track_states(at, known_pos, self._track_names())
         planned, overdue = self._plans_at(at, known_pos)
         return State(
@@ -719,11 +718,6 @@ class _LazyEvents:
         return tuple(h.event for h in held)
 
 
-def figures(engine: Engine, metric: str, known_pos: Position) -> list[Figure]:
-    """Every figure of `metric` current at `known_pos`, in valid-time order."""
-    return [figure_of(v, MAX) for v in engine.in_order(known_pos, metric)]
-
-
 class Mirror:
     """The index for a log that keeps none of its own: a SQLite database beside it.
 
@@ -787,7 +781,7 @@ class Mirror:
             self._rebuild()
         self._checked = True
         if head > self._store.head:
-            from bilatlog.notebook import progress as bar  # noqa: PLC0415 - display helper
+            from bilatlog._progress import progress as bar  # noqa: PLC0415 - display helper
 
             start = self._store.head
             chunk: list[RecordedEvent] = []

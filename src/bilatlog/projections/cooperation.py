@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-from bilatlog.events import Correction, Event, RecordedEvent, Source
+from bilatlog import _seam
+from bilatlog.events import Event, RecordedEvent, Source
 from bilatlog.projections._segments import MAX, Segment, StatusVersion, truth_of
-from bilatlog.projections.plans import PlanFate, plan_fates
+from bilatlog.projections.plans import PlanFate
 from bilatlog.time import Truth, When
-
-if TYPE_CHECKING:
-    from bilatlog._knowledge import Position
-    from bilatlog.projections._query import Engine
 
 __all__ = [
     "Change",
@@ -30,7 +27,6 @@ __all__ = [
     "Period",
     "State",
     "TrackState",
-    "explain_of",
     "figure_of",
     "periods_of",
     "summarise",
@@ -38,7 +34,7 @@ __all__ = [
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False)
-class TrackState:
+class TrackState(_seam.Shown):
     """The state of one track at a date.
 
     Attributes:
@@ -102,11 +98,6 @@ class TrackState:
             f"since {self.since.edtf}>"
         )
 
-    def _repr_html_(self) -> str:
-        from bilatlog.notebook import track_states_html  # noqa: PLC0415 - display only
-
-        return track_states_html([self])
-
 
 @attrs.frozen(kw_only=True)
 class Figure:
@@ -120,7 +111,7 @@ class Figure:
     event: Event
 
 
-class State(Mapping[str, TrackState]):
+class State(Mapping[str, TrackState], _seam.Shown):
     """The state of cooperation at a date, as known at a position: track -> `TrackState`.
 
     Attributes:
@@ -182,24 +173,15 @@ class State(Mapping[str, TrackState]):
 
     def __str__(self) -> str:
         """The table `bilatlog state` prints."""
-        from bilatlog._tables import render, state_rows  # noqa: PLC0415 - display only
-
-        return render(state_rows(self))
-
-    def _repr_html_(self) -> str:
-        from bilatlog.notebook import state_html  # noqa: PLC0415 - display only
-
-        return state_html(self)
+        return _seam.text(self)
 
     def to_frame(self) -> Any:  # noqa: ANN401 - pandas is optional
         """One row per track: status, truth, since, possible (needs the `pandas` extra)."""
-        from bilatlog.io.frames import state_frame  # noqa: PLC0415 - optional extra
-
-        return state_frame(self)
+        return _seam.frame(self)
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class Period:
+class Period(_seam.Shown):
     """A period in which a track had one status (from `Timeline.history`).
 
     Attributes:
@@ -230,13 +212,8 @@ class Period:
             f"<Period {self.track}: {self.status} {self.start.edtf}/{until} ({self.truth.value})>"
         )
 
-    def _repr_html_(self) -> str:
-        from bilatlog.notebook import history_html  # noqa: PLC0415 - display only
 
-        return history_html([self])
-
-
-class History(list[Period]):
+class History(list[Period], _seam.Shown):
     """The status periods of a track (a list), with a table in notebooks and `to_frame()`.
 
     Attributes:
@@ -247,35 +224,19 @@ class History(list[Period]):
 
     def __str__(self) -> str:
         """The table `bilatlog history` prints."""
-        from bilatlog._tables import history_rows, render  # noqa: PLC0415 - display only
-
-        return render(history_rows(self, self.plans))
-
-    def _repr_html_(self) -> str:
-        from bilatlog.notebook import history_html  # noqa: PLC0415 - display only
-
-        return history_html(self)
+        return _seam.text(self)
 
     def to_frame(self) -> Any:  # noqa: ANN401 - pandas is optional
         """One row per period (needs the `pandas` extra)."""
-        from bilatlog.io.frames import history_frame  # noqa: PLC0415 - optional extra
-
-        return history_frame(self)
+        return _seam.frame(self)
 
 
-class Diff(list["Change"]):
+class Diff(list["Change"], _seam.Shown):
     """What changed between two dates (a list of `Change`), with a table in notebooks."""
 
     def __str__(self) -> str:
         """The table `bilatlog diff` prints."""
-        from bilatlog._tables import diff_rows, render  # noqa: PLC0415 - display only
-
-        return render(diff_rows(self))
-
-    def _repr_html_(self) -> str:
-        from bilatlog.notebook import diff_html  # noqa: PLC0415 - display only
-
-        return diff_html(self)
+        return _seam.text(self)
 
 
 def _side(s: TrackState | None) -> str:
@@ -283,7 +244,7 @@ def _side(s: TrackState | None) -> str:
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class Change:
+class Change(_seam.Shown):
     """How one track differs between two dates (from `Timeline.diff`)."""
 
     track: str
@@ -298,11 +259,6 @@ class Change:
             f"<Change {self.track}: {_side(self.before)} -> {_side(self.after)} "
             f"({n} event{'' if n == 1 else 's'})>"
         )
-
-    def _repr_html_(self) -> str:
-        from bilatlog.notebook import diff_html  # noqa: PLC0415 - display only
-
-        return diff_html([self])
 
 
 @attrs.frozen(kw_only=True)
@@ -334,7 +290,7 @@ class ExplainedEvent:
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class Explanation:
+class Explanation(_seam.Shown):
     """Why a track is in its state at a date (from `Timeline.explain`).
 
     Attributes:
@@ -353,9 +309,7 @@ class Explanation:
 
     def __str__(self) -> str:
         """The table `bilatlog explain` prints."""
-        from bilatlog._tables import explain_rows, render  # noqa: PLC0415 - display only
-
-        return render(explain_rows(self))
+        return _seam.text(self)
 
     def __repr__(self) -> str:
         """Say it in one line: track, date, state, how many events."""
@@ -363,11 +317,6 @@ class Explanation:
         n = len(self.entries)
         events = f"{n} event{'' if n == 1 else 's'}"
         return f"<Explanation {self.track} at {self.at.edtf}: {state}, {events}>"
-
-    def _repr_html_(self) -> str:
-        from bilatlog.notebook import explanation_html  # noqa: PLC0415 - display only
-
-        return explanation_html(self)
 
 
 # -- computations --------------------------------------------------------------------
@@ -480,57 +429,3 @@ def periods_of(track: str, segs: Sequence[Segment]) -> History:
 
 def _end_bounds(s: Segment) -> tuple[dt.date, dt.date] | None:
     return None if s.end_lo == MAX else (s.end_lo, s.end_hi)
-
-
-def explain_of(engine: Engine, track: str, when: When, known_pos: Position) -> Explanation:
-    """Why `track` is in its state at `when`, as known at `known_pos` (see `Timeline.explain`)."""
-    state = engine.track_states(when, known_pos, [track]).get(track)  # that track's alone
-    entries = []
-    # plans never change a status: they are told with their fate in `plans`, not as events
-    planned = {v.position for v in engine.plans(known_pos)}
-    for original, corrections, retraction in engine.revisions(
-        engine.track_events(track, known_pos), known_pos
-    ):
-        if original.position in planned:
-            continue
-        event = original.record
-        assert isinstance(event, Event)  # noqa: S101 - versions are of events
-        for c in corrections:
-            assert isinstance(c.record, Correction)  # noqa: S101 - selected by kind
-            event = c.record.apply(event)
-        truth = event.on.happened_by(when.hi)
-        if truth is Truth.NO:
-            continue
-        entries.append(
-            ExplainedEvent(
-                event=event,
-                original=original,
-                corrections=tuple(corrections),
-                retraction=retraction,
-                truth=truth,
-            )
-        )
-    entries.sort(key=lambda x: (x.event.on.sort_key, x.original.position))
-    plans = tuple(
-        f
-        for f in plan_fates(engine, when, known_pos, track=track)
-        if f.plan.announced is None or f.plan.announced.lo <= when.hi
-    )
-    return Explanation(
-        track=track, at=when, known_at=known_pos, state=state, entries=tuple(entries), plans=plans
-    )
-
-
-def diff_of(engine: Engine, a: When, b: When, known_pos: Position) -> Diff:
-    """What changed from `a` to `b`, as known at `known_pos` (see `Timeline.diff`)."""
-    before, after = engine.state(a, known_pos), engine.state(b, known_pos)
-    changes = Diff()
-    for track in sorted(set(before) | set(after)):
-        x, y = before.get(track), after.get(track)
-        if (x and (x.status, x.truth, x.possible)) == (y and (y.status, y.truth, y.possible)):
-            continue
-        versions = engine.track_versions(track, known_pos, (a.lo, b.hi))
-        engine.load(versions)
-        events = tuple(v.event for v in versions)
-        changes.append(Change(track=track, before=x, after=y, events=events))
-    return changes

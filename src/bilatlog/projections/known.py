@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
+from bilatlog import _seam
 from bilatlog.backends._base import actor_matches
 from bilatlog.events import Event, RecordedEvent, _EventFields
 
@@ -180,7 +181,7 @@ def known_events(engine: Engine, known_pos: Position, keep: EventFilter) -> Iter
         )
 
 
-class Events(Sequence[KnownEvent]):
+class Events(Sequence[KnownEvent], _seam.Shown):
     """The answer to `tl.events(...)`: the events as known, in valid-time order.
 
     A sequence (`len`, indexing, iteration); it is worked out on first use.
@@ -239,31 +240,14 @@ class Events(Sequence[KnownEvent]):
 
     def __str__(self) -> str:
         """The table `bilatlog events` prints."""
-        from bilatlog._tables import event_rows, render  # noqa: PLC0415 - display only
-
-        return render(event_rows(self._all()))
+        return _seam.text(self)
 
     def __repr__(self) -> str:
         """Say how many, as known when, and show the first rows."""
-        from bilatlog._tables import event_rows, render  # noqa: PLC0415 - display only
-
-        items = self._all()
-        n = len(items)
+        n = len(self)
         head = f"<Events: {n} event{'' if n == 1 else 's'} as known at position {self.known_at}"
-        if not items:
-            return head + ">"
-        shown = items[:5]
-        table = render(event_rows(shown, brief=True), width=100)
-        more = f"\n... and {n - len(shown)} more" if n > len(shown) else ""
-        return f"{head}\n{table.rstrip()}{more}>"
-
-    def _repr_html_(self) -> str:
-        from bilatlog._html import events_html  # noqa: PLC0415 - display only
-
-        return events_html(self._all())
+        return f"{head}\n{_seam.text(self, head=5)}>" if n else head + ">"
 
     def to_frame(self) -> Any:  # noqa: ANN401 - pandas is optional
         """One row per event (needs the `pandas` extra)."""
-        from bilatlog.io.frames import events_frame  # noqa: PLC0415 - optional extra
-
-        return events_frame(self._all())
+        return _seam.frame(self)

@@ -19,12 +19,10 @@ from bilatlog.time import Truth, When
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from bilatlog._knowledge import Position
     from bilatlog.events import Event
-    from bilatlog.projections._query import Engine
     from bilatlog.projections._segments import StatusVersion
 
-__all__ = ["PlanFate", "fate_of", "plan_fates"]
+__all__ = ["PlanFate", "fate_of"]
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -98,12 +96,3 @@ def fate_of(v: StatusVersion, fulfilments: Sequence[StatusVersion], at: When) ->
             plan=plan, position=v.position, fate="overdue", overdue_since=plan.on.hi, at=at
         )
     return PlanFate(plan=plan, position=v.position, fate="expected", at=at)
-
-
-def plan_fates(
-    engine: Engine, at: When, known_pos: Position, *, track: str | None = None
-) -> list[PlanFate]:
-    """Every plan current at `known_pos` (of `track`, if given), with its fate, by valid time."""
-    plans = [v for v in engine.plans(known_pos) if track is None or v.event.track == track]
-    fulfilments = engine.fulfilments([v.position for v in plans], known_pos)
-    return [fate_of(v, fulfilments.get(v.position, ()), at) for v in plans]
