@@ -395,6 +395,14 @@ def _to_changes(value: object) -> FrozenDict:
     return FrozenDict({k: _CHANGE_CONVERTERS[k](value[k]) for k in sorted(value)})
 
 
+def _require_reason(kind: str, reason: str, example: str) -> None:
+    """A correction or retraction says why: refuse an empty or blank reason."""
+    if not reason.strip():
+        raise ValidationError(
+            "reason", reason, f"a {kind} needs a reason.", f"say why, e.g. reason='{example}'."
+        )
+
+
 @attrs.frozen(kw_only=True)
 class Correction:
     """A new record that changes fields of an earlier event, from its own recording on.
@@ -416,13 +424,7 @@ class Correction:
 
     def __attrs_post_init__(self) -> None:
         """Require a reason."""
-        if not self.reason.strip():
-            raise ValidationError(
-                "reason",
-                self.reason,
-                "a correction needs a reason.",
-                "say why, e.g. reason='the source gives the exact day'.",
-            )
+        _require_reason("correction", self.reason, "the source gives the exact day")
 
     def apply(self, event: Event) -> Event:
         """Return `event` with this correction's changes (validated again)."""
@@ -440,13 +442,7 @@ class Retraction:
 
     def __attrs_post_init__(self) -> None:
         """Require a reason."""
-        if not self.reason.strip():
-            raise ValidationError(
-                "reason",
-                self.reason,
-                "a retraction needs a reason.",
-                "say why, e.g. reason='duplicate of an earlier record'.",
-            )
+        _require_reason("retraction", self.reason, "duplicate of an earlier record")
 
 
 Record: TypeAlias = Event | Correction | Retraction
