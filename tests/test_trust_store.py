@@ -166,7 +166,7 @@ def test_a_file_in_another_format_is_reported_at_line_1(content, tmp_path):
 
 def test_fixtures_and_todays_files_still_load(tmp_path):
     """The pinned format-v1 envelopes and the bundled example still load and verify."""
-    from bilatlog.backends.memory import verify_envelopes  # noqa: PLC0415
+    from bilatlog.backends._records import verify_envelopes  # noqa: PLC0415
 
     root = Path(__file__).parent.parent / "fixtures"
     for name in ("format-v1.jsonl", "us_mexico_security.jsonl"):

@@ -191,6 +191,41 @@ def parse_instant(text: str) -> dt.datetime:
 # write path). The cattrs converter (`reference_converter`) is their reference:
 # tests/test_codec_reference.py checks that they agree on every record, and
 # tests/test_schema.py that they carry every field of `Event`.
+#
+# They are used only while they know every field: a field added to `Event` or `Source`
+# that they do not name below makes the codec write and read through the reference
+# instead (`FAST_PATHS` False), so the new field is stored and read back from its one
+# declaration; catching the fast paths up is then a matter of speed, not correctness.
+
+#: The fields the fast paths below handle, per record class.
+_FAST_FIELDS: Final[dict[type, frozenset[str]]] = {
+    Event: frozenset(
+        [
+            "type",
+            "on",
+            "track",
+            "status",
+            "actors",
+            "summary",
+            "data",
+            "sources",
+            "planned",
+            "announced",
+            "fulfils",
+            "id",
+        ]
+    ),
+    Source: frozenset(["outlet", "title", "url", "published", "quote"]),
+}
+
+
+def _covers(cls: type, known: frozenset[str]) -> bool:
+    """Whether a fast path that handles the fields `known` handles every field of `cls`."""
+    return {f.name for f in attrs.fields(cls)} <= known
+
+
+#: Whether the fast paths know every field of the records they stand for.
+FAST_PATHS: Final = all(_covers(cls, known) for cls, known in _FAST_FIELDS.items())
 
 
 def _unstructure_source(s: Source) -> dict[str, Any]:
@@ -322,8 +357,9 @@ def _unstructure_change(c: cattrs.Converter, value: object) -> Any:  # noqa: ANN
 def _make_converter() -> cattrs.Converter:
     """The codec's converter: the reference, with the fast paths for events and sources."""
     c = reference_converter()
-    c.register_unstructure_hook(Source, _unstructure_source)
-    c.register_unstructure_hook(Event, _unstructure_event)
+    if FAST_PATHS:
+        c.register_unstructure_hook(Source, _unstructure_source)
+        c.register_unstructure_hook(Event, _unstructure_event)
     return c
 
 
@@ -419,10 +455,11 @@ class Codec:
         at = parse_instant(at_text)  # exactly what a reader will see: microseconds, UTC
         out: list[Sealed] = []
         unstructure = self._c.unstructure
+        fast = FAST_PATHS
         position = first
         for record in records:
             cls = type(record)
-            data = _unstructure_event(record) if cls is Event else unstructure(record)  # type: ignore[arg-type]
+            data = _unstructure_event(record) if fast and cls is Event else unstructure(record)  # type: ignore[arg-type]
             env: dict[str, Any] = {
                 "v": SCHEMA_VERSION,
                 "position": position,
@@ -463,7 +500,7 @@ class Codec:
                 holds a record that does not validate.
 
         """
-        if trusted and env.get("v") == SCHEMA_VERSION and env.get("kind") == "event":
+        if trusted and FAST_PATHS and env.get("v") == SCHEMA_VERSION and env.get("kind") == "event":
             try:
                 rec = object.__new__(RecordedEvent)
                 _set(rec, "record", _trusted_event(env["record"]))

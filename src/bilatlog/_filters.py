@@ -21,7 +21,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from bilatlog.backends import Query
-from bilatlog.backends._base import _compile_type_pattern, actor_matches
+from bilatlog.backends._contract import _compile_type_pattern, actor_matches
 from bilatlog.events import ACTOR_RE, SLUG_RE, Correction, Event
 from bilatlog.exceptions import UnknownNameError, ValidationError
 from bilatlog.projections.known import EventFilter

@@ -19,7 +19,6 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, Self, TypeVar
 
 from dateutil.relativedelta import relativedelta
@@ -37,15 +36,15 @@ from bilatlog._filters import (
 from bilatlog._ids import IdGenerator
 from bilatlog._knowledge import KnownAt, Position, known_position
 from bilatlog.backends import Backend, VerifyReport, open_backend
-from bilatlog.backends._base import system_clock
+from bilatlog.backends._contract import system_clock
 from bilatlog.checkpoint import Checkpoint, check_expected, checkpoint_at, parse_expect
 from bilatlog.events import Correction, Event, Record, RecordedEvent, Retraction, Source
 from bilatlog.exceptions import IntegrityError, ValidationError
 from bilatlog.projections import Diff, Explanation, Figure, History, Projection, State
 from bilatlog.projections._answers import diff_of, explain_of, plan_fates
 from bilatlog.projections._base import check_projection, run_projection
-from bilatlog.projections._query import Engine, Mirror
-from bilatlog.projections.cooperation import figure_of
+from bilatlog.projections._mirror import Mirror, usable_sidecar, verified
+from bilatlog.projections._query import Engine, figures
 from bilatlog.projections.known import Events, known_events
 from bilatlog.projections.plans import PlanFate
 from bilatlog.time import When, when_of
@@ -291,30 +290,7 @@ class Timeline:
                 "expected a list of records (Event, Correction, Retraction).",
                 "pass tl.append([bl.Event(...)]), or use tl.record(...) for one event.",
             )
-        batch = list(events)
-        self._check_fulfils(batch)
-        return self.backend.append(batch, expected_position=expected_position)
-
-    def _check_fulfils(self, batch: Sequence[Record]) -> None:
-        """Every `fulfils` named, by an event or by a correction, is a planned event."""
-        in_batch = {e.id: e for e in batch if isinstance(e, Event)}
-        for r in batch:
-            named = r.fulfils if isinstance(r, Event) else None
-            if isinstance(r, Correction):
-                named = r.changes.get("fulfils")  # type: ignore[assignment]
-            if not isinstance(named, str):
-                continue
-            plan = in_batch.get(named)
-            if plan is None:
-                stored = self.backend.get(named)
-                plan = stored.record if stored is not None and stored.is_event else None  # type: ignore[assignment]
-            if not isinstance(plan, Event) or not plan.planned:
-                raise ValidationError(
-                    "fulfils",
-                    named,
-                    "names no planned event in the store.",
-                    "record the plan first (planned=True), then name its id.",
-                )
+        return self.backend.append(list(events), expected_position=expected_position)
 
     @_locked
     def correct(
@@ -469,7 +445,7 @@ class Timeline:
         to before it, or forked from it, fails.
         """
         wanted = None if expect is None else parse_expect(expect)
-        return check_expected(self.backend.verify(), self.backend, wanted)
+        return check_expected(verified(self.backend), self.backend, wanted)
 
     def checkpoint(self, *, key: object = None) -> Checkpoint:
         """A statement of the head to publish: position, head hash and its recorded_at.
@@ -538,7 +514,6 @@ class Timeline:
                 "pass 0 for everything, or the last position you handled.",
             )  # fmt: skip
         position = from_position
-        wait = getattr(self.backend, "wait", None)
         while True:
             for rec in self.backend.read(position + 1):
                 yield rec
@@ -548,11 +523,7 @@ class Timeline:
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
                     return
-                step = poll if left is None else min(poll, left)
-                if wait is not None:
-                    wait(position, 1.0 if left is None else min(1.0, left))
-                else:
-                    time.sleep(step)
+                self.backend.wait(position, left, poll=poll)
 
     # -- questions -------------------------------------------------------------------
 
@@ -562,33 +533,16 @@ class Timeline:
             return self._native
         with self._engine_lock:  # threads sharing this timeline share one engine
             if self._native is None and self._mirror is None:
-                index_db = getattr(self.backend, "index_db", None)
-                native = index_db() if index_db is not None else None
+                native = self.backend.index_db()
                 if native is not None:
                     self._native = Engine(*native, codec=self.backend.codec)
                 else:
-                    self._mirror = Mirror(self.backend, path=self._sidecar())
+                    self._mirror = Mirror(self.backend, path=usable_sidecar(self.backend))
             mirror = self._mirror
         if self._native is not None:
             return self._native
         assert mirror is not None  # noqa: S101 - one of the two is set above
         return mirror.engine()
-
-    def _sidecar(self) -> Path | None:
-        """Where a JSONL log keeps its index (`name.jsonl.index.db`), or None (in memory).
-
-        Only a log opened to write, in a writable folder, keeps one.
-        """
-        path = getattr(self.backend, "path", None)
-        if not isinstance(path, Path) or path.suffix.lower() != ".jsonl":
-            return None
-        usable = getattr(self.backend, "usable_sidecar", None)
-        if usable is not None:  # (JSONL: no link followed, a damaged sidecar rebuilt)
-            side: Path | None = usable()
-            return side
-        if getattr(self.backend, "readonly", False):
-            return None  # a read-only opening writes nothing beside the store either
-        return path.with_name(path.name + ".index.db") if os.access(path.parent, os.W_OK) else None
 
     def reindex(self, *, progress: bool | None = None) -> None:
         """Rebuild the derived bitemporal index from the log (a progress bar when watched).
@@ -597,19 +551,13 @@ class Timeline:
         any index row that differs from it. `progress=None` shows a bar in a
         terminal or notebook; True always; False never.
         """
-        rebuild = getattr(self.backend, "reindex", None)
         with self._engine_lock:
             self._native = None
-            if rebuild is not None:
-                rebuild(progress=progress)
+            if self.backend.reindex(progress=progress):
                 return
             if self._mirror is not None:
                 self._mirror.close()
-            sidecar = self._sidecar()
-            if sidecar is not None:
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{sidecar}{suffix}").unlink(missing_ok=True)
-            self._mirror = Mirror(self.backend, path=sidecar, progress=progress)
+            self._mirror = Mirror.rebuilt(self.backend, progress=progress)
             mirror = self._mirror
         mirror.engine()
 
@@ -753,7 +701,7 @@ class Timeline:
     def series(self, metric: str, *, known_at: KnownAt = None) -> list[Figure]:
         """Every figure reported for `metric`, in valid-time order, as known at `known_at`."""
         known_pos = self.resolve_known_at(known_at)
-        return [figure_of(v, dt.date.max) for v in self._engine().in_order(known_pos, metric)]
+        return figures(self._engine(), metric, known_pos)
 
     @_locked
     def tracks(self, *, known_at: KnownAt = None) -> list[str]:

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bilatlog.backends._base import Backend, Clock, Query, VerifyReport
+from bilatlog.backends._contract import Backend, Clock, Query, VerifyReport
+from bilatlog.backends._defaults import Defaults
 from bilatlog.backends._files import same_file
 from bilatlog.backends.jsonl import JsonlBackend, TornTailWarning
 from bilatlog.backends.memory import MemoryBackend
@@ -25,6 +27,7 @@ from bilatlog.exceptions import ValidationError
 __all__ = [
     "Backend",
     "Clock",
+    "Defaults",
     "JsonlBackend",
     "MemoryBackend",
     "Query",
@@ -89,9 +92,8 @@ def open_backend(
 
 def store_path(backend: Backend) -> Path | None:
     """The file a backend keeps its log in, or None (memory, PostgreSQL)."""
-    if isinstance(backend, (JsonlBackend, SqliteBackend)) and backend.url != "sqlite:///:memory:":
-        return Path(backend.path)
-    return None
+    files = backend.files
+    return files[0] if files else None
 
 
 def is_store_file(backend: Backend, path: str | os.PathLike[str]) -> bool:
@@ -99,10 +101,12 @@ def is_store_file(backend: Backend, path: str | os.PathLike[str]) -> bool:
 
     Paths are compared after resolving `..`, symbolic links and hard links.
     """
-    mine = store_path(backend)
-    if mine is None:
-        return False
-    candidates = [mine]
-    if isinstance(backend, SqliteBackend):
-        candidates += [Path(f"{mine}-wal"), Path(f"{mine}-shm"), Path(f"{mine}-journal")]
-    return any(same_file(c, path) for c in candidates)
+    return any(same_file(f, path) for f in backend.files)
+
+
+if TYPE_CHECKING:  # every backend is a complete `Backend` (mypy checks each member)
+    from bilatlog.backends.postgres import PostgresBackend
+
+    _BACKENDS: tuple[type[Backend], ...] = (
+        MemoryBackend, JsonlBackend, SqliteBackend, PostgresBackend,
+    )  # fmt: skip

@@ -36,7 +36,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
-from bilatlog.backends._base import VerifyReport
+from bilatlog.backends._contract import VerifyReport
 from bilatlog.exceptions import IntegrityError
 
 __all__ = ["HeadMemory", "remembered_head", "state_dir"]

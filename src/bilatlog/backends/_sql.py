@@ -12,18 +12,19 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Final
 
 from bilatlog._codec import hash_envelope, loads, record_hash
-from bilatlog.backends._base import VerifyReport, clean_report
+from bilatlog.backends._contract import VerifyReport, actor_levels, clean_report
 from bilatlog.events import Event, Record, RecordedEvent
 from bilatlog.exceptions import IntegrityError
 
 if TYPE_CHECKING:
     from bilatlog._codec import Codec, Sealed
+    from bilatlog.backends._contract import Query
 
 __all__ = [
     "EVENT_COLUMNS",
     "INDEXED_COLUMNS",
     "VERIFY_COLUMNS",
-    "actor_levels",
+    "SqlReads",
     "check_row",
     "checked_envelopes",
     "decode_log",
@@ -41,16 +42,6 @@ EVENT_COLUMNS: Final = ", ".join(
 )
 #: What `check_row` reads, in order.
 VERIFY_COLUMNS: Final = EVENT_COLUMNS
-
-
-@functools.lru_cache(maxsize=4096)  # the same actor lists come back again and again
-def actor_levels(actors: tuple[str, ...]) -> frozenset[str]:
-    """Every actor with each of its parent units: `US.DEA` -> {`US`, `US.DEA`}."""
-    out: set[str] = set()
-    for a in actors:
-        parts = a.split(".")
-        out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-    return frozenset(out)
 
 
 def _indexed(r: Record, kind: str) -> tuple[Any, ...]:
@@ -242,3 +233,87 @@ def verify_rows(
             "which the log does not hold: a row added by hand?",
         )
     return clean_report(expected - 1, prev_hash)
+
+
+class SqlReads:
+    """The reads the SQL backends share, over their own paging of `(position, hash, body)` rows.
+
+    A backend gives `_rows(sql, params, pos_index, chunk)` (one page at a time,
+    `params[pos_index]` being the statement's `position >= ?`) and
+    `_log_rows(start, stop)` (the log's rows in position order).
+    """
+
+    codec: Codec
+
+    def _rows(
+        self, sql: str, params: list[Any], pos_index: int = 0, chunk: int = 2000
+    ) -> Iterator[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def _log_rows(self, start: int, stop: int | None) -> Iterator[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def _spelled(self, sql: str) -> str:
+        """A statement written in SQLite's spelling, in this database's (SQLite: itself)."""
+        return sql
+
+    def _type_match(self, glob: str) -> tuple[str, str]:
+        """The condition (one `?`) matching a type glob on `e.type`, and its parameter."""
+        raise NotImplementedError
+
+    def _decode(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[RecordedEvent]:
+        return decode_rows(self.codec, rows)
+
+    def query(self, query: Query) -> Iterator[RecordedEvent]:
+        """Stream records passing `query`, filtered in SQL through the indexes."""
+        kinds = sorted(query.kinds)
+        if not kinds:
+            return iter(())  # no kind asked for: nothing passes
+        where = ["e.position >= ?"]
+        params: list[Any] = [query.start]
+        if query.stop is not None:
+            where.append("e.position <= ?")
+            params.append(query.stop)
+        where.append(f"e.kind IN ({','.join('?' * len(kinds))})")
+        params.extend(kinds)
+        if query.track is not None:
+            where.append("e.track = ?")
+            params.append(query.track)
+        if query.type is not None:
+            query.type_regex  # noqa: B018 - validates the pattern (a ValidationError)
+            condition, pattern = self._type_match(query.type)
+            where.append(condition)
+            params.append(pattern)
+        window = query.window
+        if window is not None:
+            where.append("e.lo <= ? AND e.hi >= ?")
+            params.extend([window[1].toordinal(), window[0].toordinal()])
+        join = ""
+        if query.actor is not None:
+            join = "JOIN bilatlog_actors a ON a.position = e.position AND a.actor = ? "
+            params.insert(0, query.actor)
+        sql = (
+            f"SELECT e.position, e.hash, e.body FROM bilatlog_events e {join}"  # noqa: S608 - fixed SQL, values as parameters
+            f"WHERE {' AND '.join(where)} ORDER BY e.position LIMIT ?"
+        )
+        # with the actor join, the position parameter follows the actor parameter
+        return self._stream(self._spelled(sql), params, 1 if join else 0)
+
+    def _stream(
+        self, sql: str, params: list[Any], pos_index: int = 0, chunk: int = 2000
+    ) -> Iterator[RecordedEvent]:
+        """Decoded records of `_rows(sql, ...)`."""
+        return self._decode(self._rows(sql, params, pos_index, chunk))
+
+    def read(self, start: int = 1, stop: int | None = None) -> Iterator[RecordedEvent]:
+        """Stream records by position range, in chunks (constant memory), fully checked."""
+        return decode_log(self.codec, self._log_rows(start, stop), start)
+
+    def read_envelopes(
+        self, start: int = 1, stop: int | None = None
+    ) -> Iterator[tuple[dict[str, Any], str]]:
+        """Stream `(envelope, stored text)` by position range, hash- and chain-checked.
+
+        For reading the log without decoding every record.
+        """
+        return checked_envelopes(self._log_rows(start, stop), start)

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Final, Protocol
 
 from bilatlog._codec import loads
-from bilatlog.backends._base import VerifyReport
+from bilatlog.backends._contract import VerifyReport
 from bilatlog.events import Correction, Event, RecordedEvent, Retraction
 from bilatlog.time import When
 
@@ -384,6 +384,27 @@ def _stored_items(
         yield from ((position, rec) for rec in decode([(position, hash_, body)]))
 
 
+#: How many records of the log are filed at a time (rebuilding, verifying).
+_CHUNK: Final = 5000
+
+
+def _log_head(db: Session) -> int:
+    (head,) = db.execute("SELECT COALESCE(MAX(position), 0) FROM bilatlog_events").fetchone()
+    return int(head)
+
+
+def _file_chunk(
+    db: Session, writer: VersionWriter, start: int, decode: Decode, schema_version: int
+) -> None:
+    """File the log's records from position `start` on, `_CHUNK` of them, through `writer`."""
+    rows = db.execute(
+        "SELECT position, hash, body FROM bilatlog_events "
+        "WHERE position >= ? AND position < ? ORDER BY position",
+        (start, start + _CHUNK),
+    ).fetchall()
+    writer.add(_stored_items(rows, decode, schema_version))
+
+
 def _fill(
     db: Session,
     table: str,
@@ -396,21 +417,13 @@ def _fill(
     """File every record of the log into `table`, with a progress bar."""
     from bilatlog._progress import progress as bar  # noqa: PLC0415 - display helper
 
-    (head,) = db.execute("SELECT COALESCE(MAX(position), 0) FROM bilatlog_events").fetchone()
+    head = _log_head(db)
     if not head:
         return  # a new store: nothing to file (and no progress bar to show)
     writer = VersionWriter(db, decode, table)
-    chunk = 5000
-    done = 0
-    for start in bar(range(1, head + 1, chunk), total=-(-head // chunk), desc=desc,
+    for start in bar(range(1, head + 1, _CHUNK), total=-(-head // _CHUNK), desc=desc,
                      enabled=progress):  # fmt: skip
-        rows = db.execute(
-            "SELECT position, hash, body FROM bilatlog_events "
-            "WHERE position >= ? AND position < ? ORDER BY position",
-            (start, start + chunk),
-        ).fetchall()
-        writer.add(_stored_items(rows, decode, schema_version))
-        done += len(rows)
+        _file_chunk(db, writer, start, decode, schema_version)
 
 
 def rebuild(
@@ -443,22 +456,16 @@ def verify_index(
     """
     if not (has_index(db) if indexed is None else indexed):
         return None
-    (head,) = db.execute("SELECT COALESCE(MAX(position), 0) FROM bilatlog_events").fetchone()
+    head = _log_head(db)
     writer = VersionWriter(db, decode)
-    chunk = 5000
     first_bad: int | None = None
-    for start in range(1, head + 1, chunk):
+    for start in range(1, head + 1, _CHUNK):
         writer.collect = collected = Collected(writer.collect.closes if writer.collect else {})
-        rows = db.execute(
-            "SELECT position, hash, body FROM bilatlog_events "
-            "WHERE position >= ? AND position < ? ORDER BY position",
-            (start, start + chunk),
-        ).fetchall()
-        writer.add(_stored_items(rows, decode, schema_version))
+        _file_chunk(db, writer, start, decode, schema_version)
         stored = db.execute(
             f"SELECT {COLUMNS} FROM bilatlog_versions WHERE sys_from >= ? AND sys_from < ? "
             "ORDER BY sys_from",
-            (start, start + chunk),
+            (start, start + _CHUNK),
         ).fetchall()
         bad = _first_difference([_open(r) for r in collected.rows], [_open(r) for r in stored])
         if bad is not None:

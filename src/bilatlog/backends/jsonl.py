@@ -23,11 +23,9 @@ File locks use `fcntl.flock`, so this backend runs on POSIX systems.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import fcntl
 import os
-import sqlite3
 import stat
 import threading
 import time
@@ -40,27 +38,19 @@ import attrs
 
 from bilatlog._codec import (
     SCHEMA_VERSION,
-    Codec,
     format_instant,
     hash_envelope,
     loads,
     stored_line,
 )
-from bilatlog.backends._base import (
-    Appender,
-    Clock,
-    Lookups,
-    Prepare,
-    Query,
-    VerifyReport,
-    clean_report,
-    system_clock,
-)
+from bilatlog.backends._contract import Clock, Query, VerifyReport, clean_report
+from bilatlog.backends._defaults import Defaults
 from bilatlog.backends._files import check_store_file
 from bilatlog.backends._heads import HeadMemory, remembered_head
-from bilatlog.backends.memory import RecordIndex, verify_envelopes
+from bilatlog.backends._records import RecordIndex, verify_envelopes
+from bilatlog.backends._writing import Appender, Lookups, Prepare
 from bilatlog.events import RecordedEvent
-from bilatlog.exceptions import BilatlogError, BilatlogWarning, IntegrityError, StorageError
+from bilatlog.exceptions import BilatlogWarning, IntegrityError, StorageError
 
 __all__ = ["JsonlBackend", "TornTailWarning"]
 
@@ -156,7 +146,7 @@ def _scan(data: bytes, *, first_line: int, head: int, base: int) -> _Scan:
     )
 
 
-class JsonlBackend(Appender):
+class JsonlBackend(Appender, Defaults):
     """An append-only log in a JSONL file.
 
     Args:
@@ -180,8 +170,7 @@ class JsonlBackend(Appender):
         self.readonly = readonly
         self.lock_timeout = lock_timeout
         check_store_file(self.path, readonly=readonly)
-        self.codec = Codec()
-        self._clock = clock or system_clock
+        Appender.__init__(self, clock)
         self._index = RecordIndex()
         self._offset = 0
         self._lines = 0
@@ -514,7 +503,6 @@ class JsonlBackend(Appender):
                 report, self._memory, lambda p: hashes[p - 1] if 0 < p <= n else None, self.url,
                 remembered,
             )  # fmt: skip
-            report = self._verify_sidecar(report, hashes)
             if not report.ok or not scan.torn:
                 return report
             if not scan.partial and (remembered is None or remembered[0] > n):
@@ -534,74 +522,18 @@ class JsonlBackend(Appender):
             )
 
     @property
+    def files(self) -> tuple[Path, ...]:
+        """The log's file."""
+        return (self.path,)
+
+    @property
     def sidecar(self) -> Path:
-        """Where a timeline keeps this log's derived index (`name.jsonl.index.db`)."""
+        """Where a timeline keeps this log's derived index (`name.jsonl.index.db`).
+
+        Whether it may write one there, and whether one found there is used, is
+        the mirror's to decide (`bilatlog.projections._mirror`); so is checking it.
+        """
         return self.path.with_name(self.path.name + ".index.db")
-
-    def usable_sidecar(self) -> Path | None:
-        """The sidecar to keep the index in, or None to keep it in memory.
-
-        None for a read-only opening, a folder this process may not write, or a
-        sidecar that is a symbolic link or not a regular file (the index is never
-        written through a link into another file). A sidecar SQLite cannot read
-        (not a database, or damaged) is derived data: it is deleted, to be rebuilt.
-        """
-        side = self.sidecar
-        if self.readonly or not os.access(self.path.parent, os.W_OK):
-            return None
-        if side.is_symlink() or (side.exists() and not side.is_file()):
-            return None
-        if side.exists():
-            try:
-                with contextlib.closing(sqlite3.connect(f"{side.resolve().as_uri()}?mode=ro",
-                                                        uri=True)) as db:  # fmt: skip
-                    db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-            except sqlite3.DatabaseError as e:
-                if getattr(e, "sqlite_errorname", "") not in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
-                    return None  # (locked, or unreadable here: keep the index in memory)
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{side}{suffix}").unlink(missing_ok=True)
-        return side
-
-    def _verify_sidecar(self, report: VerifyReport, hashes: list[str]) -> VerifyReport:
-        """Check the sidecar index a timeline answers from, when it continues this log.
-
-        A sidecar that does not continue the log (or cannot be read) is refused and
-        rebuilt before any answer; one that does is answered from, so its copy of
-        the log and its versions must verify like any SQLite store's.
-        """
-        from bilatlog.backends.sqlite import SqliteBackend  # noqa: PLC0415 - only when present
-
-        side = self.sidecar
-        if not report.ok or side.is_symlink() or not side.is_file():
-            return report
-        # no writer holds it (no -wal beside it): read it as it is, creating nothing beside
-        wal = Path(f"{side}-wal")
-        quiet = not wal.exists()
-        try:
-            store = SqliteBackend(side, readonly=True, remember=False, immutable=quiet)
-        except BilatlogError:
-            return report  # unreadable: not answered from (refused when next used)
-        try:
-            mine = store.head
-            here = next(iter(store.read(mine, mine)), None) if mine else None
-            if here is None or mine > len(hashes) or here.hash != hashes[mine - 1]:
-                return report  # does not continue the log: rebuilt before any answer
-            found = store.verify()
-        except BilatlogError as e:
-            found = VerifyReport(ok=False, checked=0, reason=str(e))
-        finally:
-            store.close()
-        if found.ok or (quiet and wal.exists()):  # (a writer came meanwhile: not a finding)
-            return report
-        return attrs.evolve(
-            report,
-            ok=False,
-            position=found.position,
-            reason=f"the derived sidecar index {side.name} does not follow from the log "
-            f"({found.reason}). Fix: rebuild it with tl.reindex() or `bilatlog reindex` "
-            "(or delete the file).",
-        )
 
     def close(self) -> None:
         """Nothing is held between calls; drop the cache."""

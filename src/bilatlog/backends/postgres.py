@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fnmatch
 import hashlib
 import re
 import threading
@@ -44,34 +45,26 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from bilatlog._codec import (
-    SCHEMA_VERSION,
-    Codec,
-    Sealed,
-    format_instant,
-)
-from bilatlog.backends._base import (
-    Appender,
-    Clock,
-    Head,
-    Lookups,
-    Prepare,
-    Query,
-    VerifyReport,
-    system_clock,
-)
+from bilatlog._codec import SCHEMA_VERSION, Sealed, format_instant
+from bilatlog.backends._contract import Clock, VerifyReport
+from bilatlog.backends._defaults import Defaults
 from bilatlog.backends._heads import HeadMemory, remembered_head
-from bilatlog.backends._pg_index import PgReader, PgSession, create_pg_index, has_pg_index
+from bilatlog.backends._pg_index import (
+    PgReader,
+    PgSession,
+    create_pg_index,
+    has_pg_index,
+    pg_sql,
+)
 from bilatlog.backends._sql import (
     EVENT_COLUMNS,
     VERIFY_COLUMNS,
-    checked_envelopes,
-    decode_log,
-    decode_rows,
+    SqlReads,
     rows_of,
     verify_rows,
 )
 from bilatlog.backends._versions import VersionWriter, positions, rebuild, verify_index
+from bilatlog.backends._writing import Appender, Head, Lookups, Prepare
 from bilatlog.events import RecordedEvent
 from bilatlog.exceptions import IntegrityError, StorageError, ValidationError
 
@@ -218,7 +211,7 @@ def _translate(e: Exception, what: str) -> StorageError:
     return err
 
 
-class PostgresBackend(Appender):
+class PostgresBackend(SqlReads, Appender, Defaults):
     """An append-only log in a PostgreSQL schema (see the module docstring).
 
     Args:
@@ -251,8 +244,7 @@ class PostgresBackend(Appender):
         self.readonly = readonly
         self._memory = HeadMemory(self.url)
         self._row_lock = True
-        self.codec = Codec()
-        self._clock = clock or system_clock
+        Appender.__init__(self, clock)
         self._timeout = timeout
         self._lock_key = int.from_bytes(
             hashlib.sha256(f"bilatlog:{self.schema}".encode()).digest()[:8], "big", signed=True
@@ -537,9 +529,6 @@ class PostgresBackend(Appender):
 
     # -- reading ----------------------------------------------------------------------------
 
-    def _decode(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[RecordedEvent]:
-        return decode_rows(self.codec, rows)
-
     @property
     def head(self) -> int:
         """The position of the last record (0 when empty)."""
@@ -548,7 +537,7 @@ class PostgresBackend(Appender):
         return int(row[0] or 0) if row else 0
 
     def _rows(
-        self, sql: str, params: list[Any], pos_index: int, chunk: int = 2000
+        self, sql: str, params: list[Any], pos_index: int = 0, chunk: int = 2000
     ) -> Iterator[tuple[Any, ...]]:
         params = list(params)
         while True:
@@ -559,24 +548,6 @@ class PostgresBackend(Appender):
                 return
             params[pos_index] = rows[-1][0] + 1
 
-    def _stream(
-        self, sql: str, params: list[Any], pos_index: int, chunk: int = 2000
-    ) -> Iterator[RecordedEvent]:
-        return self._decode(self._rows(sql, params, pos_index, chunk))
-
-    def read(self, start: int = 1, stop: int | None = None) -> Iterator[RecordedEvent]:
-        """Stream records by position range, in chunks, hash- and chain-checked."""
-        return decode_log(self.codec, self._log_rows(start, stop), start)
-
-    def read_envelopes(
-        self, start: int = 1, stop: int | None = None
-    ) -> Iterator[tuple[dict[str, Any], str]]:
-        """Stream `(envelope, stored text)` by position range, hash- and chain-checked.
-
-        For reading the log without decoding every record.
-        """
-        return checked_envelopes(self._log_rows(start, stop), start)
-
     def _log_rows(self, start: int, stop: int | None) -> Iterator[tuple[Any, ...]]:
         """`(position, hash, body)` rows from `start` to `stop`, in position order."""
         return self._rows(
@@ -586,37 +557,13 @@ class PostgresBackend(Appender):
             0,
         )
 
-    def query(self, query: Query) -> Iterator[RecordedEvent]:
-        """Stream records passing `query`, filtered in SQL through the indexes."""
-        s = self.schema
-        where = ["e.position >= %s"]
-        params: list[Any] = [query.start]
-        join = ""
-        if query.stop is not None:
-            where.append("e.position <= %s")
-            params.append(query.stop)
-        where.append("e.kind = ANY(%s)")
-        params.append(sorted(query.kinds))
-        if query.track is not None:
-            where.append("e.track = %s")
-            params.append(query.track)
-        regex = query.type_regex
-        if regex is not None:
-            where.append("e.type ~ %s")
-            params.append(_posix_regex(regex.pattern))
-        if query.actor is not None:
-            join = f"JOIN {s}.actors a ON a.position = e.position AND a.actor = %s"
-        window = query.window
-        if window is not None:
-            where.append("e.lo <= %s AND e.hi >= %s")
-            params.extend([window[1].toordinal(), window[0].toordinal()])
-        sql = (
-            f"SELECT e.position, e.hash, e.body FROM {s}.events e {join} "
-            f"WHERE {' AND '.join(where)} ORDER BY e.position LIMIT %s"
-        )
-        if join:
-            return self._stream(sql, [query.actor, *params], 1)
-        return self._stream(sql, params, 0)
+    def _spelled(self, sql: str) -> str:
+        """The statement in PostgreSQL's spelling, in this schema."""
+        return pg_sql(sql, self.schema)
+
+    def _type_match(self, glob: str) -> tuple[str, str]:
+        """The type pattern as a POSIX regular expression (`~`)."""
+        return "e.type ~ ?", _posix_regex(fnmatch.translate(glob))
 
     def get(self, record_id: str) -> RecordedEvent | None:
         """Return the record with this id, or None."""
@@ -637,10 +584,14 @@ class PostgresBackend(Appender):
             ).fetchone()
         return int(row[0] or 0) if row else 0
 
-    def wait(self, after: int, timeout: float) -> bool:
-        """Block until the head passes `after` or `timeout` seconds pass (LISTEN/NOTIFY)."""
+    def wait(self, after: int, timeout: float | None, *, poll: float = 0.25) -> bool:  # noqa: ARG002 - the contract's
+        """Block until the head passes `after`, or at most `timeout` seconds, at most one.
+
+        LISTEN/NOTIFY: a commit wakes it at once (`poll` is not needed).
+        """
         import psycopg  # noqa: PLC0415
 
+        timeout = 1.0 if timeout is None else min(1.0, timeout)
         if self.head > after:
             return True
         try:
@@ -691,8 +642,8 @@ class PostgresBackend(Appender):
                 conn.rollback()
                 conn.autocommit = True
 
-    def reindex(self, *, progress: bool | None = None) -> None:
-        """Rebuild the derived bitemporal index from the log, in one transaction."""
+    def reindex(self, *, progress: bool | None = None) -> bool:
+        """Rebuild the derived bitemporal index from the log, in one transaction (True)."""
         if self._writable_reason:
             raise StorageError(self._writable_reason)
         with self._lock, self._conn() as conn, conn.transaction():
@@ -700,6 +651,7 @@ class PostgresBackend(Appender):
             rebuild(PgSession(conn, self.schema), self._decode, SCHEMA_VERSION,
                     progress=progress, create=create_pg_index)  # fmt: skip
             conn.execute(f"ANALYZE {self.schema}.versions")
+        return True
 
     def index_db(self) -> tuple[PgReader, threading.RLock] | None:
         """The server-side bitemporal index, for the query engine (None if the schema lacks it)."""

@@ -28,31 +28,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from bilatlog._codec import (
-    SCHEMA_VERSION,
-    Codec,
-    Sealed,
-    format_instant,
-    parse_instant,
-)
-from bilatlog.backends._base import (
-    Appender,
-    Clock,
-    Head,
-    Lookups,
-    Prepare,
-    Query,
-    VerifyReport,
-    system_clock,
-)
+from bilatlog._codec import SCHEMA_VERSION, Sealed, format_instant, parse_instant
+from bilatlog.backends._contract import Clock, VerifyReport
+from bilatlog.backends._defaults import Defaults
 from bilatlog.backends._files import check_store_file
 from bilatlog.backends._heads import HeadMemory, remembered_head
 from bilatlog.backends._sql import (
     EVENT_COLUMNS,
     VERIFY_COLUMNS,
-    checked_envelopes,
-    decode_log,
-    decode_rows,
+    SqlReads,
     rows_of,
     verify_rows,
 )
@@ -65,6 +49,7 @@ from bilatlog.backends._versions import (
     rebuild,
     verify_index,
 )
+from bilatlog.backends._writing import Appender, Head, Lookups, Prepare
 from bilatlog.events import RecordedEvent
 from bilatlog.exceptions import StorageError, ValidationError
 
@@ -152,7 +137,7 @@ BEGIN SELECT RAISE(ABORT, 'bilatlog: the log is append-only'); END;
 """
 
 
-class SqliteBackend(Appender):
+class SqliteBackend(SqlReads, Appender, Defaults):
     """An append-only log in an SQLite database file.
 
     Args:
@@ -188,8 +173,7 @@ class SqliteBackend(Appender):
                 "pass a file, e.g. 'relations.db', or bl.open() for a store in memory.",
             )
         self.readonly = readonly
-        self.codec = Codec()
-        self._clock = clock or system_clock
+        Appender.__init__(self, clock)
         self._lock = threading.RLock()
         memory_db = self.path == ":memory:"
         if not memory_db:
@@ -278,6 +262,13 @@ class SqliteBackend(Appender):
         """Where this log lives."""
         return f"sqlite:///{self.path}"
 
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """The database file and SQLite's own files beside it (none for ":memory:")."""
+        if self.path == ":memory:":
+            return ()
+        return tuple(Path(f"{self.path}{suffix}") for suffix in ("", "-wal", "-shm", "-journal"))
+
     def _create_schema(self) -> None:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
@@ -305,7 +296,7 @@ class SqliteBackend(Appender):
             if not has_index(db):
                 # a new store, or one written before the index existed: index it once
                 create_index(db)
-                rebuild(db, self._decode_rows, SCHEMA_VERSION, progress=None)
+                rebuild(db, self._decode, SCHEMA_VERSION, progress=None)
             else:
                 create_index(db)  # guards dropped by hand are put back
             db.execute("COMMIT")
@@ -377,7 +368,7 @@ class SqliteBackend(Appender):
             self._db.executemany(
                 "INSERT INTO bilatlog_actors(actor, position) VALUES (?, ?)", actor_rows
             )
-            VersionWriter(self._db, self._decode_rows).add(positions([s.record for s in sealed]))
+            VersionWriter(self._db, self._decode).add(positions([s.record for s in sealed]))
         except sqlite3.Error as e:
             raise StorageError(f"could not append to {self.path}: {e}") from e
 
@@ -385,7 +376,7 @@ class SqliteBackend(Appender):
         out: dict[str, RecordedEvent] = {}
         for chunk in _chunks(list(ids), 500):
             marks = ",".join("?" * len(chunk))
-            for rec in self._decode_rows(
+            for rec in self._decode(
                 self._db.execute(
                     f"SELECT position, hash, body FROM bilatlog_events WHERE id IN ({marks})",  # noqa: S608 - placeholders only
                     chunk,
@@ -410,28 +401,12 @@ class SqliteBackend(Appender):
 
     # -- reading --------------------------------------------------------------------
 
-    def _decode_rows(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[RecordedEvent]:
-        return decode_rows(self.codec, rows)
-
     @property
     def head(self) -> int:
         """The position of the last record (0 when empty)."""
         with self._lock:
             row = self._db.execute("SELECT MAX(position) FROM bilatlog_events").fetchone()
             return int(row[0] or 0)
-
-    def read(self, start: int = 1, stop: int | None = None) -> Iterator[RecordedEvent]:
-        """Stream records by position range, in chunks (constant memory), fully checked."""
-        return decode_log(self.codec, self._log_rows(start, stop), start)
-
-    def read_envelopes(
-        self, start: int = 1, stop: int | None = None
-    ) -> Iterator[tuple[dict[str, Any], str]]:
-        """Stream `(envelope, stored text)` by position range, hash- and chain-checked.
-
-        For reading the log without decoding every record.
-        """
-        return checked_envelopes(self._log_rows(start, stop), start)
 
     def _log_rows(self, start: int, stop: int | None) -> Iterator[tuple[Any, ...]]:
         """`(position, hash, body)` rows from `start` to `stop`, in position order."""
@@ -454,44 +429,9 @@ class SqliteBackend(Appender):
                 return
             params[pos_index] = rows[-1][0] + 1
 
-    def _stream(
-        self, sql: str, params: list[Any], pos_index: int = 0, chunk: int = 2000
-    ) -> Iterator[RecordedEvent]:
-        """Decoded records of `_rows(sql, ...)`."""
-        return self._decode_rows(self._rows(sql, params, pos_index, chunk))
-
-    def query(self, query: Query) -> Iterator[RecordedEvent]:
-        """Stream records passing `query`, filtered in SQL through the indexes."""
-        where = ["e.position >= ?"]
-        params: list[Any] = [query.start]
-        join = ""
-        if query.stop is not None:
-            where.append("e.position <= ?")
-            params.append(query.stop)
-        kinds = sorted(query.kinds)
-        where.append(f"e.kind IN ({','.join('?' * len(kinds))})")
-        params.extend(kinds)
-        if query.track is not None:
-            where.append("e.track = ?")
-            params.append(query.track)
-        if query.type is not None:
-            regex = query.type_regex  # validates the pattern
-            assert regex is not None  # noqa: S101 - a pattern was given
-            where.append("e.type GLOB ?")
-            params.append(query.type)
-        if query.actor is not None:
-            join = "JOIN bilatlog_actors a ON a.position = e.position AND a.actor = ?"
-            params.insert(0, query.actor)
-        window = query.window
-        if window is not None:
-            where.append("e.lo <= ? AND e.hi >= ?")
-            params.extend([window[1].toordinal(), window[0].toordinal()])
-        sql = (
-            f"SELECT e.position, e.hash, e.body FROM bilatlog_events e {join} "  # noqa: S608 - fixed SQL, values as parameters
-            f"WHERE {' AND '.join(where)} ORDER BY e.position LIMIT ?"
-        )
-        # with the actor join, the position parameter follows the actor parameter
-        return self._stream(sql, params, 1 if join else 0)
+    def _type_match(self, glob: str) -> tuple[str, str]:
+        """SQLite's GLOB is the type pattern's own syntax."""
+        return "e.type GLOB ?", glob
 
     def get(self, record_id: str) -> RecordedEvent | None:
         """Return the record with this id, or None."""
@@ -505,7 +445,7 @@ class SqliteBackend(Appender):
             for chunk in _chunks(list(event_ids), 500):
                 marks = ",".join("?" * len(chunk))
                 out.extend(
-                    self._decode_rows(
+                    self._decode(
                         self._db.execute(
                             "SELECT position, hash, body FROM bilatlog_events "  # noqa: S608
                             f"WHERE target IN ({marks}) AND position <= ?",
@@ -552,15 +492,13 @@ class SqliteBackend(Appender):
                 ),
             )
             if report.ok:  # the log is sound: the derived index must follow from it
-                index_report = verify_index(
-                    self._db, self._decode_rows, SCHEMA_VERSION, report.checked
-                )
+                index_report = verify_index(self._db, self._decode, SCHEMA_VERSION, report.checked)
                 if index_report is not None:
                     return index_report
             return remembered_head(report, self._memory, self._hash_at, self.url, remembered)
 
-    def reindex(self, *, progress: bool | None = None) -> None:
-        """Rebuild the derived bitemporal index from the log, in one transaction."""
+    def reindex(self, *, progress: bool | None = None) -> bool:
+        """Rebuild the derived bitemporal index from the log, in one transaction (True)."""
         if self.readonly:
             raise StorageError(
                 f"{self.path} was opened read-only: its index is not rebuilt. "
@@ -572,11 +510,12 @@ class SqliteBackend(Appender):
             db = self._db
             db.execute("BEGIN IMMEDIATE")
             try:
-                rebuild(db, self._decode_rows, SCHEMA_VERSION, progress=progress)
+                rebuild(db, self._decode, SCHEMA_VERSION, progress=progress)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
+        return True
 
     def index_db(self) -> tuple[sqlite3.Connection, threading.RLock] | None:
         """The connection holding the log and its bitemporal index, with the lock guarding it.

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from bilatlog.backends._base import gc_paused
+from bilatlog.backends._writing import gc_paused
 from bilatlog.events import Event
 from bilatlog.exceptions import IntegrityError, ValidationError
 from bilatlog.time import When

@@ -489,7 +489,7 @@ def store_name(tl: Timeline) -> str:
     backend = tl.backend
     url = backend.url
     if url == "memory:":
-        source = getattr(backend, "copied_from", None)
+        source = backend.copied_from
         return f"in-memory copy of {Path(source).name}" if source else "in memory"
     if url.startswith("sqlite:///"):
         return Path(url.removeprefix("sqlite:///")).name

@@ -34,10 +34,11 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from bilatlog._codec import Codec
+from bilatlog._knowledge import Position
+from bilatlog.backends._contract import IndexReader
 from bilatlog.backends._sql import decode_rows
 from bilatlog.events import Correction, Event, RecordedEvent, Retraction
 from bilatlog.exceptions import IntegrityError, StorageError
@@ -55,11 +56,7 @@ from bilatlog.projections.cooperation import (
 from bilatlog.projections.plans import fate_of
 from bilatlog.time import Truth, When
 
-if TYPE_CHECKING:
-    from bilatlog._knowledge import Position
-    from bilatlog.backends import Backend
-
-__all__ = ["VISIBLE", "Engine", "Mirror"]
+__all__ = ["VISIBLE", "Engine", "figures"]
 
 #: The visibility rule, for a versions row aliased `v` and a knowledge position `:k`.
 VISIBLE: Final = "v.sys_from <= :k AND v.sys_to > :k"
@@ -218,7 +215,7 @@ class Engine:
     """
 
     def __init__(
-        self, db: sqlite3.Connection, lock: threading.RLock, *, codec: Codec, cache: int = _CACHE
+        self, db: IndexReader, lock: threading.RLock, *, codec: Codec, cache: int = _CACHE
     ) -> None:
         """Read from `db` under `lock`."""
         self._db = db
@@ -718,106 +715,6 @@ class _LazyEvents:
         return tuple(h.event for h in held)
 
 
-class Mirror:
-    """The index for a log that keeps none of its own: a SQLite database beside it.
-
-    The log stays the only source of truth; the mirror copies its records
-    (hash-checked) into a SQLite store, whose append path files the versions,
-    and answers through the same `Engine`. It is keyed by the log's head: it
-    follows the head, and is refused and rebuilt when the log no longer
-    continues what it copied (its last record's position and hash).
-
-    Args:
-        source: the log.
-        path: a sidecar file to keep the mirror in (reused by the next process),
-            or None for memory.
-        progress: show a progress bar while copying (None: when watched).
-    """
-
-    def __init__(
-        self, source: Backend, *, path: Path | None = None, progress: bool | None = False
-    ) -> None:
-        """Mirror `source` (nothing is copied until the first question)."""
-        self._source = source
-        self._path = path
-        self._progress = progress
-        self._checked = False
-        self._catching_up = threading.Lock()
-        self._open()
-
-    def _open(self) -> None:
-        from bilatlog.backends.sqlite import SqliteBackend  # noqa: PLC0415 - one engine
-
-        self._store = SqliteBackend(
-            ":memory:" if self._path is None else self._path, remember=False
-        )
-        native = self._store.index_db()
-        if native is None:  # a sidecar this process may not write to
-            self._store.close()
-            self._store = SqliteBackend(":memory:")
-            native = self._store.index_db()
-            assert native is not None  # noqa: S101 - a new database is indexed
-        self._engine = Engine(*native, codec=self._source.codec)
-
-    def _close_store(self) -> None:
-        self._engine.settle()  # answers still alive keep their events after the copy closes
-        self._store.close()
-
-    def _rebuild(self) -> None:
-        self._close_store()
-        if self._path is not None:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{self._path}{suffix}").unlink(missing_ok=True)
-        self._open()
-
-    def engine(self) -> Engine:
-        """The engine, brought up to the log's head (one thread copies at a time)."""
-        with self._catching_up:
-            return self._engine_locked()
-
-    def _engine_locked(self) -> Engine:
-        head, mine = self._source.head, self._store.head
-        if mine and (head != mine or not self._checked) and not self._continues(mine):
-            self._rebuild()
-        self._checked = True
-        if head > self._store.head:
-            from bilatlog._progress import progress as bar  # noqa: PLC0415 - display helper
-
-            start = self._store.head
-            chunk: list[RecordedEvent] = []
-            for rec in bar(self._source.read(start + 1, head), total=head - start,
-                           desc="indexing", enabled=self._progress):  # fmt: skip
-                chunk.append(rec)
-                if len(chunk) >= 5000:
-                    self._copy(chunk)
-                    chunk = []
-            if chunk:
-                self._copy(chunk)
-        return self._engine
-
-    def _copy(self, chunk: list[RecordedEvent]) -> None:
-        """Copy records in, skipping what another process already copied into the sidecar."""
-        while True:
-            mine = self._store.head
-            fresh = [rec for rec in chunk if rec.position > mine]
-            if not fresh:
-                return
-            try:
-                self._store.copy_in(fresh)
-            except IntegrityError:
-                if self._store.head == mine:  # not a race with another copier: a real fault
-                    raise
-                continue  # another process copied meanwhile: skip what it did
-            return
-
-    def _continues(self, mine: int) -> bool:
-        theirs = next(iter(self._source.read(mine, mine)), None)
-        try:
-            ours = next(iter(self._store.read(mine, mine)), None)
-        except IntegrityError:
-            return False
-        return theirs is not None and ours is not None and theirs.hash == ours.hash
-
-    def close(self) -> None:
-        """Let go of the mirror (a sidecar file stays for the next process)."""
-        self._close_store()
+def figures(engine: Engine, metric: str, known_pos: Position) -> list[Figure]:
+    """Every figure of `metric` current at `known_pos`, in valid-time order."""
+    return [figure_of(v, MAX) for v in engine.in_order(known_pos, metric)]

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, overload
 import attrs
 
 from bilatlog import _seam
-from bilatlog.backends._base import actor_matches
+from bilatlog.backends._contract import actor_matches
 from bilatlog.events import Event, RecordedEvent, _EventFields
 
 if TYPE_CHECKING:

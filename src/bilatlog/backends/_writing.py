@@ -1,38 +1,28 @@
-"""The backend contract: what every append-only log promises, and the code they share.
+"""The shared write path: every rule an append must keep, checked under the backend's lock.
 
-A backend stores `RecordedEvent`s. Its promises (see docs/store.md):
-
-1. An append is a batch, written whole or not at all.
-2. With `expected_position`, the batch is written only if the head equals it;
-   otherwise `ConcurrencyError(expected, actual)`.
-3. Positions are 1, 2, 3, ... with no gaps, in commit order.
-4. `recorded_at` comes from the injected clock, never decreases, and is aware UTC.
-5. Each record's hash is SHA-256 over its canonical bytes, which include the
-   previous record's hash.
-6. Appending an event whose id is stored with identical content returns the
-   stored record and writes nothing; with different content, `IntegrityError`.
-7. A correction or retraction names a stored (or same-batch) event that is not
-   retracted; a correction cannot target a correction.
-7a. No record cites a source published after its own `recorded_at` (the
-   batch is refused whole, with a `ValidationError` naming the source).
-8. Reads stream by position range and by filters evaluated inside the backend.
-9. `verify()` re-checks everything and reports the first broken position.
-10. Nothing stored is ever changed or removed.
+A backend implements `_lookups()` and `_write(prepare)`: `_write` takes its
+write lock (a `threading.Lock`, an exclusive `flock`, `BEGIN IMMEDIATE`, the
+`writer_lock` row), reads the head, calls `prepare(head)` and stores what it
+returns, all before letting go. `Appender.append` gives it `prepare_batch`, so
+these rules hold against the log as it stands under that lock, never against
+an earlier read of it: the expected position, ids (new, or repeated with
+identical content), the `fulfils` of events and corrections, the targets of
+corrections and retractions, sources published after `recorded_at`, and the
+clock that never runs back. `copy_in` gives it `prepare_copy`: a verbatim
+copy is checked for faithfulness, not judged again.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fnmatch
 import gc
-import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable, Iterator, Sequence
 
 import attrs
 
 from bilatlog._codec import Codec, Sealed, canonical_text
+from bilatlog.backends._contract import Clock, system_clock
 from bilatlog.events import (
     Correction,
     Event,
@@ -43,203 +33,16 @@ from bilatlog.events import (
     published_after,
 )
 from bilatlog.exceptions import ConcurrencyError, IntegrityError, ValidationError
-from bilatlog.time import When
 
 __all__ = [
     "Appender",
-    "Backend",
-    "Clock",
-    "Query",
-    "VerifyReport",
-    "clean_report",
+    "Head",
+    "Lookups",
+    "Prepare",
+    "gc_paused",
     "prepare_batch",
-    "system_clock",
+    "prepare_copy",
 ]
-
-#: A clock returns the current instant as an aware datetime.
-Clock = Callable[[], dt.datetime]
-
-
-def system_clock() -> dt.datetime:
-    """Return the current instant in UTC (the default clock)."""
-    return dt.datetime.now(dt.UTC)
-
-
-@attrs.frozen(kw_only=True)
-class VerifyReport:
-    """What `verify()` found.
-
-    Attributes:
-        ok: True when every check passed.
-        checked: how many records were checked (the last good position).
-        position: when ok, the head position (0 for an empty log); otherwise
-            the first broken position (or None when the problem has none).
-        head_hash: the hash of the last good record (the head's, when ok);
-            "" for an empty log. Publish `(position, head_hash)` and check it
-            later with `verify(expect=...)`.
-        line: the line number (file backends), or None.
-        reason: what is wrong, in words ("" when ok; a note such as a torn
-            tail otherwise).
-    """
-
-    ok: bool
-    checked: int
-    position: int | None = None
-    line: int | None = None
-    reason: str = ""
-    head_hash: str = ""
-
-    def __bool__(self) -> bool:
-        """Return True when the store verified clean."""
-        return self.ok
-
-    def raise_for_problems(self) -> None:
-        """Raise `IntegrityError` when the store did not verify."""
-        if not self.ok:
-            raise IntegrityError(self.reason, position=self.position, line=self.line)
-
-
-def clean_report(checked: int, head_hash: str, reason: str = "") -> VerifyReport:
-    """The report of a log that verified: `position` is its head."""
-    return VerifyReport(ok=True, checked=checked, position=checked, head_hash=head_hash,
-                        reason=reason)  # fmt: skip
-
-
-def _compile_type_pattern(pattern: str | None) -> re.Pattern[str] | None:
-    if pattern is None:
-        return None
-    if not re.fullmatch(r"[a-z0-9_.*?\[\]-]+", pattern):
-        raise ValidationError(
-            "type", pattern, "not a type pattern.", "use e.g. 'operations.*' or 'initiative.ended'."
-        )
-    return re.compile(fnmatch.translate(pattern))
-
-
-@attrs.frozen(kw_only=True)
-class Query:
-    """A filter on events, evaluated inside the backend.
-
-    Attributes:
-        track: only events of this track.
-        type: a glob on the type, e.g. `operations.*`.
-        actor: only events naming this actor or one of its units (`US` matches `US.DEA`).
-        between: only events whose date may overlap `[start, end]` (inclusive; Whens).
-        start: the first position (inclusive).
-        stop: the last position (inclusive), e.g. a knowledge position.
-        kinds: which record kinds (`event`, `correction`, `retraction`).
-    """
-
-    track: str | None = None
-    type: str | None = None
-    actor: str | None = None
-    between: tuple[When, When] | None = None
-    start: int = 1
-    stop: int | None = None
-    kinds: frozenset[str] = frozenset({"event"})
-
-    @property
-    def type_regex(self) -> re.Pattern[str] | None:
-        """The compiled type glob."""
-        return _compile_type_pattern(self.type)
-
-    @property
-    def window(self) -> tuple[dt.date, dt.date] | None:
-        """The valid-time window as (first day, last day)."""
-        if self.between is None:
-            return None
-        return self.between[0].lo, self.between[1].hi
-
-    def matches(self, rec: RecordedEvent, type_regex: re.Pattern[str] | None = None) -> bool:
-        """Answer whether a record passes this filter (the reference semantics)."""
-        if rec.position < self.start or (self.stop is not None and rec.position > self.stop):
-            return False
-        kind = Codec.kind_of(rec.record)
-        if kind not in self.kinds:
-            return False
-        r = rec.record
-        if not isinstance(r, Event):
-            # corrections and retractions only pass filters that do not look at event fields
-            return (
-                self.track is None
-                and self.type is None
-                and self.actor is None
-                and (self.between is None)
-            )
-        if self.track is not None and r.track != self.track:
-            return False
-        if type_regex is not None and not type_regex.fullmatch(r.type):
-            return False
-        if self.actor is not None and not any(actor_matches(a, self.actor) for a in r.actors):
-            return False
-        window = self.window
-        return window is None or (r.on.lo <= window[1] and r.on.hi >= window[0])
-
-
-def actor_matches(actor: str, wanted: str) -> bool:
-    """`US.DEA` matches `US.DEA` and `US`; `US` does not match `US.DEA`."""
-    return actor == wanted or actor.startswith(wanted + ".")
-
-
-@runtime_checkable
-class Backend(Protocol):
-    """The append-only log every storage backend implements.
-
-    See the module docstring for the promises; `tests/backends/` checks them
-    all against every backend.
-    """
-
-    codec: Codec
-
-    @property
-    def head(self) -> int:
-        """The position of the last record (0 when empty)."""
-        ...
-
-    @property
-    def url(self) -> str:
-        """Where this log lives, for messages and reprs."""
-        ...
-
-    def append(
-        self, records: Sequence[Record], *, expected_position: int | None = None
-    ) -> list[RecordedEvent]:
-        """Append a batch atomically; return the stored records, in order."""
-        ...
-
-    def copy_in(self, records: Sequence[RecordedEvent]) -> list[RecordedEvent]:
-        """Append records from another log verbatim: same positions, times and hashes."""
-        ...
-
-    def read(self, start: int = 1, stop: int | None = None) -> Iterator[RecordedEvent]:
-        """Stream records with start <= position <= stop, in position order."""
-        ...
-
-    def query(self, query: Query) -> Iterator[RecordedEvent]:
-        """Stream the records passing `query`, in position order."""
-        ...
-
-    def get(self, record_id: str) -> RecordedEvent | None:
-        """Return the record with this id, or None."""
-        ...
-
-    def targeting(self, event_ids: Iterable[str], stop: int | None = None) -> list[RecordedEvent]:
-        """Return the corrections and retractions of these events, in position order."""
-        ...
-
-    def position_at(self, instant: dt.datetime) -> int:
-        """Return the last position recorded at or before `instant` (0 if none)."""
-        ...
-
-    def verify(self) -> VerifyReport:
-        """Re-check the whole log; report the first broken position."""
-        ...
-
-    def close(self) -> None:
-        """Release resources; the log stays as it is."""
-        ...
-
-
-# -- shared append logic -------------------------------------------------------------
 
 
 @attrs.frozen
@@ -283,9 +86,10 @@ def prepare_batch(
     Raises:
         ConcurrencyError: `expected_position` is not the head.
         IntegrityError: an id is stored with different content.
-        ValidationError: a malformed batch, or a correction of an unknown,
-            retracted or non-event record.
+        ValidationError: a malformed batch, a correction of an unknown,
+            retracted or non-event record, or a `fulfils` naming no plan.
     """
+    _check_fulfils(records, lookup)
     if expected_position is not None:
         if isinstance(expected_position, bool) or not isinstance(expected_position, int):
             raise ValidationError(
@@ -346,6 +150,39 @@ def prepare_batch(
     sealed = codec.seal_batch(fresh, first=head.position + 1, recorded_at=now, prev_hash=head.hash)
     new = iter(sealed)
     return [r if r is not None else next(new).record for r in result], sealed
+
+
+def _check_fulfils(
+    records: Sequence[Record], lookup: Callable[[Sequence[str]], dict[str, RecordedEvent]]
+) -> None:
+    """Every `fulfils` named, by an event or by a correction, is a planned event.
+
+    The plan is in the batch, or stored: looked up under the write lock, so the
+    answer is the log's as this batch is written.
+    """
+    in_batch = {r.id: r for r in records if isinstance(r, Event)}
+    named: list[str] = []
+    for r in records:
+        name: object = r.fulfils if isinstance(r, Event) else None
+        if isinstance(r, Correction):
+            name = r.changes.get("fulfils")
+        if isinstance(name, str):
+            named.append(name)
+    if not named:
+        return
+    stored = lookup([n for n in dict.fromkeys(named) if n not in in_batch])
+    for name in named:
+        plan: Record | None = in_batch.get(name)
+        if plan is None:
+            found = stored.get(name)
+            plan = found.record if found is not None else None
+        if not isinstance(plan, Event) or not plan.planned:
+            raise ValidationError(
+                "fulfils",
+                name,
+                "names no planned event in the store.",
+                "record the plan first (planned=True), then name its id.",
+            )
 
 
 def _check_provenance(r: Record, recorded_at: dt.datetime, *, position: int) -> None:
@@ -479,13 +316,18 @@ def gc_paused() -> Iterator[None]:
 class Appender:
     """`append` and `copy_in` for a backend that gives its lookups and a locked `_write`.
 
-    A backend sets `codec` and `_clock`, implements `_lookups()` (lookup by id,
+    A backend calls `Appender.__init__(self, clock)`, implements `_lookups()` (lookup by id,
     retracted ids, corrections by target) and `_write(prepare)`, which calls
     `prepare(head)` inside its lock or transaction and stores what it returns.
     """
 
     codec: Codec
     _clock: Clock
+
+    def __init__(self, clock: Clock | None) -> None:
+        """A fresh codec, and the clock (the system clock by default)."""
+        self.codec = Codec()
+        self._clock = clock or system_clock
 
     def _lookups(self) -> Lookups:
         raise NotImplementedError
@@ -496,7 +338,7 @@ class Appender:
     def append(
         self, records: Sequence[Record], *, expected_position: int | None = None
     ) -> list[RecordedEvent]:
-        """Append a batch atomically (see the module docstring's promises)."""
+        """Append a batch atomically (see `bilatlog.backends._contract`'s promises)."""
         lookup, retracted, targeting = self._lookups()
         with gc_paused():
             return self._write(
