@@ -66,9 +66,7 @@ MAX_LINES = 800
 #: Over the limit on the day this test was written, each brought under by its owner in
 #: issue 19 (events: point 1; the engine: point 3; the timeline: point 4). A module here
 #: may not grow; once it is under the limit the test says to delete its line.
-OVER_TODAY = {
-    "bilatlog.timeline": 964,
-}
+OVER_TODAY = {}
 
 
 def _modules() -> dict[str, Path]:

@@ -21,6 +21,7 @@ from typing import Any, NoReturn, TextIO
 
 import bilatlog
 from bilatlog import examples
+from bilatlog._knowledge import known_position
 from bilatlog._tables import (
     diff_rows,
     escape,
@@ -34,7 +35,7 @@ from bilatlog._tables import (
 )
 from bilatlog.events import CORRECTABLE_FIELDS, Source
 from bilatlog.exceptions import BilatlogError, ValidationError
-from bilatlog.time import When
+from bilatlog.time import When, when_of
 from bilatlog.timeline import Timeline
 
 __all__ = ["COMMANDS", "build_parser", "main"]
@@ -172,16 +173,9 @@ def _cmd_audit(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     return report.rows()
 
 
-def _date(flag: str, text: str) -> When:
-    try:
-        return When.parse(text)
-    except ValidationError as e:
-        raise ValidationError(flag, text, e.problem, e.fix) from None
-
-
 def _fitting_step(start: str, end: str) -> str:
     """A step that gives at most ~60 rows per track over the span."""
-    days = (_date("--to", end).hi - _date("--from", start).lo).days
+    days = (when_of("--to", end).hi - when_of("--from", start).lo).days
     for every, limit in (("day", 62), ("week", 366), ("month", 5 * 366)):
         if days <= limit:
             return every
@@ -538,7 +532,6 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:  # noqa: PLR0
     def known(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--known-at",
-            type=_known_at,
             help="answer as the dataset stood then: a date (end of that UTC day), an ISO "
             "datetime, or a position",
         )
@@ -649,10 +642,6 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:  # noqa: PLR0
         p.add_argument("text", help="an EDTF date, e.g. 2020-10~")
 
 
-def _known_at(text: str) -> int | str:
-    return int(text) if text.isdigit() else text
-
-
 #: Writing commands that only add to a store that is there (the others may start one).
 _NEEDS_STORE = frozenset({"correct", "retract"})
 
@@ -748,6 +737,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             tl = _open_store(store, a.command)
         with tl:
+            if getattr(a, "known_at", None) is not None:  # once, for the whole command
+                a.known_at = known_position(a.known_at, tl.backend, text_positions=True)
             rows = handler(tl, a)
         _emit(rows, a.output or a.output_first or "table", sys.stdout, width=_width(a))
         sys.stdout.flush()

@@ -30,7 +30,7 @@ import attrs
 from bilatlog import _edtf
 from bilatlog.exceptions import ValidationError
 
-__all__ = ["Precision", "Truth", "When", "as_day"]
+__all__ = ["Precision", "Truth", "When", "as_day", "when_of"]
 
 
 class Truth(enum.Enum):
@@ -301,6 +301,14 @@ class When:
     def describe(self) -> str:
         """Return a readable form: "October 2020 (approximate)", "2008 - ongoing"."""
         return _describe(self)
+
+
+def when_of(field: str, value: object) -> When:
+    """`When.parse(value)`, its error naming the argument `field` it was given as."""
+    try:
+        return When.parse(value)  # type: ignore[arg-type]  # parse refuses other types itself
+    except ValidationError as e:
+        raise ValidationError(field, value, e.problem, e.fix) from None
 
 
 def as_day(value: dt.date | str) -> dt.date:
