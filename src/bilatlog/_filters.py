@@ -21,7 +21,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from bilatlog.backends import Query
-from bilatlog.backends._contract import _compile_type_pattern, actor_matches
+from bilatlog.backends._contract import actor_matches, compile_type_pattern
 from bilatlog.events import ACTOR_RE, SLUG_RE, Correction, Event
 from bilatlog.exceptions import UnknownNameError, ValidationError
 from bilatlog.projections.known import EventFilter
@@ -90,7 +90,7 @@ def check_name(field: str, value: object, *, required: bool = False) -> str | No
     elif not isinstance(value, str):
         ok, example = False, "type='operations.*'"
     else:
-        _compile_type_pattern(value)  # raises a ValidationError of its own
+        compile_type_pattern(value)  # raises a ValidationError of its own
         return value
     if not ok:
         what = {"track": "a track slug", "actor": "an actor code", "type": "a type pattern"}[field]
@@ -169,7 +169,7 @@ class Filters:
         w = self.window
         return EventFilter(
             track=self.track,
-            type=_compile_type_pattern(self.type),
+            type=compile_type_pattern(self.type),
             actor=self.actor,
             window=None if w is None else (w[0].lo, w[1].hi),
             planned=None if len(self.kinds) == len(EVENT_KINDS) else "planned" in self.kinds,
@@ -243,7 +243,7 @@ def _held_somewhere(backend: Backend, tracks: Collection[str], field: str, name:
 
 
 def _translate(pattern: str) -> str:
-    regex = _compile_type_pattern(pattern)
+    regex = compile_type_pattern(pattern)
     assert regex is not None  # noqa: S101 - a pattern was given
     return regex.pattern
 

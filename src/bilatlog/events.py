@@ -38,6 +38,7 @@ __all__ = [
     "RecordedEvent",
     "Retraction",
     "Source",
+    "_EventFields",
     "cited_sources",
     "new_id",
     "published_after",

@@ -24,17 +24,24 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CAMEO_ONLY",
+    "PLOVER_RENAMED",
     "PLOVER_TYPES",
     "BadRow",
     "Country",
     "ImportReport",
+    "PloverType",
     "cameo_to_plover",
     "coded_type",
     "country",
     "country_info",
     "country_key",
     "dyad_sides",
+    "in_window",
+    "normalise_dyad",
+    "open_text",
+    "parse_day",
     "run_import",
+    "window",
 ]
 
 #: The 16 PLOVER event types, by quad class.
