@@ -206,3 +206,41 @@ def test_a_plover_line_that_is_a_json_list_is_a_bad_row(tmp_path):
     report = import_plover(tl, path, progress=False)
     assert [(b.line, b.text) for b in report.bad] == [(2, "1\t2")]
     assert report.imported == 1
+
+
+class _Cited(_Lines):
+    """`_Lines` whose rows cite a source published on the row's fifth field."""
+
+    def convert(self, line: int, row: str) -> Event | None:
+        published = row.rsplit(";", 1)[1]
+        event = super().convert(line, row.rsplit(";", 1)[0])
+        if event is None:
+            return None
+        source = bl.Source(outlet="Wire", published=published)
+        return Event(**{**_fields(event), "sources": [source]})
+
+
+def _fields(event: Event) -> dict[str, Any]:
+    return {f: getattr(event, f) for f in ("id", "type", "on", "actors", "data")}
+
+
+def test_an_event_the_store_refuses_is_a_bad_row_and_the_rest_is_imported(tmp_path):
+    """A source published after recording (a store rule) is that row's fault, not the import's."""
+    path = tmp_path / "x.lines"
+    path.write_text("1;2020-01-01;US;MX;2020-01-02\n2;2020-02-01;US;MX;2030-01-01\n"
+                    "3;2020-03-01;US;MX;2021\n", encoding="utf-8")  # fmt: skip
+    tl = bl.open(clock=FakeClock())  # records at 2021-10-15: a 2030 source is from the future
+    report = import_dataset(_Cited, tl, path)
+    assert (report.read, report.imported, report.already_present) == (3, 2, 0)
+    assert [(b.line, b.reason.split(":")[0]) for b in report.bad] == [(2, "sources")]
+    assert "after this record's recorded_at" in report.bad[0].reason
+    assert [e.id for e in tl.events()] == ["lines-1", "lines-3"]
+    again = import_dataset(_Cited, tl, path)  # importing again adds nothing, same bad row
+    assert (again.imported, again.already_present, len(again.bad)) == (0, 2, 1)
+
+    strict = bl.open(clock=FakeClock())
+    with pytest.raises(bl.ValidationError, match="lines 1-3") as raised:
+        import_dataset(_Cited, strict, path, strict=True)
+    assert raised.value.field == "lines 1-3"
+    assert "recorded_at" in raised.value.problem
+    assert strict.position == 0  # nothing of the batch was written
