@@ -162,6 +162,22 @@ def test_malformed_filters_are_refused(tl, kwargs, field):
             list(tl.log(**kwargs))
 
 
+@pytest.mark.parametrize("track", ["DEA Ops", None, 7])
+def test_one_track_rule_for_every_question(tl, track):
+    """history, explain, events, log and plans refuse a malformed track with one message."""
+    calls = [lambda: tl.history(track), lambda: tl.explain(track, "2021")]
+    if track is not None:  # None is no filter for these
+        calls += [lambda: tl.events(track=track), lambda: list(tl.log(track=track)),
+                  lambda: tl.plans(track=track)]  # fmt: skip
+    messages = set()
+    for call in calls:
+        with pytest.raises(bl.ValidationError) as info:
+            call()
+        assert info.value.field == "track"
+        messages.add(str(info.value))
+    assert len(messages) == 1
+
+
 def test_a_naive_datetime_string_is_refused_like_a_naive_datetime(tl):
     """known_at text with a UTC offset is an instant; without one it is ambiguous."""
     with pytest.raises(bl.ValidationError, match="ambiguous"):

@@ -1,28 +1,47 @@
-"""The filters of `tl.events(...)` and `tl.log(...)`: checked, and checked against the store.
+"""The arguments of questions: checked, and names checked against the store.
 
-A filter argument that is malformed (`track="DEA Ops"`, `actor="us"`,
-`kinds="event"`) is a `ValidationError`. A well-formed name that the store has
+The filters of `tl.events(...)` and `tl.log(...)`, a track, a span (`between`,
+`diff`, `replay`) and a step (`replay(every=...)`). An argument that is
+malformed (`track="DEA Ops"`, `actor="us"`, `kinds="event"`, a span that ends
+before it starts) is a `ValidationError`. A well-formed name that the store has
 never held, at any time, is an `UnknownNameError` (also a `KeyError`) with
 the closest names it does hold; a name held only after `known_at` is simply
-an empty answer.
+an empty answer. (`known_at` itself: `bilatlog._knowledge`.)
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 from collections.abc import Collection, Iterable
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+from dateutil.relativedelta import relativedelta
 
 from bilatlog.backends import Query
-from bilatlog.backends._contract import _compile_type_pattern, actor_matches
+from bilatlog.backends._contract import actor_matches, compile_type_pattern
 from bilatlog.events import ACTOR_RE, SLUG_RE, Correction, Event
 from bilatlog.exceptions import UnknownNameError, ValidationError
+from bilatlog.projections.known import EventFilter
+from bilatlog.time import When, when_of
 
 if TYPE_CHECKING:
     from bilatlog.backends import Backend
 
-__all__ = ["LOG_KINDS", "check_held", "check_kinds", "check_name"]
+__all__ = [
+    "EVENT_KINDS",
+    "LOG_KINDS",
+    "Filters",
+    "check_filters",
+    "check_held",
+    "check_kinds",
+    "check_name",
+    "check_span",
+    "check_step",
+    "replay_days",
+]
 
 #: The record kinds of the log.
 LOG_KINDS: Final = ("event", "correction", "retraction")
@@ -55,9 +74,12 @@ def check_kinds(kinds: object, allowed: tuple[str, ...], *, where: str) -> froze
     return out
 
 
-def check_name(field: str, value: object) -> str | None:
-    """Validate a track, type (glob) or actor filter; return it unchanged."""
-    if value is None:
+def check_name(field: str, value: object, *, required: bool = False) -> str | None:
+    """Validate a track, type (glob) or actor filter; return it unchanged.
+
+    None is no filter, unless `required` (the track of `history` or `explain`).
+    """
+    if value is None and not required:
         return None
     if field == "track":
         ok = isinstance(value, str) and SLUG_RE.fullmatch(value) is not None
@@ -68,12 +90,127 @@ def check_name(field: str, value: object) -> str | None:
     elif not isinstance(value, str):
         ok, example = False, "type='operations.*'"
     else:
-        _compile_type_pattern(value)  # raises a ValidationError of its own
+        compile_type_pattern(value)  # raises a ValidationError of its own
         return value
     if not ok:
         what = {"track": "a track slug", "actor": "an actor code", "type": "a type pattern"}[field]
         raise ValidationError(field, value, f"expected {what}.", f"pass e.g. {example}.")
     return value if isinstance(value, str) else None
+
+
+def check_span(field: str, value: object, start: When, end: When) -> None:
+    """Refuse a span that ends before it starts: its answer would be empty, not honest."""
+    if end.hi < start.lo:
+        raise ValidationError(
+            field,
+            value,
+            f"the span ends ({end.edtf}) before it starts ({start.edtf}).",
+            "give the earlier date first.",
+        )
+
+
+#: The steps `replay(every=...)` knows by name.
+_STEPS: Final = {
+    "year": relativedelta(years=1),
+    "month": relativedelta(months=1),
+    "week": relativedelta(weeks=1),
+    "day": relativedelta(days=1),
+}
+
+
+def check_step(every: object) -> relativedelta:
+    """A step of `replay`: a name in `_STEPS`, or a relativedelta forward by whole days or more."""
+    if isinstance(every, relativedelta):
+        parts = (every.years, every.months, every.days)
+        if min(parts) < 0 or not any(parts) or every.hours or every.minutes or every.seconds:
+            raise ValidationError(
+                "every",
+                every,
+                "the step must move forward by whole days or more.",
+                "use relativedelta(months=3) or 'month'.",
+            )
+        return every
+    step = _STEPS.get(every) if isinstance(every, str) else None
+    if step is None:
+        raise ValidationError(
+            "every",
+            every,
+            "not a step bilatlog knows.",
+            f"use one of {sorted(_STEPS)} or a dateutil relativedelta.",
+        )
+    return step
+
+
+def replay_days(first: dt.date, last: dt.date, every: object) -> list[dt.date]:
+    """The days `replay` visits: from `first` by the step `every` (month ends clamped)."""
+    step = check_step(every)
+    days: list[dt.date] = []
+    while (day := first + step * len(days)) <= last:
+        days.append(day)
+    return days
+
+
+@attrs.frozen(kw_only=True)
+class Filters:
+    """The checked filters of one `events()` or `log()` question."""
+
+    kinds: frozenset[str]
+    track: str | None
+    type: str | None
+    actor: str | None
+    window: tuple[When, When] | None
+
+    def names(self) -> dict[str, str | None]:
+        """The filters that name something the store may never have held."""
+        return {"track": self.track, "type": self.type, "actor": self.actor}
+
+    def keep(self) -> EventFilter:
+        """What `events()` keeps, on the corrected fields."""
+        w = self.window
+        return EventFilter(
+            track=self.track,
+            type=compile_type_pattern(self.type),
+            actor=self.actor,
+            window=None if w is None else (w[0].lo, w[1].hi),
+            planned=None if len(self.kinds) == len(EVENT_KINDS) else "planned" in self.kinds,
+        )
+
+    def query(self, *, stop: int) -> Query:
+        """The backend's query for these filters, of the records up to position `stop`."""
+        return Query(track=self.track, type=self.type, actor=self.actor, between=self.window,
+                     stop=stop, kinds=self.kinds)  # fmt: skip
+
+
+def check_filters(
+    *,
+    kinds: object,
+    allowed: tuple[str, ...],
+    where: str,
+    track: object,
+    type: object,  # noqa: A002 - mirrors the filter
+    actor: object,
+    between: object,
+) -> Filters:
+    """Check the filters of `events()` or `log()` (`where`), the same rules for both."""
+    wanted = check_kinds(kinds, allowed, where=where)
+    names = check_name("track", track), check_name("type", type), check_name("actor", actor)
+    return Filters(kinds=wanted, track=names[0], type=names[1], actor=names[2],
+                   window=_window(between))  # fmt: skip
+
+
+def _window(between: Any) -> tuple[When, When] | None:  # noqa: ANN401 - checked here
+    """`between=(start, end)`: both dates, in order."""
+    if between is None:
+        return None
+    try:
+        start, end = between
+    except (TypeError, ValueError):
+        raise ValidationError(
+            "between", between, "expected (start, end).", "pass ('2019', '2022')."
+        ) from None
+    window = when_of("between", start), when_of("between", end)
+    check_span("between", between, *window)
+    return window
 
 
 def _is_glob(pattern: str) -> bool:
@@ -106,7 +243,7 @@ def _held_somewhere(backend: Backend, tracks: Collection[str], field: str, name:
 
 
 def _translate(pattern: str) -> str:
-    regex = _compile_type_pattern(pattern)
+    regex = compile_type_pattern(pattern)
     assert regex is not None  # noqa: S101 - a pattern was given
     return regex.pattern
 

@@ -21,6 +21,7 @@ from typing import Any, NoReturn, TextIO
 
 import bilatlog
 from bilatlog import examples
+from bilatlog._knowledge import known_position
 from bilatlog._tables import (
     diff_rows,
     escape,
@@ -34,7 +35,7 @@ from bilatlog._tables import (
 )
 from bilatlog.events import CORRECTABLE_FIELDS, Source
 from bilatlog.exceptions import BilatlogError, ValidationError
-from bilatlog.time import When
+from bilatlog.time import When, when_of
 from bilatlog.timeline import Timeline
 
 __all__ = ["COMMANDS", "build_parser", "main"]
@@ -126,28 +127,24 @@ def _between(text: str | None, flag: str = "--between") -> tuple[str, str] | Non
     return start, end
 
 
+def _listing(a: argparse.Namespace) -> dict[str, Any]:
+    """The filters `events` and `log` share (`listing` in `_add_arguments`), for Timeline."""
+    return {
+        "track": a.track,
+        "type": a.type,
+        "actor": a.actor,
+        "between": _between(a.between),
+        "known_at": a.known_at,
+    }
+
+
 def _cmd_events(tl: Timeline, a: argparse.Namespace) -> list[Row]:
-    known = tl.events(
-        track=a.track,
-        type=a.type,
-        actor=a.actor,
-        between=_between(a.between),
-        known_at=a.known_at,
-    )
-    return event_rows(known)
+    return event_rows(tl.events(**_listing(a)))
 
 
 def _cmd_log(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     kinds = tuple(a.kind) if a.kind else ("event", "correction", "retraction")
-    records = tl.log(
-        track=a.track,
-        type=a.type,
-        actor=a.actor,
-        between=_between(a.between),
-        known_at=a.known_at,
-        kinds=kinds,
-    )
-    return log_rows(records)
+    return log_rows(tl.log(**_listing(a), kinds=kinds))
 
 
 def _cmd_plans(tl: Timeline, a: argparse.Namespace) -> list[Row]:
@@ -176,16 +173,9 @@ def _cmd_audit(tl: Timeline, a: argparse.Namespace) -> list[Row]:
     return report.rows()
 
 
-def _date(flag: str, text: str) -> When:
-    try:
-        return When.parse(text)
-    except ValidationError as e:
-        raise ValidationError(flag, text, e.problem, e.fix) from None
-
-
 def _fitting_step(start: str, end: str) -> str:
     """A step that gives at most ~60 rows per track over the span."""
-    days = (_date("--to", end).hi - _date("--from", start).lo).days
+    days = (when_of("--to", end).hi - when_of("--from", start).lo).days
     for every, limit in (("day", 62), ("week", 366), ("month", 5 * 366)):
         if days <= limit:
             return every
@@ -369,18 +359,17 @@ def _cmd_import(tl: Timeline, a: argparse.Namespace) -> list[Row]:
         raise ValidationError(
             "--between", a.between or a.dates, "not for a bilatlog CSV.", "import it whole."
         )
-    importer = {
-        "csv": io.import_csv,
-        "icews": io.import_icews,
-        "polecat": io.import_polecat,
-        "gdelt": io.import_gdelt,
-        "plover": io.import_plover,
-    }[a.kind]
     dates = tuple(a.dates.split("/", 1)) if a.dates else None
     if dates is not None and len(dates) != 2:
         raise ValidationError("--dates", a.dates, "expected START/END.", "e.g. 2018-01/2018-12.")
-    filters = {} if a.kind == "csv" else {"between": a.between, "dates": dates}
-    report = importer(tl, source, strict=a.strict, progress=False if a.quiet else None, **filters)
+    progress = False if a.quiet else None
+    if a.kind == "csv":
+        report = io.import_csv(tl, source, strict=a.strict, progress=progress)
+    else:  # a dataset: its format through the importers' one skeleton
+        report = io.importers.import_dataset(
+            io.importers.FORMATS[a.kind], tl, source,
+            between=a.between, dates=dates, strict=a.strict, progress=progress,
+        )  # fmt: skip
     for bad in report.bad[:10]:
         print(f"bilatlog: bad row: line {bad.line}: {escape(bad.reason)}", file=sys.stderr)
     if len(report.bad) > 10:
@@ -543,10 +532,15 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:  # noqa: PLR0
     def known(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--known-at",
-            type=_known_at,
             help="answer as the dataset stood then: a date (end of that UTC day), an ISO "
             "datetime, or a position",
         )
+
+    def listing(p: argparse.ArgumentParser, track_help: str | None) -> None:  # see _listing
+        p.add_argument("--track", help=track_help)
+        p.add_argument("--type", help="a type glob, e.g. 'operations.*'")
+        p.add_argument("--actor", help="an actor and its units, e.g. US or US.DEA")
+        p.add_argument("--between", help="START/END in EDTF, e.g. 2019/2022")
 
     def source(p: argparse.ArgumentParser) -> None:
         p.add_argument("--source-outlet", help="who published the source")
@@ -570,16 +564,10 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:  # noqa: PLR0
         p.add_argument("--at", required=True, help="the date to explain")
         known(p)
     elif name == "events":
-        p.add_argument("--track")
-        p.add_argument("--type", help="a type glob, e.g. 'operations.*'")
-        p.add_argument("--actor", help="an actor and its units, e.g. US or US.DEA")
-        p.add_argument("--between", help="START/END in EDTF, e.g. 2019/2022")
+        listing(p, track_help=None)
         known(p)
     elif name == "log":
-        p.add_argument("--track", help="only records of this track (as stored)")
-        p.add_argument("--type", help="a type glob, e.g. 'operations.*'")
-        p.add_argument("--actor", help="an actor and its units, e.g. US or US.DEA")
-        p.add_argument("--between", help="START/END in EDTF, e.g. 2019/2022")
+        listing(p, track_help="only records of this track (as stored)")
         p.add_argument("--kind", action="append", choices=["event", "correction", "retraction"],
                        help="only records of this kind (repeatable)")  # fmt: skip
         known(p)
@@ -652,10 +640,6 @@ def _add_arguments(name: str, p: argparse.ArgumentParser) -> None:  # noqa: PLR0
         known(p)
     elif name == "when":
         p.add_argument("text", help="an EDTF date, e.g. 2020-10~")
-
-
-def _known_at(text: str) -> int | str:
-    return int(text) if text.isdigit() else text
 
 
 #: Writing commands that only add to a store that is there (the others may start one).
@@ -753,6 +737,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             tl = _open_store(store, a.command)
         with tl:
+            if getattr(a, "known_at", None) is not None:  # once, for the whole command
+                a.known_at = known_position(a.known_at, tl.backend, text_positions=True)
             rows = handler(tl, a)
         _emit(rows, a.output or a.output_first or "table", sys.stdout, width=_width(a))
         sys.stdout.flush()

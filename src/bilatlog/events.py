@@ -23,7 +23,7 @@ import attrs
 from bilatlog._ids import IdGenerator
 from bilatlog._json import FrozenDict, JSONValue, check_unicode, freeze_json
 from bilatlog.exceptions import RecordKindError, ValidationError
-from bilatlog.time import When
+from bilatlog.time import When, when_of
 
 __all__ = [
     "ACTOR_RE",
@@ -38,6 +38,7 @@ __all__ = [
     "RecordedEvent",
     "Retraction",
     "Source",
+    "_EventFields",
     "cited_sources",
     "new_id",
     "published_after",
@@ -117,13 +118,6 @@ def _check_slug(field: str, value: object, example: str) -> str | None:
     return value
 
 
-def _to_when(field: str, value: object) -> When:
-    try:
-        return When.parse(value)  # type: ignore[arg-type]
-    except ValidationError as e:
-        raise ValidationError(field, value, e.problem, e.fix) from None
-
-
 def _tuple_of_str(field: str, value: object) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise ValidationError(
@@ -146,11 +140,11 @@ def _source_quote(v: object) -> str:
 
 
 def _source_published(v: object) -> When | None:
-    return None if v is None else _to_when("source.published", v)
+    return None if v is None else when_of("source.published", v)
 
 
 def _event_on(v: object) -> When:
-    return _to_when("on", v)
+    return when_of("on", v)
 
 
 def _event_track(v: object) -> str | None:
@@ -176,7 +170,7 @@ def _event_planned(v: object) -> bool:
 
 
 def _event_announced(v: object) -> When | None:
-    return None if v is None else _to_when("announced", v)
+    return None if v is None else when_of("announced", v)
 
 
 def _event_fulfils(v: object) -> str | None:

@@ -30,7 +30,7 @@ import attrs
 from bilatlog import _edtf
 from bilatlog.exceptions import ValidationError
 
-__all__ = ["Precision", "Truth", "When", "as_day"]
+__all__ = ["Precision", "Truth", "When", "as_day", "when_of"]
 
 
 class Truth(enum.Enum):
@@ -303,6 +303,14 @@ class When:
         return _describe(self)
 
 
+def when_of(field: str, value: object) -> When:
+    """`When.parse(value)`, its error naming the argument `field` it was given as."""
+    try:
+        return When.parse(value)  # type: ignore[arg-type]  # parse refuses other types itself
+    except ValidationError as e:
+        raise ValidationError(field, value, e.problem, e.fix) from None
+
+
 def as_day(value: dt.date | str) -> dt.date:
     """Turn a query day (a `date` or ISO `YYYY-MM-DD` text) into a `date`, strictly."""
     if isinstance(value, dt.datetime):
@@ -327,16 +335,30 @@ def as_day(value: dt.date | str) -> dt.date:
 _PRECISION: Final = {p.value: p for p in Precision}
 
 
-def _from_date(d: _edtf.DateParts) -> When:
+def _from_parts(
+    p: _edtf.DateParts | _edtf.SetParts,
+    *,
+    uncertain: bool = False,
+    approximate: bool = False,
+    start_open: bool = False,
+    end_open: bool = False,
+) -> When:
+    """The When of a parsed date or set: its text, precision, bounds and gaps, with its flags."""
     return When(
-        edtf=d.text,
-        precision=_PRECISION[d.precision],
-        lo=d.lo,
-        hi=d.hi,
-        uncertain=d.uncertain,
-        approximate=d.approximate,
-        gaps=d.gaps,
+        edtf=p.text,
+        precision=_PRECISION[p.precision],
+        lo=p.lo,
+        hi=p.hi,
+        uncertain=uncertain,
+        approximate=approximate,
+        gaps=p.gaps,
+        start_open=start_open,
+        end_open=end_open,
     )
+
+
+def _from_date(d: _edtf.DateParts) -> When:
+    return _from_parts(d, uncertain=d.uncertain, approximate=d.approximate)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -348,15 +370,7 @@ def _parse_text(text: str) -> When:
         _edtf.refuse_all_of(text, s)
     if s.startswith("["):
         p = _edtf.parse_set(s, text)
-        return When(
-            edtf=p.text,
-            precision=_PRECISION[p.precision],
-            lo=p.lo,
-            hi=p.hi,
-            gaps=p.gaps,
-            start_open=p.start_open,
-            end_open=p.end_open,
-        )
+        return _from_parts(p, start_open=p.start_open, end_open=p.end_open)
     if "/" in s:
         return _parse_interval(s, text)
     plain = _edtf.plain(s)  # the common forms, without the general grammar's cache

@@ -24,30 +24,30 @@ from typing import TYPE_CHECKING, Any, ParamSpec, Self, TypeVar
 from dateutil.relativedelta import relativedelta
 
 from bilatlog import _seam
-from bilatlog._filters import EVENT_KINDS, LOG_KINDS, check_held, check_kinds, check_name
-from bilatlog._ids import IdGenerator
-from bilatlog.backends import Backend, Query, VerifyReport, open_backend
-from bilatlog.backends._contract import _compile_type_pattern, system_clock
-from bilatlog.checkpoint import Checkpoint, check_expected, checkpoint_at, parse_expect
-from bilatlog.events import SLUG_RE, Correction, Event, Record, RecordedEvent, Retraction, Source
-from bilatlog.exceptions import IntegrityError, ValidationError
-from bilatlog.projections import (
-    Change,
-    Diff,
-    Explanation,
-    Figure,
-    History,
-    Projection,
-    State,
+from bilatlog._filters import (
+    EVENT_KINDS,
+    LOG_KINDS,
+    check_filters,
+    check_held,
+    check_name,
+    check_span,
+    replay_days,
 )
-from bilatlog.projections._answers import explain_of, plan_fates
-from bilatlog.projections._base import run_projection
+from bilatlog._ids import IdGenerator
+from bilatlog._knowledge import KnownAt, Position, known_position
+from bilatlog.backends import Backend, VerifyReport, open_backend
+from bilatlog.backends._contract import system_clock
+from bilatlog.checkpoint import Checkpoint, check_expected, checkpoint_at, parse_expect
+from bilatlog.events import Correction, Event, Record, RecordedEvent, Retraction, Source
+from bilatlog.exceptions import IntegrityError, ValidationError
+from bilatlog.projections import Diff, Explanation, Figure, History, Projection, State
+from bilatlog.projections._answers import diff_of, explain_of, plan_fates
+from bilatlog.projections._base import check_projection, run_projection
 from bilatlog.projections._mirror import Mirror, usable_sidecar, verified
-from bilatlog.projections._query import Engine
-from bilatlog.projections.cooperation import figure_of
-from bilatlog.projections.known import EventFilter, Events, known_events
+from bilatlog.projections._query import Engine, figures
+from bilatlog.projections.known import Events, known_events
 from bilatlog.projections.plans import PlanFate
-from bilatlog.time import When, as_day
+from bilatlog.time import When, when_of
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -71,59 +71,6 @@ def _locked(method: Callable[P, R]) -> Callable[P, R]:
             return method(*args, **kwargs)
 
     return run
-
-
-_STEPS = {
-    "year": relativedelta(years=1),
-    "month": relativedelta(months=1),
-    "week": relativedelta(weeks=1),
-    "day": relativedelta(days=1),
-}
-
-
-def _step(every: str | relativedelta) -> relativedelta:
-    if isinstance(every, relativedelta):
-        parts = (every.years, every.months, every.days)
-        if min(parts) < 0 or not any(parts) or every.hours or every.minutes or every.seconds:
-            raise ValidationError(
-                "every",
-                every,
-                "the step must move forward by whole days or more.",
-                "use relativedelta(months=3) or 'month'.",
-            )
-        return every
-    step = _STEPS.get(every) if isinstance(every, str) else None
-    if step is None:
-        raise ValidationError(
-            "every",
-            every,
-            "not a step bilatlog knows.",
-            f"use one of {sorted(_STEPS)} or a dateutil relativedelta.",
-        )
-    return step
-
-
-def _check_order(field: str, value: object, start: When, end: When) -> None:
-    """Refuse a span that ends before it starts: its answer would be empty, not honest."""
-    if end.hi < start.lo:
-        raise ValidationError(
-            field,
-            value,
-            f"the span ends ({end.edtf}) before it starts ({start.edtf}).",
-            "give the earlier date first.",
-        )
-
-
-def _check_track(track: object) -> None:
-    if not isinstance(track, str) or not SLUG_RE.fullmatch(track):
-        raise ValidationError(
-            "track", track, "expected a track slug.", "pass e.g. 'dea-operations'."
-        )
-
-
-#: How to say "as the dataset stood at": a position, an aware datetime, or an ISO
-#: date (meaning the end of that UTC day).
-KnownAt = int | dt.datetime | dt.date | str | None
 
 
 class Timeline:
@@ -282,7 +229,7 @@ class Timeline:
 
     def __len__(self) -> int:
         """The number of events known now (plans included; corrections and retractions not)."""
-        return sum(1 for _ in self._engine().in_order(self.backend.head))
+        return sum(1 for _ in self._engine().in_order(self.resolve_known_at(None)))
 
     # -- writing -------------------------------------------------------------------
 
@@ -307,21 +254,21 @@ class Timeline:
 
         The arguments are `Event`'s fields; see `bilatlog.Event`.
         """
-        fields: dict[str, Any] = {
-            "type": type,
-            "on": on,
-            "track": track,
-            "status": status,
-            "actors": actors,
-            "summary": summary,
-            "data": data,
-            "sources": sources,
-            "planned": planned,
-            "announced": announced,
-            "fulfils": fulfils,
-        }
-        fields["id"] = self.new_id() if id is None else id
-        return self.append([Event(**fields)], expected_position=expected_position)[0]
+        fields = {"type": type, "on": on, "track": track, "status": status, "actors": actors,
+                  "summary": summary, "data": data, "sources": sources, "planned": planned,
+                  "announced": announced, "fulfils": fulfils}  # fmt: skip
+        return self._append_one(Event, fields, id, expected_position)
+
+    def _append_one(
+        self,
+        kind: Callable[..., Record],
+        fields: dict[str, Any],
+        id: str | None,  # noqa: A002 - mirrors Event.id
+        expected_position: int | None,
+    ) -> RecordedEvent:
+        """Append one record of `kind` made of `fields`, its `id` given or this timeline's next."""
+        record = kind(**fields, id=self.new_id() if id is None else id)
+        return self.append([record], expected_position=expected_position)[0]
 
     @_locked
     def append(
@@ -364,14 +311,9 @@ class Timeline:
         before it, the original. `sources` are the correction's own sources; to
         replace the event's sources (or any field), pass `changes={"sources": [...]}`.
         """
-        fields: dict[str, Any] = {
-            "target": event_id,
-            "changes": {**(changes or {}), **fields_changed},
-            "reason": reason,
-            "sources": sources,
-        }
-        fields["id"] = self.new_id() if id is None else id
-        return self.append([Correction(**fields)], expected_position=expected_position)[0]
+        changed = {**(changes or {}), **fields_changed}
+        fields = {"target": event_id, "changes": changed, "reason": reason, "sources": sources}
+        return self._append_one(Correction, fields, id, expected_position)
 
     @_locked
     def retract(
@@ -384,9 +326,8 @@ class Timeline:
         expected_position: int | None = None,
     ) -> RecordedEvent:
         """Record that an earlier event is withdrawn (from this recording on)."""
-        fields: dict[str, Any] = {"target": event_id, "reason": reason, "sources": sources}
-        fields["id"] = self.new_id() if id is None else id
-        return self.backend.append([Retraction(**fields)], expected_position=expected_position)[0]
+        fields = {"target": event_id, "reason": reason, "sources": sources}
+        return self._append_one(Retraction, fields, id, expected_position)
 
     # -- reading ---------------------------------------------------------------------
 
@@ -394,77 +335,14 @@ class Timeline:
         """Return the stored record with this id (as recorded, uncorrected), or None."""
         return self.backend.get(record_id)
 
-    def resolve_known_at(self, known_at: KnownAt) -> int:
-        """Turn a `known_at` value into a log position.
+    def resolve_known_at(self, known_at: KnownAt) -> Position:
+        """Turn a `known_at` value into a log position (see `bilatlog._knowledge`).
 
-        An int is a position; an aware datetime is an instant; a `date` or ISO
-        date text means the end of that UTC day; None means now (the head).
+        An int is a position; an aware datetime, or ISO datetime text with its
+        offset, is an instant; a `date` or ISO date text means the end of that
+        UTC day; None means now (the head).
         """
-        if known_at is None:
-            return self.backend.head
-        if isinstance(known_at, bool):
-            raise ValidationError(
-                "known_at",
-                known_at,
-                "expected a position, a date or a datetime.",
-                "pass e.g. known_at='2021-10-15' or known_at=tl.position.",
-            )
-        if isinstance(known_at, int):
-            if known_at < 0:
-                raise ValidationError(
-                    "known_at",
-                    known_at,
-                    "positions start at 0 (empty).",
-                    "pass tl.position or less.",
-                )
-            return min(known_at, self.backend.head)
-        if isinstance(known_at, dt.datetime):
-            if known_at.utcoffset() is None:
-                raise ValidationError(
-                    "known_at",
-                    known_at,
-                    "a naive datetime is ambiguous.",
-                    "pass an aware one, e.g. datetime(2021, 10, 15, tzinfo=timezone.utc).",
-                )
-            return self.backend.position_at(known_at)
-        if isinstance(known_at, str) and len(known_at) > 10:
-            try:
-                instant = dt.datetime.fromisoformat(known_at)
-            except ValueError:
-                pass
-            else:
-                if instant.tzinfo is None:
-                    raise ValidationError(
-                        "known_at",
-                        known_at,
-                        "a datetime without a UTC offset is ambiguous.",
-                        f"add the offset, e.g. known_at='{known_at}+00:00', or pass a date.",
-                    )
-                return self.resolve_known_at(instant)
-        try:
-            day = as_day(known_at)
-        except ValidationError:
-            raise ValidationError(
-                "known_at",
-                known_at,
-                "expected a position, an aware datetime, or an ISO date.",
-                "pass e.g. known_at='2021-10-15' (the end of that UTC day).",
-            ) from None
-        end = dt.datetime.combine(day, dt.time.max, tzinfo=dt.UTC)
-        return self.backend.position_at(end)
-
-    def _window(self, between: Any) -> tuple[When, When] | None:  # noqa: ANN401 - checked
-        if between is None:
-            return None
-        try:
-            start, end = between
-        except (TypeError, ValueError):
-            raise ValidationError(
-                "between", between, "expected (start, end).", "pass ('2019', '2022')."
-            ) from None
-        window = self._when("between", start), self._when("between", end)
-        _check_order("between", between, *window)
-        return window
+        return known_position(known_at, self.backend)
 
     def events(
         self,
@@ -496,23 +374,16 @@ class Timeline:
             ValidationError: a malformed filter.
             UnknownNameError: a track, type or actor the store has never held.
         """
-        wanted = check_kinds(kinds, EVENT_KINDS, where="events")
-        track, type, actor = (  # noqa: A001
-            check_name("track", track), check_name("type", type), check_name("actor", actor)
-        )  # fmt: skip
-        window = self._window(between)
-        known = self.resolve_known_at(known_at)
+        f = check_filters(kinds=kinds, allowed=EVENT_KINDS, where="events", track=track,
+                          type=type, actor=actor, between=between)  # fmt: skip
+        known_pos = self.resolve_known_at(known_at)
         engine = self._engine()
-        keep = EventFilter(
-            track=track,
-            type=_compile_type_pattern(type),
-            actor=actor,
-            window=None if window is None else (window[0].lo, window[1].hi),
-            planned=None if len(wanted) == len(EVENT_KINDS) else "planned" in wanted,
+        keep = f.keep()
+        answer = Events(
+            lambda: self._stepwise(known_events(engine, known_pos, keep)), known_at=known_pos
         )
-        answer = Events(lambda: self._stepwise(known_events(engine, known, keep)), known_at=known)
-        if (track or type or actor) and not answer:
-            self._check_held(track=track, type=type, actor=actor)
+        if any(f.names().values()) and not answer:
+            self._check_held(**f.names())
         return answer
 
     def _stepwise(self, items: Iterator[S]) -> Iterator[S]:
@@ -554,17 +425,13 @@ class Timeline:
             known_at: only records stored by then.
             kinds: record kinds to include (`"event"`, `"correction"`, `"retraction"`).
         """
-        wanted = check_kinds(kinds, LOG_KINDS, where="log")
-        track, type, actor = (  # noqa: A001
-            check_name("track", track), check_name("type", type), check_name("actor", actor)
-        )  # fmt: skip
-        window = self._window(between)
-        stop = self.resolve_known_at(known_at)
-        query = Query(track=track, type=type, actor=actor, between=window, stop=stop, kinds=wanted)
-        records = self.backend.query(query)
+        f = check_filters(kinds=kinds, allowed=LOG_KINDS, where="log", track=track,
+                          type=type, actor=actor, between=between)  # fmt: skip
+        known_pos = self.resolve_known_at(known_at)
+        records = self.backend.query(f.query(stop=known_pos))
         first = next(records, None)
         if first is None:
-            self._check_held(track=track, type=type, actor=actor)
+            self._check_held(**f.names())
             return iter(())
         return itertools.chain((first,), records)
 
@@ -694,12 +561,6 @@ class Timeline:
             mirror = self._mirror
         mirror.engine()
 
-    def _when(self, field: str, value: str | dt.date | When) -> When:
-        try:
-            return When.parse(value)
-        except ValidationError as e:
-            raise ValidationError(field, value, e.problem, e.fix) from None
-
     @_locked
     def state_at(self, at: str | dt.date | When, *, known_at: KnownAt = None) -> State:
         """The state of every track at `at`, as the dataset stood at `known_at`.
@@ -709,18 +570,18 @@ class Timeline:
         hold on some day of it. `known_at` is a position, an aware datetime, or
         an ISO date (the end of that UTC day); None means everything known now.
         """
-        when = self._when("at", at)
-        known = self.resolve_known_at(known_at)
-        return self._engine().state(when, known)
+        when = when_of("at", at)
+        known_pos = self.resolve_known_at(known_at)
+        return self._engine().state(when, known_pos)
 
     @_locked
     def history(self, track: str, *, known_at: KnownAt = None) -> History:
         """Every status period of `track`, in valid-time order, each with its truth."""
-        _check_track(track)
-        known = self.resolve_known_at(known_at)
+        check_name("track", track, required=True)
+        known_pos = self.resolve_known_at(known_at)
         engine = self._engine()
-        out = engine.history(track, known)
-        out.plans = tuple(plan_fates(engine, self._today(), known, track=track))
+        out = engine.history(track, known_pos)
+        out.plans = tuple(plan_fates(engine, self._today(), known_pos, track=track))
         if not out and not out.plans:
             self._check_held(track=track)
         return out
@@ -743,9 +604,9 @@ class Timeline:
         still expected. In valid-time order.
         """
         check_name("track", track)
-        when = self._today() if at is None else self._when("at", at)
-        known = self.resolve_known_at(known_at)
-        out = plan_fates(self._engine(), when, known, track=track)
+        when = self._today() if at is None else when_of("at", at)
+        known_pos = self.resolve_known_at(known_at)
+        out = plan_fates(self._engine(), when, known_pos, track=track)
         if not out:
             self._check_held(track=track)
         return out
@@ -770,21 +631,9 @@ class Timeline:
 
         Each change carries the track's events that may fall after `a` and by `b`.
         """
-        wa, wb = self._when("a", a), self._when("b", b)
-        _check_order("b", b, wa, wb)
-        known = self.resolve_known_at(known_at)
-        engine = self._engine()
-        before, after = engine.state(wa, known), engine.state(wb, known)
-        changes = Diff()
-        for track in sorted(set(before) | set(after)):
-            x, y = before.get(track), after.get(track)
-            if (x and (x.status, x.truth, x.possible)) == (y and (y.status, y.truth, y.possible)):
-                continue
-            versions = engine.track_versions(track, known, (wa.lo, wb.hi))
-            engine.load(versions)
-            events = tuple(v.event for v in versions)
-            changes.append(Change(track=track, before=x, after=y, events=events))
-        return changes
+        wa, wb = when_of("a", a), when_of("b", b)
+        check_span("b", b, wa, wb)
+        return diff_of(self._engine(), wa, wb, self.resolve_known_at(known_at))
 
     @_locked
     def explain(
@@ -796,11 +645,11 @@ class Timeline:
         may have happened by `at`, with the original record, each correction
         (with its reason), any retraction, and the sources.
         """
-        _check_track(track)
-        when = self._when("at", at)
-        known = self.resolve_known_at(known_at)
+        check_name("track", track, required=True)
+        when = when_of("at", at)
+        known_pos = self.resolve_known_at(known_at)
         engine = self._engine()
-        out = explain_of(engine, track, when, known)
+        out = explain_of(engine, track, when, known_pos)
         if not out.entries and not out.plans and track not in engine.all_tracks():
             self._check_held(track=track)
         return out
@@ -822,22 +671,16 @@ class Timeline:
         `progress=None` shows a progress bar when someone is watching (terminal
         or notebook); True always; False (the default) never.
         """
-        ws, we = self._when("start", start), self._when("end", end)
-        _check_order("end", end, ws, we)
-        first, last = ws.lo, we.hi
-        step = _step(every)
-        known = self.resolve_known_at(known_at)
+        ws, we = when_of("start", start), when_of("end", end)
+        check_span("end", end, ws, we)
+        days = replay_days(ws.lo, we.hi, every)
+        known_pos = self.resolve_known_at(known_at)
         engine = self._engine()
-        days = []
-        day = first
-        while day <= last:
-            days.append(day)
-            day = first + step * len(days)
         from bilatlog._progress import progress as bar  # noqa: PLC0415 - display helper
 
         for day in bar(days, total=len(days), desc="replay", enabled=progress):
             with self._lock:
-                state = engine.state(When.parse(day), known)
+                state = engine.state(When.parse(day), known_pos)
             yield day, state
 
     @_locked
@@ -849,28 +692,22 @@ class Timeline:
         known_at: KnownAt = None,
     ) -> S:
         """Run your own `Projection` with the same ordering, certainty and knowledge rules."""
-        if not isinstance(projection, Projection):
-            raise ValidationError(
-                "projection",
-                projection,
-                "not a Projection: it needs initial() and apply(state, event, truth).",
-                "see docs/how-to/projection.md.",
-            )
-        when = None if at is None else self._when("at", at)
-        known = self.resolve_known_at(known_at)
-        return run_projection(projection, self._engine().in_order(known), at=when)
+        check_projection(projection)
+        when = None if at is None else when_of("at", at)
+        known_pos = self.resolve_known_at(known_at)
+        return run_projection(projection, self._engine().in_order(known_pos), at=when)
 
     @_locked
     def series(self, metric: str, *, known_at: KnownAt = None) -> list[Figure]:
         """Every figure reported for `metric`, in valid-time order, as known at `known_at`."""
-        known = self.resolve_known_at(known_at)
-        return [figure_of(v, dt.date.max) for v in self._engine().in_order(known, metric)]
+        known_pos = self.resolve_known_at(known_at)
+        return figures(self._engine(), metric, known_pos)
 
     @_locked
     def tracks(self, *, known_at: KnownAt = None) -> list[str]:
         """Every track with a status event, as known at `known_at`, sorted."""
-        known = self.resolve_known_at(known_at)
-        return self._engine().tracks(known)
+        known_pos = self.resolve_known_at(known_at)
+        return self._engine().tracks(known_pos)
 
 
 def open(  # noqa: A001 - the public name the contract promises

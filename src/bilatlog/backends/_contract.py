@@ -61,6 +61,7 @@ __all__ = [
     "actor_levels",
     "actor_matches",
     "clean_report",
+    "compile_type_pattern",
     "system_clock",
 ]
 
@@ -113,7 +114,7 @@ def clean_report(checked: int, head_hash: str, reason: str = "") -> VerifyReport
                         reason=reason)  # fmt: skip
 
 
-def _compile_type_pattern(pattern: str | None) -> re.Pattern[str] | None:
+def compile_type_pattern(pattern: str | None) -> re.Pattern[str] | None:
     if pattern is None:
         return None
     if not re.fullmatch(r"[a-z0-9_.*?\[\]-]+", pattern):
@@ -148,7 +149,7 @@ class Query:
     @property
     def type_regex(self) -> re.Pattern[str] | None:
         """The compiled type glob."""
-        return _compile_type_pattern(self.type)
+        return compile_type_pattern(self.type)
 
     @property
     def window(self) -> tuple[dt.date, dt.date] | None:

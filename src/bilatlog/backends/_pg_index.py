@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Final
 
-from bilatlog.backends._versions import _FIXED, INDEX_DDL, OPEN
+from bilatlog.backends._versions import FIXED_COLUMNS, INDEX_DDL, OPEN
 
 if TYPE_CHECKING:
     import psycopg
@@ -51,8 +51,8 @@ def pg_sql(sql: str, schema: str) -> str:
 
 def _ddl(schema: str) -> list[str]:
     s = schema
-    fixed = ", ".join(f"NEW.{c.strip()}" for c in _FIXED.split(","))
-    was = ", ".join(f"OLD.{c.strip()}" for c in _FIXED.split(","))
+    fixed = ", ".join(f"NEW.{c.strip()}" for c in FIXED_COLUMNS.split(","))
+    was = ", ".join(f"OLD.{c.strip()}" for c in FIXED_COLUMNS.split(","))
     guard = f"""
 CREATE OR REPLACE FUNCTION {s}.versions_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -42,6 +42,7 @@ from bilatlog.time import When
 
 __all__ = [
     "COLUMNS",
+    "FIXED_COLUMNS",
     "INDEX_DDL",
     "OPEN",
     "VISIBLE",
@@ -49,6 +50,7 @@ __all__ = [
     "create_index",
     "has_index",
     "index_guarded",
+    "positions",
     "rebuild",
     "verify_index",
 ]
@@ -112,7 +114,7 @@ INDEX_DDL: Final = [
     ),
 ]
 
-_FIXED: Final = (
+FIXED_COLUMNS: Final = (
     "sys_from, event_pos, track, status, kind, valid_from, valid_to, edtf, start_hi, "
     "end_lo, end_hi, metric, fulfils"
 )
@@ -135,7 +137,7 @@ TRIGGERS_DDL: Final = [
     BEGIN SELECT RAISE(ABORT, 'bilatlog: the index is append-only (one open version per record)');
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS bilatlog_versions_fixed
-    BEFORE UPDATE OF {_FIXED} ON bilatlog_versions
+    BEFORE UPDATE OF {FIXED_COLUMNS} ON bilatlog_versions
     BEGIN SELECT RAISE(ABORT, 'bilatlog: the index is append-only'); END""",
     f"""CREATE TRIGGER IF NOT EXISTS bilatlog_versions_close
     BEFORE UPDATE OF sys_to ON bilatlog_versions

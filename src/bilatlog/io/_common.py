@@ -24,17 +24,24 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CAMEO_ONLY",
+    "PLOVER_RENAMED",
     "PLOVER_TYPES",
     "BadRow",
     "Country",
     "ImportReport",
+    "PloverType",
     "cameo_to_plover",
     "coded_type",
     "country",
     "country_info",
     "country_key",
     "dyad_sides",
+    "in_window",
+    "normalise_dyad",
+    "open_text",
+    "parse_day",
     "run_import",
+    "window",
 ]
 
 #: The 16 PLOVER event types, by quad class.
@@ -351,10 +358,13 @@ def run_import(
     """Convert rows to events and append them in atomic batches.
 
     `convert(line, row)` returns an event, None for a row filtered out, or
-    raises `ValidationError` for a bad row. In strict mode the first bad row
-    stops the import with a ValidationError naming its line, and nothing of the
-    batch it was in is written. `progress`: a progress bar (None: only when
-    someone watches a terminal or a notebook; False: never).
+    raises `ValidationError` for a bad row; an event the store refuses (a rule
+    of the store, e.g. a source published after the record's `recorded_at`) is
+    a bad row too. In strict mode the first bad row stops the import with a
+    ValidationError naming its line (for a refusal by the store, the lines of
+    its batch), and nothing of the batch it was in is written. `progress`: a
+    progress bar (None: only when someone watches a terminal or a notebook;
+    False: never).
     """
     pending: dict[str, tuple[int, Event]] = {}
 
@@ -366,9 +376,16 @@ def run_import(
     def flush() -> None:
         if not pending:
             return
-        before = tl.position
+        before, refused = tl.position, 0
         try:
             tl.append([e for _, e in pending.values()])
+        except ValidationError as store_rule:
+            # a store rule refused the batch whole (nothing written), e.g. a source published
+            # after the record's recorded_at: strict stops here, naming the batch's lines;
+            # otherwise each event goes on its own and the ones refused are bad rows
+            refused = _append_each(
+                tl, list(pending.values()), report, refuse, store_rule, strict=strict
+            )
         except IntegrityError:
             # an id stored before with other content fails the whole batch (nothing written):
             # find it, then append the rest (the first try costs nothing when none repeats)
@@ -381,7 +398,7 @@ def run_import(
             tl.append([e for _, e in pending.values()])
         written = tl.position - before
         report.imported += written
-        report.already_present += len(pending) - written
+        report.already_present += len(pending) - written - refused
         pending.clear()
 
     from bilatlog._progress import progress as bar  # noqa: PLC0415 - display helper
@@ -417,8 +434,40 @@ def run_import(
     return report
 
 
+def _append_each(
+    tl: Timeline,
+    pending: list[tuple[int, Event]],
+    report: ImportReport,
+    refuse: Callable[[int, Event, str], None],
+    error: ValidationError,
+    *,
+    strict: bool,
+) -> int:
+    """After the store refused a batch with `error`: stop (strict), or append it one by one.
+
+    In strict mode the error is raised again, naming the batch's lines.
+    Otherwise each event is appended alone, and those the store refuses are
+    bad rows. Returns how many were refused.
+    """
+    if strict:
+        where = f"lines {pending[0][0]}-{pending[-1][0]}"
+        raise ValidationError(where, error.value, error.problem, error.fix) from None
+    refused = 0
+    for line, event in pending:
+        try:
+            tl.append([event])
+        except ValidationError as why:
+            refused += 1
+            report.bad.append(BadRow(line, f"{why.field}: {why.problem}", event.summary[:200]))
+        except IntegrityError:
+            refused += 1
+            refuse(line, event, f"id {event.id!r} repeats an imported record with other content")
+    return refused
+
+
 def _excerpt(row: object) -> str:
-    text = "\t".join(row) if isinstance(row, list) else str(row)
+    """A bad row as the report shows it: a list of fields tab-joined (a JSON list: its items)."""
+    text = "\t".join(str(f) for f in row) if isinstance(row, list) else str(row)
     return text[:200]
 
 

@@ -21,44 +21,174 @@ Reports of one event by several publishers stay separate records; see
 Bad rows: by default they are collected in the `ImportReport` (line, reason)
 and the rest is imported; with `strict=True` the first one raises a
 `ValidationError` naming its line. Batches are appended whole or not at all.
+
+For contributors: every dataset goes through one skeleton (`Format` and
+`import_dataset`); a format is one adapter, a `Format` subclass that says how
+its file is read (`rows`) and how one row becomes an event (`convert`). See
+docs/architecture.md, "Importers".
 """
 
 from __future__ import annotations
 
-import csv
-import json
+import abc
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from bilatlog.events import Event, Source
 from bilatlog.exceptions import ValidationError
 from bilatlog.io._common import (
     PLOVER_RENAMED,
     PLOVER_TYPES,
-    BadRow,
     ImportReport,
     PloverType,
     coded_type,
     country,
     dyad_sides,
-    in_dyad,
     in_window,
     normalise_dyad,
-    open_text,
     parse_day,
     run_import,
     window,
 )
+from bilatlog.io._readers import columns, json_records, tsv_rows
 
 if TYPE_CHECKING:
+    from bilatlog.time import When
     from bilatlog.timeline import Timeline
 
-__all__ = ["import_gdelt", "import_icews", "import_plover", "import_polecat"]
+__all__ = [
+    "FORMATS",
+    "Format",
+    "import_dataset",
+    "import_gdelt",
+    "import_icews",
+    "import_plover",
+    "import_polecat",
+]
 
 _ID_CLEAN: Final = re.compile(r"[^A-Za-z0-9._:-]+")
+
+# -- the skeleton ----------------------------------------------------------------------------
+
+
+class Format(abc.ABC):
+    """One import of one dataset file: what every format shares, and the two steps it adds.
+
+    `import_dataset` makes one per import, reads `rows()` and hands each row to
+    `convert(line, row)` through `run_import` (batches, bad rows with their
+    line, strict mode, progress). A format sets `name` (the report's), `title`
+    (the provenance's) and `prefix` (the ids'), and writes `rows` and `convert`,
+    using the rules every format shares: `keep` (the dyad and date filters),
+    `event_id` and `provenance`.
+    """
+
+    name: ClassVar[str]  # the dataset as the report names it: "GDELT"
+    title: ClassVar[str]  # ... as each event's provenance names it: "GDELT 2.0"
+    prefix: ClassVar[str]  # the ids' first part: "gdelt-..."
+
+    def __init__(
+        self, path: str | Path, between: Sequence[str] | str | None, dates: tuple[str, str] | None
+    ) -> None:
+        self.dyad, self.window = normalise_dyad(between), window(dates)
+        self.path, self.file = path, Path(path).name
+        self.report = ImportReport(self.name, str(path))
+
+    @abc.abstractmethod
+    def rows(self) -> Iterable[tuple[int, Any]]:
+        """The file's rows with their line numbers, streamed (see `bilatlog.io._readers`)."""
+
+    @abc.abstractmethod
+    def convert(self, line: int, row: Any) -> Event | None:  # noqa: ANN401 - a format's row
+        """The row's event; None for a row filtered out or skipped (counted in the report).
+
+        Raises:
+            ValidationError: a bad row, naming the field (reported with its line).
+        """
+
+    def keep(
+        self, on: When, source: tuple[str, str | None], target: tuple[str, str | None]
+    ) -> tuple[str | None, ...] | None:
+        """The countries of a row's two sides if the row is in the date window and the dyad.
+
+        `source`, `target`: `(column, value)` each (see `dyad_sides`). None, counted in
+        the report as filtered, for a row outside the window or the dyad.
+        """
+        found = dyad_sides(self.dyad, source, target) if in_window(self.window, on) else None
+        if not found:
+            self.report.filtered += 1
+            return None
+        return found
+
+    def event_id(self, *key: str) -> str:
+        """The event's id, from the dataset and the row's original key: a re-import adds nothing."""
+        return _ID_CLEAN.sub("-", f"{self.prefix}-{'-'.join(key)}")[:128]
+
+    def provenance(self, line: int, original_id: object, **more: object) -> dict[str, Any]:
+        """Where the event came from: dataset, file, line, original id, and the format's own."""
+        return {
+            "dataset": self.title,
+            "file": self.file,
+            "line": line,
+            "original_id": original_id,
+            **more,
+        }
+
+
+def import_dataset(
+    fmt: type[Format],
+    tl: Timeline,
+    path: str | Path,
+    *,
+    between: Sequence[str] | str | None = None,
+    dates: tuple[str, str] | None = None,
+    strict: bool = False,
+    progress: bool | None = None,
+) -> ImportReport:
+    """Import a file of a dataset format: the one skeleton behind `import_icews` and the rest."""
+    f = fmt(path, between, dates)
+    return run_import(tl, f.rows(), f.convert, f.report, strict=strict, progress=progress)
+
+
+# -- what the formats' fields need -------------------------------------------------------------
+
+
+def _na(value: str | None) -> str | None:
+    return None if value is None or value in ("", "NA") else value
+
+
+def _number(field: str, value: str | None) -> float | None:
+    if value is None or _na(value) is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValidationError(field, value, "not a number.", "use e.g. 3.5 or NA.") from None
+    if not math.isfinite(number):
+        raise ValidationError(field, value, "not a finite number.", "use NA for unknown.")
+    return int(number) if number.is_integer() else number
+
+
+def _actors(*codes: str | None) -> list[str]:
+    return list(dict.fromkeys(c for c in codes if c is not None))
+
+
+def _plover_data(p: PloverType | None, **more: Any) -> dict[str, Any]:  # noqa: ANN401
+    data: dict[str, Any] = {}
+    if p is not None:
+        data["plover"] = {"event": p.event, "quad": p.quad}
+        if p.mode:
+            data["plover"]["mode"] = p.mode
+        if p.context:
+            data["plover"]["context"] = p.context
+    data.update({k: v for k, v in more.items() if v is not None})
+    return data
+
+
+# -- ICEWS -----------------------------------------------------------------------------------
+
 ICEWS_COLUMNS: Final = (
     "Event ID",
     "Event Date",
@@ -83,147 +213,72 @@ ICEWS_COLUMNS: Final = (
 )
 
 
-def _na(value: str | None) -> str | None:
-    return None if value is None or value in ("", "NA") else value
+class _Icews(Format):
+    """ICEWS (Dataverse columns, tab-separated, `NA` for missing)."""
 
+    name = title = "ICEWS"
+    prefix = "icews"
+    header_checked = False
 
-def _number(field: str, value: str | None) -> float | None:
-    if value is None or _na(value) is None:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise ValidationError(field, value, "not a number.", "use e.g. 3.5 or NA.") from None
-    if not math.isfinite(number):
-        raise ValidationError(field, value, "not a finite number.", "use NA for unknown.")
-    return int(number) if number.is_integer() else number
+    def rows(self) -> Iterable[tuple[int, Any]]:
+        return tsv_rows(self.path, self.report, None)
 
-
-def _event_id(dataset: str, *key: str) -> str:
-    return _ID_CLEAN.sub("-", f"{dataset}-{'-'.join(key)}")[:128]
-
-
-def _actors(*codes: str | None) -> list[str]:
-    return list(dict.fromkeys(c for c in codes if c is not None))
-
-
-def _plover_data(p: PloverType | None, **more: Any) -> dict[str, Any]:  # noqa: ANN401
-    data: dict[str, Any] = {}
-    if p is not None:
-        data["plover"] = {"event": p.event, "quad": p.quad}
-        if p.mode:
-            data["plover"]["mode"] = p.mode
-        if p.context:
-            data["plover"]["context"] = p.context
-    data.update({k: v for k, v in more.items() if v is not None})
-    return data
-
-
-def _csv_fields(path: str | Path) -> Iterator[tuple[int, list[str]]]:
-    """`(line, fields)` of a tab-separated file; a field csv refuses is a ValidationError."""
-    source = open_text(path)
-    reader = csv.reader(source, delimiter="\t", quoting=csv.QUOTE_NONE)
-    line = 0
-    try:
-        while True:
-            line += 1
-            try:
-                fields = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as e:
-                raise ValidationError(
-                    f"line {reader.line_num or line}",
-                    str(path),
-                    f"the file cannot be read as tab-separated text ({e}).",
-                    f"check the file; no field may be longer than {csv.field_size_limit():,} "
-                    "characters.",
-                ) from None
-            yield line, fields
-    finally:
-        source.close()  # the file, at once, however reading ends
-
-
-def _tsv_rows(
-    path: str | Path,
-    report: ImportReport,
-    header: Sequence[str] | None,
-    required: Sequence[str] = (),
-) -> Iterator[tuple[int, dict[str, str] | list[str]]]:
-    """Rows of a tab-separated file, as dicts by header (or lists, with no header).
-
-    Tolerated and reported in `report.repaired`: a repeated header row, and
-    stray empty fields at the end of a row (stray tabs). A header without a
-    `required` column is a ValidationError before any row is read.
-    """
-    names: list[str] | None = list(header) if header is not None else None  # () = no header
-    for line, fields in _csv_fields(path):
-        if not fields or fields == [""]:
-            continue
-        if names is None:
-            if fields[0] != "Event ID":
-                raise ValidationError(
-                    "line 1",
-                    "\t".join(fields)[:200],
-                    "expected the header row (Event ID, ...).",
-                    "import the file as published, with its header.",
-                )
-            missing = [c for c in required if c not in fields]
+    def convert(self, line: int, row: dict[str, str]) -> Event | None:
+        row = columns(row)
+        if not self.header_checked:  # on the first row that fits the header: its names
+            missing = [c for c in ICEWS_COLUMNS if c not in row]
             if missing:
                 raise ValidationError(
-                    "line 1",
-                    "\t".join(fields)[:200],
-                    f"the header has no {', '.join(repr(c) for c in missing)} column.",
-                    "import the file as published, with its full header.",
-                )
-            names = fields
-            continue
-        if names is not None and fields == names:
-            if line > 1:
-                report.repaired.append(_repaired(line, "a repeated header row, skipped", fields))
-            continue
-        if not names:  # no header (GDELT): the columns as a list
-            yield line, fields
-            continue
-        fitted = _fit(fields, names, line, report)
-        if len(fitted) == len(names):
-            yield line, dict(zip(names, fitted, strict=True))
-        else:
-            yield line, _Short(fitted, len(names))
-
-
-def _fit(fields: list[str], names: list[str], line: int, report: ImportReport) -> list[str]:
-    if len(fields) > len(names) and not any(f.strip() for f in fields[len(names) :]):
-        report.repaired.append(_repaired(line, "stray tabs at the end of the row, ignored", fields))
-        return fields[: len(names)]
-    return fields
-
-
-def _repaired(line: int, reason: str, fields: list[str]) -> BadRow:
-    return BadRow(line, reason, "\t".join(fields)[:200])
-
-
-def _columns(row: dict[str, str]) -> dict[str, str]:
-    """Raise (a bad row) unless the row has as many columns as the header."""
-    if isinstance(row, _Short):
-        raise ValidationError(
-            "columns",
-            "\t".join(row.fields)[:200],
-            f"expected {row.want} tab-separated columns, found {len(row.fields)}.",
-            "check the row for missing or extra tabs.",
+                    "columns", missing, "missing from the header: not an ICEWS event file?",
+                    "import the file as published on Dataverse (with its header row).",
+                )  # fmt: skip
+            self.header_checked = True
+        on = parse_day("Event Date", row["Event Date"])
+        pair = self.keep(
+            on,
+            ("Source Country", _na(row["Source Country"])),
+            ("Target Country", _na(row["Target Country"])),
         )
-    return row
+        if not pair:
+            return None
+        src, tgt = pair
+        type_name, p = coded_type(row["CAMEO Code"])
+        publisher = _na(row["Publisher"]) or "ICEWS (publisher not given)"
+        return Event(
+            id=self.event_id(row["Event ID"], row["Event Date"]),
+            type=type_name,
+            on=on,
+            actors=_actors(src, tgt),
+            summary=f"{row['Source Name']} - {row['Event Text']} - {row['Target Name']}",
+            data=_plover_data(
+                p,
+                cameo=row["CAMEO Code"],
+                intensity=_number("Intensity", row["Intensity"]),
+                source=_icews_side(row, "Source"),
+                target=_icews_side(row, "Target"),
+                provenance=self.provenance(
+                    line,
+                    row["Event ID"],
+                    story_id=_na(row["Story ID"]),
+                    sentence=_na(row["Sentence Number"]),
+                ),
+            ),
+            sources=[
+                Source(
+                    outlet=publisher,
+                    title=f"ICEWS story {row['Story ID']}, sentence {row['Sentence Number']}",
+                )
+            ],
+        )
 
 
-class _Short(dict[str, str]):
-    """A row whose column count does not fit the header (reported as a bad row)."""
-
-    def __init__(self, fields: list[str], want: int) -> None:
-        super().__init__()
-        self.fields, self.want = fields, want
-
-
-# -- ICEWS -----------------------------------------------------------------------------------
+def _icews_side(row: dict[str, str], side: str) -> dict[str, Any]:
+    sectors = _na(row[f"{side} Sectors"])
+    return {
+        "name": row[f"{side} Name"],
+        "country": _na(row[f"{side} Country"]),
+        "sectors": sectors.split(",") if sectors else [],
+    }
 
 
 def import_icews(
@@ -239,85 +294,78 @@ def import_icews(
 
     Ids are `icews-<Event ID>-<Event Date>` (ICEWS reuses some Event IDs across files).
     """
-    dyad, w = normalise_dyad(between), window(dates)
-    report = ImportReport("ICEWS", str(path))
-    name = Path(path).name
+    return import_dataset(
+        _Icews, tl, path, between=between, dates=dates, strict=strict, progress=progress
+    )
 
-    def convert(line: int, row: dict[str, str]) -> Event | None:
+
+# -- POLECAT ---------------------------------------------------------------------------------
+
+
+class _Polecat(Format):
+    """POLECAT (PLOVER-coded, tab-separated, with a header row)."""
+
+    name = title = "POLECAT"
+    prefix = "polecat"
+
+    def rows(self) -> Iterable[tuple[int, Any]]:
+        return tsv_rows(self.path, self.report, None, ("Event ID", "Event Date", "Event Type"))
+
+    def convert(self, line: int, row: dict[str, str]) -> Event | None:
+        row = columns(row)
         on = parse_day("Event Date", row["Event Date"])
-        pair = (
-            dyad_sides(
-                dyad,
-                ("Source Country", _na(row["Source Country"])),
-                ("Target Country", _na(row["Target Country"])),
-            )
-            if in_window(w, on)
-            else None
+        pair = self.keep(
+            on,
+            ("Actor Country", _na(row.get("Actor Country"))),
+            ("Recipient Country", _na(row.get("Recipient Country"))),
         )
         if not pair:
-            report.filtered += 1
             return None
         src, tgt = pair
-        type_name, p = coded_type(row["CAMEO Code"])
-        publisher = _na(row["Publisher"]) or "ICEWS (publisher not given)"
+        event = (row.get("Event Type") or "").strip().upper()
+        if event not in PLOVER_TYPES:
+            raise ValidationError(
+                "Event Type", event, "not a PLOVER event type.", f"one of {sorted(PLOVER_TYPES)}"
+            )
+        p = PloverType(event, _na(row.get("Event Mode")), _na(row.get("Contexts")))
         return Event(
-            id=_event_id("icews", row["Event ID"], row["Event Date"]),
-            type=type_name,
+            id=self.event_id(row["Event ID"]),
+            type=p.type_name,
             on=on,
             actors=_actors(src, tgt),
-            summary=f"{row['Source Name']} - {row['Event Text']} - {row['Target Name']}",
+            summary=" - ".join(
+                (row.get("Actor Name", ""), event.lower(), row.get("Recipient Name", ""))
+            ),
             data=_plover_data(
                 p,
-                cameo=row["CAMEO Code"],
-                intensity=_number("Intensity", row["Intensity"]),
-                source=_side(row, "Source"),
-                target=_side(row, "Target"),
-                provenance={
-                    "dataset": "ICEWS",
-                    "file": name,
-                    "line": line,
-                    "original_id": row["Event ID"],
-                    "story_id": _na(row["Story ID"]),
-                    "sentence": _na(row["Sentence Number"]),
-                },
+                intensity=_number("Intensity", row.get("Intensity")),
+                quad_code=_na(row.get("Quad Code")),
+                source=_polecat_side(row, "Actor"),
+                target=_polecat_side(row, "Recipient"),
+                provenance=self.provenance(line, row["Event ID"]),
             ),
             sources=[
                 Source(
-                    outlet=publisher,
-                    title=f"ICEWS story {row['Story ID']}, sentence {row['Sentence Number']}",
+                    outlet=_na(row.get("Source")) or "POLECAT (source not given)",
+                    published=_publication(row.get("Publication Date")),
                 )
             ],
         )
 
-    header_checked = False
 
-    def checked(line: int, row: dict[str, str]) -> Event | None:
-        nonlocal header_checked
-        if not header_checked and not isinstance(row, _Short):
-            missing = [c for c in ICEWS_COLUMNS if c not in row]
-            if missing:
-                raise ValidationError(
-                    "columns", missing, "missing from the header: not an ICEWS event file?",
-                    "import the file as published on Dataverse (with its header row).",
-                )  # fmt: skip
-            header_checked = True
-        return convert(line, _columns(row))
-
-    return run_import(
-        tl, _tsv_rows(path, report, None), checked, report, strict=strict, progress=progress
-    )
-
-
-def _side(row: dict[str, str], side: str) -> dict[str, Any]:
-    sectors = _na(row[f"{side} Sectors"])
+def _polecat_side(row: dict[str, str], side: str) -> dict[str, Any]:
     return {
-        "name": row[f"{side} Name"],
-        "country": _na(row[f"{side} Country"]),
-        "sectors": sectors.split(",") if sectors else [],
+        "name": row.get(f"{side} Name"),
+        "country": _na(row.get(f"{side} Country")),
+        "cow": _na(row.get(f"{side} COW")),
     }
 
 
-# -- POLECAT ---------------------------------------------------------------------------------
+def _publication(value: str | None) -> str | None:
+    text = _na(value)
+    if text is None:
+        return None
+    return parse_day("Publication Date", text[:10]).edtf
 
 
 def import_polecat(
@@ -333,83 +381,9 @@ def import_polecat(
 
     Tolerates a repeated header row and stray trailing tabs, and reports them.
     """
-    dyad, w = normalise_dyad(between), window(dates)
-    report = ImportReport("POLECAT", str(path))
-    name = Path(path).name
-
-    def convert(line: int, row: dict[str, str]) -> Event | None:
-        on = parse_day("Event Date", row["Event Date"])
-        pair = (
-            dyad_sides(
-                dyad,
-                ("Actor Country", _na(row.get("Actor Country"))),
-                ("Recipient Country", _na(row.get("Recipient Country"))),
-            )
-            if in_window(w, on)
-            else None
-        )
-        if not pair:
-            report.filtered += 1
-            return None
-        src, tgt = pair
-        event = (row.get("Event Type") or "").strip().upper()
-        if event not in PLOVER_TYPES:
-            raise ValidationError(
-                "Event Type", event, "not a PLOVER event type.", f"one of {sorted(PLOVER_TYPES)}"
-            )
-        p = PloverType(event, _na(row.get("Event Mode")), _na(row.get("Contexts")))
-        return Event(
-            id=_event_id("polecat", row["Event ID"]),
-            type=p.type_name,
-            on=on,
-            actors=_actors(src, tgt),
-            summary=" - ".join(
-                (row.get("Actor Name", ""), event.lower(), row.get("Recipient Name", ""))
-            ),
-            data=_plover_data(
-                p,
-                intensity=_number("Intensity", row.get("Intensity")),
-                quad_code=_na(row.get("Quad Code")),
-                source={
-                    "name": row.get("Actor Name"),
-                    "country": _na(row.get("Actor Country")),
-                    "cow": _na(row.get("Actor COW")),
-                },
-                target={
-                    "name": row.get("Recipient Name"),
-                    "country": _na(row.get("Recipient Country")),
-                    "cow": _na(row.get("Recipient COW")),
-                },
-                provenance={
-                    "dataset": "POLECAT",
-                    "file": name,
-                    "line": line,
-                    "original_id": row["Event ID"],
-                },
-            ),
-            sources=[
-                Source(
-                    outlet=_na(row.get("Source")) or "POLECAT (source not given)",
-                    published=_publication(row.get("Publication Date")),
-                )
-            ],
-        )
-
-    return run_import(
-        tl,
-        _tsv_rows(path, report, None, ("Event ID", "Event Date", "Event Type")),
-        lambda line, row: convert(line, _columns(row)),
-        report,
-        strict=strict,
-        progress=progress,
+    return import_dataset(
+        _Polecat, tl, path, between=between, dates=dates, strict=strict, progress=progress
     )
-
-
-def _publication(value: str | None) -> str | None:
-    text = _na(value)
-    if text is None:
-        return None
-    return parse_day("Publication Date", text[:10]).edtf
 
 
 # -- GDELT 2.0 -------------------------------------------------------------------------------
@@ -419,6 +393,62 @@ _A2_CODE, _A2_NAME, _A2_COUNTRY = 15, 16, 17
 _G_ROOT, _G_CODE, _G_QUAD, _G_GOLDSTEIN = 25, 26, 29, 30
 _G_MENTIONS, _G_SOURCES, _G_ARTICLES, _G_TONE, _G_ADDED, _G_URL = 31, 32, 33, 34, 59, 60
 GDELT_COLUMNS: Final = 61
+
+
+class _Gdelt(Format):
+    """GDELT 2.0 events (61 tab-separated columns, no header)."""
+
+    name, title = "GDELT", "GDELT 2.0"
+    prefix = "gdelt"
+
+    def rows(self) -> Iterable[tuple[int, Any]]:
+        return tsv_rows(self.path, self.report, ())
+
+    def convert(self, line: int, f: list[str]) -> Event | None:
+        if len(f) != GDELT_COLUMNS:
+            raise ValidationError(
+                "columns",
+                len(f),
+                f"GDELT 2.0 rows have {GDELT_COLUMNS} columns.",
+                "check that this is a GDELT 2.0 events file (not 1.0, not mentions).",
+            )
+        on = parse_day("SQLDATE", f[_G_DATE])
+        pair = self.keep(
+            on,
+            ("Actor1CountryCode", f[_A1_COUNTRY] or None),
+            ("Actor2CountryCode", f[_A2_COUNTRY] or None),
+        )
+        if not pair:
+            return None
+        src, tgt = pair
+        type_name, p = coded_type(f[_G_CODE])
+        url = f[_G_URL] if f[_G_URL].startswith(("http://", "https://")) else ""
+        return Event(
+            id=self.event_id(f[_G_ID]),
+            type=type_name,
+            on=on,
+            actors=_actors(src, tgt),
+            summary=f"{f[_A1_NAME]} - CAMEO {f[_G_CODE]} - {f[_A2_NAME]}",
+            data=_plover_data(
+                p,
+                cameo=f[_G_CODE],
+                intensity=_number("GoldsteinScale", f[_G_GOLDSTEIN]),
+                quad_class=_number("QuadClass", f[_G_QUAD]),
+                mentions=_number("NumMentions", f[_G_MENTIONS]),
+                articles=_number("NumArticles", f[_G_ARTICLES]),
+                tone=_number("AvgTone", f[_G_TONE]),
+                root_event=f[_G_ROOT] == "1",
+                source={"code": f[_A1_CODE], "name": f[_A1_NAME], "country": _na(f[_A1_COUNTRY])},
+                target={"code": f[_A2_CODE], "name": f[_A2_NAME], "country": _na(f[_A2_COUNTRY])},
+                provenance=self.provenance(line, f[_G_ID], date_added=f[_G_ADDED]),
+            ),
+            sources=[Source(outlet=_host(url) or "GDELT (no source URL)", url=url)],
+        )
+
+
+def _host(url: str) -> str:
+    m = re.match(r"https?://([^/]+)", url)
+    return m.group(1) if m else ""
 
 
 def import_gdelt(
@@ -435,95 +465,24 @@ def import_gdelt(
     The dyad is read from the actors' CAMEO country codes (USA, MEX), not from
     the FIPS geography codes.
     """
-    dyad, w = normalise_dyad(between), window(dates)
-    report = ImportReport("GDELT", str(path))
-    name = Path(path).name
-
-    def convert(line: int, f: list[str]) -> Event | None:
-        if len(f) != GDELT_COLUMNS:
-            raise ValidationError(
-                "columns",
-                len(f),
-                f"GDELT 2.0 rows have {GDELT_COLUMNS} columns.",
-                "check that this is a GDELT 2.0 events file (not 1.0, not mentions).",
-            )
-        on = parse_day("SQLDATE", f[_G_DATE])
-        pair = (
-            dyad_sides(
-                dyad,
-                ("Actor1CountryCode", f[_A1_COUNTRY] or None),
-                ("Actor2CountryCode", f[_A2_COUNTRY] or None),
-            )
-            if in_window(w, on)
-            else None
-        )
-        if not pair:
-            report.filtered += 1
-            return None
-        src, tgt = pair
-        type_name, p = coded_type(f[_G_CODE])
-        url = f[_G_URL] if f[_G_URL].startswith(("http://", "https://")) else ""
-        return Event(
-            id=_event_id("gdelt", f[_G_ID]),
-            type=type_name,
-            on=on,
-            actors=_actors(src, tgt),
-            summary=f"{f[_A1_NAME]} - CAMEO {f[_G_CODE]} - {f[_A2_NAME]}",
-            data=_plover_data(
-                p,
-                cameo=f[_G_CODE],
-                intensity=_number("GoldsteinScale", f[_G_GOLDSTEIN]),
-                quad_class=_number("QuadClass", f[_G_QUAD]),
-                mentions=_number("NumMentions", f[_G_MENTIONS]),
-                articles=_number("NumArticles", f[_G_ARTICLES]),
-                tone=_number("AvgTone", f[_G_TONE]),
-                root_event=f[_G_ROOT] == "1",
-                source={"code": f[_A1_CODE], "name": f[_A1_NAME], "country": _na(f[_A1_COUNTRY])},
-                target={"code": f[_A2_CODE], "name": f[_A2_NAME], "country": _na(f[_A2_COUNTRY])},
-                provenance={
-                    "dataset": "GDELT 2.0",
-                    "file": name,
-                    "line": line,
-                    "original_id": f[_G_ID],
-                    "date_added": f[_G_ADDED],
-                },
-            ),
-            sources=[Source(outlet=_host(url) or "GDELT (no source URL)", url=url)],
-        )
-
-    rows = ((line, fields) for line, fields in _tsv_rows(path, report, ()))
-    return run_import(tl, rows, convert, report, strict=strict, progress=progress)
-
-
-def _host(url: str) -> str:
-    m = re.match(r"https?://([^/]+)", url)
-    return m.group(1) if m else ""
+    return import_dataset(
+        _Gdelt, tl, path, between=between, dates=dates, strict=strict, progress=progress
+    )
 
 
 # -- PLOVER ----------------------------------------------------------------------------------
 
 
-def import_plover(
-    tl: Timeline,
-    path: str | Path,
-    *,
-    between: Sequence[str] | str | None = None,
-    dates: tuple[str, str] | None = None,
-    strict: bool = False,
-    progress: bool | None = None,
-) -> ImportReport:
-    """Import PLOVER records: JSONL (one per line) or a JSON array; current or 2016 schema.
+class _Plover(Format):
+    """PLOVER records: JSONL (one per line) or a JSON array; current or 2016 schema."""
 
-    The 2016 gold-standard schema (`source[]`, `target[]`, `eventText`,
-    `dateCoded`; types DEMAND, DISAPPROVE, FIGHT, INVESTIGATE) is read as the
-    current one (`actor[]`, `recipient[]`; REQUEST, ACCUSE, ASSAULT, ACCUSE),
-    keeping the old name as the mode. DOCUMENT records are skipped.
-    """
-    dyad, w = normalise_dyad(between), window(dates)
-    report = ImportReport("PLOVER", str(path))
-    name = Path(path).name
+    name = title = "PLOVER"
+    prefix = "plover"
 
-    def convert(line: int, rec: Any) -> Event | None:  # noqa: ANN401 - JSON
+    def rows(self) -> Iterable[tuple[int, Any]]:
+        return json_records(self.path)
+
+    def convert(self, line: int, rec: Any) -> Event | None:  # noqa: ANN401 - JSON
         if not isinstance(rec, dict):
             raise ValidationError(
                 "record", rec, "not a JSON object.", "one PLOVER record per line, as {...}."
@@ -532,7 +491,7 @@ def import_plover(
         if isinstance(event, list):
             event = event[0] if event else None
         if event == "DOCUMENT":
-            report.skipped += 1
+            self.report.skipped += 1
             return None
         if not isinstance(event, str):
             raise ValidationError("event", event, "missing or not text.", "PLOVER needs event.")
@@ -548,8 +507,7 @@ def import_plover(
         src = _first_country(actors)
         tgt = _first_country(recipients)
         on = parse_day("date", str(rec.get("date", "")))
-        if not in_dyad(dyad, src, tgt) or not in_window(w, on):
-            report.filtered += 1
+        if not self.keep(on, ("actor", src), ("recipient", tgt)):
             return None
         context = rec.get("context")
         p = PloverType(event, _join(mode), _join(context))
@@ -565,7 +523,7 @@ def import_plover(
         outlet = str(cite.get("publication") or rec.get("publication") or "PLOVER record")
         text = str(rec.get("text") or "")
         return Event(
-            id=_event_id("plover", str(rec.get("id") or f"{name}-{line}")),
+            id=self.event_id(str(rec.get("id") or f"{self.file}-{line}")),
             type=p.type_name,
             on=on,
             actors=_actors(src, tgt, *(_country_of(a) for a in [*actors, *recipients])),
@@ -575,20 +533,16 @@ def import_plover(
                 source=actors,
                 target=recipients,
                 event_text=rec.get("eventText", rec.get("event_text")),
-                provenance={
-                    "dataset": "PLOVER",
-                    "file": name,
-                    "line": line,
-                    "original_id": rec.get("id"),
-                    "coder": rec.get("coder"),
-                    "coded": rec.get("dateCoded", rec.get("coded_date")),
-                    "version": rec.get("version"),
-                },
+                provenance=self.provenance(
+                    line,
+                    rec.get("id"),
+                    coder=rec.get("coder"),
+                    coded=rec.get("dateCoded", rec.get("coded_date")),
+                    version=rec.get("version"),
+                ),
             ),
             sources=[Source(outlet=outlet, url=url if url.startswith("http") else "")],
         )
-
-    return run_import(tl, _json_records(path), convert, report, strict=strict, progress=progress)
 
 
 def _list(value: object) -> list[Any]:
@@ -619,40 +573,31 @@ def _first_country(actors: object) -> str | None:
     return None
 
 
-def _json_records(path: str | Path) -> Iterator[tuple[int, Any]]:
-    """Records of a JSON array file or a JSONL file, with their line numbers."""
-    p = Path(path)
-    with p.open(encoding="utf-8", errors="replace") as f:
-        head = f.read(1)
-        while head and head.isspace():
-            head = f.read(1)
-    if head == "[":
-        # a JSON array must be read whole (the gold-standard files are small)
-        text = p.read_text(encoding="utf-8", errors="replace")
-        try:
-            data = json.loads(text)
-        except (ValueError, RecursionError) as e:
-            # a truncated array ("[") or one nested past the parser's depth is not a file
-            # of records at all: nothing can be imported from it, so no row is "bad"
-            problem = "nested too deeply" if isinstance(e, RecursionError) else str(e)
-            raise ValidationError(
-                "file",
-                str(path),
-                f"starts a JSON array but is not valid JSON ({problem}).",
-                "give a complete JSON array of PLOVER records, or one record per line (JSONL).",
-            ) from None
-        yield from enumerate(data, start=1)
-        return
-    for line, text in enumerate(open_text(p), start=1):
-        if text.strip():
-            try:
-                yield line, json.loads(text)
-            except (ValueError, RecursionError) as e:
-                problem = "nested too deeply" if isinstance(e, RecursionError) else str(e)
-                yield line, _Unparsable(problem)
+def import_plover(
+    tl: Timeline,
+    path: str | Path,
+    *,
+    between: Sequence[str] | str | None = None,
+    dates: tuple[str, str] | None = None,
+    strict: bool = False,
+    progress: bool | None = None,
+) -> ImportReport:
+    """Import PLOVER records: JSONL (one per line) or a JSON array; current or 2016 schema.
+
+    The 2016 gold-standard schema (`source[]`, `target[]`, `eventText`,
+    `dateCoded`; types DEMAND, DISAPPROVE, FIGHT, INVESTIGATE) is read as the
+    current one (`actor[]`, `recipient[]`; REQUEST, ACCUSE, ASSAULT, ACCUSE),
+    keeping the old name as the mode. DOCUMENT records are skipped.
+    """
+    return import_dataset(
+        _Plover, tl, path, between=between, dates=dates, strict=strict, progress=progress
+    )
 
 
-class _Unparsable(str):
-    """A line that is not JSON; convert() turns it into a bad row."""
-
-    __slots__ = ()
+#: The dataset formats by the name the CLI gives them (`bilatlog import icews FILE`).
+FORMATS: Final[dict[str, type[Format]]] = {
+    "icews": _Icews,
+    "polecat": _Polecat,
+    "gdelt": _Gdelt,
+    "plover": _Plover,
+}

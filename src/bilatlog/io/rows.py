@@ -27,7 +27,11 @@ from bilatlog.time import When
 if TYPE_CHECKING:
     from bilatlog.timeline import Timeline
 
-__all__ = ["event_of_row", "import_csv"]
+__all__ = [
+    "event_of_row",
+    "import_csv",
+    "missing",
+]
 
 _FLAT_SOURCE: Final = re.compile(r"^(?P<outlet>.*?)(?: \((?P<url>https?://[^ )]*)\))?$")
 

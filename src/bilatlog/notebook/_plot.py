@@ -23,7 +23,13 @@ if TYPE_CHECKING:
     from bilatlog.projections import Figure, History, Period
     from bilatlog.timeline import KnownAt
 
-__all__ = ["MIN_SPAN", "plot_figures", "plot_timeline"]
+__all__ = [
+    "MIN_SPAN",
+    "drawn",
+    "plot_figures",
+    "plot_timeline",
+    "years",
+]
 
 MIN_SPAN = 0.008
 """The narrowest an uncertain span is drawn, as a share of the time axis: a few

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
+from bilatlog.exceptions import ValidationError
 from bilatlog.time import Truth
 
 if TYPE_CHECKING:
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from bilatlog.projections._segments import StatusVersion
     from bilatlog.time import When
 
-__all__ = ["Projection", "run_projection"]
+__all__ = ["Projection", "check_projection", "run_projection"]
 
 S = TypeVar("S")
 
@@ -49,6 +50,17 @@ class Projection(Protocol[S]):
     def apply(self, state: S, event: Event, truth: Truth) -> S:
         """Return the state after `event` (which happened by the query date with `truth`)."""
         ...
+
+
+def check_projection(projection: object) -> None:
+    """Refuse what is not a `Projection` before any event is read for it."""
+    if not isinstance(projection, Projection):
+        raise ValidationError(
+            "projection",
+            projection,
+            "not a Projection: it needs initial() and apply(state, event, truth).",
+            "see docs/how-to/projection.md.",
+        )
 
 
 def run_projection(

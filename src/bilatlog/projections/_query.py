@@ -37,6 +37,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final
 
 from bilatlog._codec import Codec
+from bilatlog._knowledge import Position
 from bilatlog.backends._contract import IndexReader
 from bilatlog.backends._sql import decode_rows
 from bilatlog.events import Correction, Event, RecordedEvent, Retraction
@@ -378,15 +379,15 @@ class Engine:
 
     # -- states ---------------------------------------------------------------------------
 
-    def state(self, at: When, known: int) -> State:
-        """The cooperation state at `at` (a day or an imprecise date) as known at `known`."""
-        key = (at, known)
+    def state(self, at: When, known_pos: Position) -> State:
+        """The cooperation state at `at` (a day or an imprecise date) as known at `known_pos`."""
+        key = (at, known_pos)
         with self._lock:
             state = self._states.get(key)
             if state is not None:
                 self._states.move_to_end(key)
                 return state
-            state = self._state(at, known)
+            state = self._state(at, known_pos)
             # kept from its second asking on: a stream of new days (a replay) keeps nothing
             if key not in self._asked:
                 self._asked[key] = None
@@ -400,23 +401,25 @@ class Engine:
                 self._states_held -= max(len(old), 1)
             return state
 
-    def _state(self, at: When, known: int) -> State:
-        params: dict[str, Any] = {"dlo": at.lo.toordinal(), "dhi": at.hi.toordinal(), "k": known}
-        tracks = self.track_states(at, known, self._track_names())
-        planned, overdue = self._plans_at(at, known)
+    def _state(self, at: When, known_pos: Position) -> State:
+        params = {"dlo": at.lo.toordinal(), "dhi": at.hi.toordinal(), "k": known_pos}
+        tracks = self.track_states(at, known_pos, self._track_names())
+        planned, overdue = self._plans_at(at, known_pos)
         return State(
             at=at,
-            known_at=known,
+            known_at=known_pos,
             tracks=tracks,
             planned=planned,
             metrics=self._metrics(at.hi, params),
             overdue=overdue,
         )
 
-    def track_states(self, at: When, known: int, names: Sequence[str]) -> dict[str, TrackState]:
-        """The state of each of these tracks at `at` as known at `known` (those that have one)."""
+    def track_states(
+        self, at: When, known_pos: Position, names: Sequence[str]
+    ) -> dict[str, TrackState]:
+        """Each of these tracks' state at `at`, as known at `known_pos` (those that have one)."""
         dlo, dhi = at.lo, at.hi
-        params: dict[str, Any] = {"dlo": dlo.toordinal(), "dhi": dhi.toordinal(), "k": known}
+        params: dict[str, Any] = {"dlo": dlo.toordinal(), "dhi": dhi.toordinal(), "k": known_pos}
         chosen: dict[str, tuple[str, Truth, tuple[str, ...], list[StatusVersion]]] = {}
         # (a version's `since` is the first date of its run of same-status point events)
         since: dict[str, When] = {}
@@ -492,10 +495,12 @@ class Engine:
         self.load(v for _, v in versions)
         return {name: figure_of(v, dhi) for name, v in versions}
 
-    def _plans_at(self, at: When, known: int) -> tuple[tuple[Event, ...], tuple[Event, ...]]:
+    def _plans_at(
+        self, at: When, known_pos: Position
+    ) -> tuple[tuple[Event, ...], tuple[Event, ...]]:
         """The plans still expected at `at` (`State.planned`) and those overdue (`overdue`)."""
-        plans = self.plans(known)
-        fulfilments = self.fulfilments([v.position for v in plans], known)
+        plans = self.plans(known_pos)
+        fulfilments = self.fulfilments([v.position for v in plans], known_pos)
         dlo, dhi = at.lo, at.hi
         planned: list[Event] = []
         overdue: list[Event] = []
@@ -511,21 +516,21 @@ class Engine:
                 overdue.append(e)
         return tuple(planned), tuple(overdue)
 
-    def plans(self, known: int) -> list[StatusVersion]:
-        """Every plan current at `known`, in valid-time order, with its event loaded."""
-        plans = self._versions(_PLANS, {"k": known})
+    def plans(self, known_pos: Position) -> list[StatusVersion]:
+        """Every plan current at `known_pos`, in valid-time order, with its event loaded."""
+        plans = self._versions(_PLANS, {"k": known_pos})
         self.load(plans)
         return plans
 
     def fulfilments(
-        self, plan_positions: Sequence[int], known: int
+        self, plan_positions: Sequence[int], known_pos: Position
     ) -> dict[int, list[StatusVersion]]:
-        """For each plan (by position), the versions current at `known` that fulfil it."""
+        """For each plan (by position), the versions current at `known_pos` that fulfil it."""
         out: dict[int, list[StatusVersion]] = {}
         if not plan_positions:
             return out
         w = json.dumps([[p] for p in plan_positions])
-        for plan, *row in self._rows(_FULFILMENTS, {"k": known, "w": w}):
+        for plan, *row in self._rows(_FULFILMENTS, {"k": known_pos, "w": w}):
             out.setdefault(plan, []).append(self._version(row))
         self.load(v for vs in out.values() for v in vs)
         return out
@@ -536,7 +541,7 @@ class Engine:
         return rec
 
     def corrections(
-        self, versions: Sequence[StatusVersion], known: int
+        self, versions: Sequence[StatusVersion], known_pos: Position
     ) -> dict[int, tuple[RecordedEvent, ...]]:
         """For corrected versions: the corrections applied, by the event's position."""
         corrected = [v for v in versions if v.pos_from != v.position]
@@ -545,7 +550,7 @@ class Engine:
         self.load(corrected)
         by_id = {v.event.id: v.position for v in corrected}
         out: dict[int, list[RecordedEvent]] = {}
-        for rec in self.targeting(list(by_id), kinds=("correction",), stop=known):
+        for rec in self.targeting(list(by_id), kinds=("correction",), stop=known_pos):
             assert isinstance(rec.record, Correction)  # noqa: S101 - selected by kind
             out.setdefault(by_id[rec.record.target], []).append(rec)
         return {p: tuple(rs) for p, rs in out.items()}
@@ -553,14 +558,14 @@ class Engine:
     # -- tracks ----------------------------------------------------------------------------
 
     def track_versions(
-        self, track: str, known: int, window: tuple[dt.date, dt.date] | None = None
+        self, track: str, known_pos: Position, window: tuple[dt.date, dt.date] | None = None
     ) -> list[StatusVersion]:
-        """The status versions of `track` current at `known`, in valid-time order.
+        """The status versions of `track` current at `known_pos`, in valid-time order.
 
         With `window=(after, by)`, only those whose date may fall after `after` and by `by`.
         """
         where = ""
-        params: dict[str, Any] = {"track": track, "k": known}
+        params: dict[str, Any] = {"track": track, "k": known_pos}
         if window is not None:
             where = "AND v.valid_to > :after AND v.valid_from <= :by"
             params |= {"after": window[0].toordinal(), "by": window[1].toordinal()}
@@ -570,13 +575,13 @@ class Engine:
             params,
         )
 
-    def history(self, track: str, known: int) -> History:
-        """Every status period of `track`, as known at `known`."""
-        key = (track, known)
-        with self._lock:  # kept like states: the records up to `known` never change
+    def history(self, track: str, known_pos: Position) -> History:
+        """Every status period of `track`, as known at `known_pos`."""
+        key = (track, known_pos)
+        with self._lock:  # kept like states: the records up to `known_pos` never change
             periods = self._histories.get(key)
             if periods is None:
-                versions = self.track_versions(track, known)
+                versions = self.track_versions(track, known_pos)
                 self.load(versions)
                 periods = tuple(periods_of(track, build_segments(versions)))
                 if key not in self._asked_histories:  # kept from its second asking on
@@ -593,32 +598,32 @@ class Engine:
                 self._histories.move_to_end(key)
         return History(periods)  # a new list each time: the caller may change it
 
-    def tracks(self, known: int) -> list[str]:
-        """Every track with a status event current at `known`, sorted."""
+    def tracks(self, known_pos: Position) -> list[str]:
+        """Every track with a status event current at `known_pos`, sorted."""
         rows = self._rows(
             f"{_TRACKS} SELECT t.track FROM t WHERE t.track IS NOT NULL AND EXISTS ("
             f"SELECT 1 FROM bilatlog_versions v WHERE v.track = t.track AND {_STATUS} "
             f"AND {VISIBLE}) ORDER BY t.track",
-            {"k": known},
+            {"k": known_pos},
         )
         return [r[0] for r in rows]
 
-    def track_events(self, track: str, known: int) -> list[int]:
-        """The positions of events with a version on `track` recorded by `known`."""
+    def track_events(self, track: str, known_pos: Position) -> list[int]:
+        """The positions of events with a version on `track` recorded by `known_pos`."""
         rows = self._rows(
             "SELECT DISTINCT event_pos FROM bilatlog_versions v "
             "WHERE v.track = :track AND v.sys_from <= :k",
-            {"track": track, "k": known},
+            {"track": track, "k": known_pos},
         )
         return sorted(r[0] for r in rows)
 
     def revisions(
-        self, positions: list[int], known: int
+        self, positions: list[int], known_pos: Position
     ) -> list[tuple[RecordedEvent, list[RecordedEvent], RecordedEvent | None]]:
-        """Each event at these positions: its original, corrections and retraction by `known`."""
+        """Each event at these positions: original, corrections and retraction by `known_pos`."""
         originals = sorted(self._records(positions), key=lambda r: r.position)
         later = self.targeting(
-            [r.id for r in originals], kinds=("correction", "retraction"), stop=known
+            [r.id for r in originals], kinds=("correction", "retraction"), stop=known_pos
         )
         fixes: dict[str, list[RecordedEvent]] = {}
         gone: dict[str, RecordedEvent] = {}
@@ -634,21 +639,21 @@ class Engine:
 
     def in_order(
         self,
-        known: int,
+        known_pos: Position,
         metric: str | None = None,
         *,
         track: str | None = None,
         window: tuple[dt.date, dt.date] | None = None,
         planned: bool | None = None,
     ) -> Iterator[StatusVersion]:
-        """Every version current at `known`, in valid-time order, with its event loaded.
+        """Every version current at `known_pos`, in valid-time order, with its event loaded.
 
         Only those of one `metric`, of one `track` (as known: corrections
         applied), whose date may overlap `window`, or that are (not) plans,
         when given. Streams page by page from the index; nothing is kept.
         """
         extra = ""
-        params: dict[str, Any] = {"k": known, "lo": -1, "hi": -1, "edtf": "", "pos": -1}
+        params: dict[str, Any] = {"k": known_pos, "lo": -1, "hi": -1, "edtf": "", "pos": -1}
         if metric is not None:
             extra += " AND v.metric IS NOT NULL AND v.metric = :metric"
             params["metric"] = metric
@@ -710,6 +715,6 @@ class _LazyEvents:
         return tuple(h.event for h in held)
 
 
-def figures(engine: Engine, metric: str, known: int) -> list[Figure]:
-    """Every figure of `metric` current at `known`, in valid-time order."""
-    return [figure_of(v, MAX) for v in engine.in_order(known, metric)]
+def figures(engine: Engine, metric: str, known_pos: Position) -> list[Figure]:
+    """Every figure of `metric` current at `known_pos`, in valid-time order."""
+    return [figure_of(v, MAX) for v in engine.in_order(known_pos, metric)]

@@ -100,10 +100,6 @@ class StatusVersion:
         """Hand over the event (loaded in bulk)."""
         self._event = event
 
-    def visible(self, known: int) -> bool:
-        """Tell whether this is the current version as the log stood at position `known`."""
-        return self.pos_from <= known < self.pos_to
-
 
 @functools.lru_cache(maxsize=65536)
 def _bounds(on: When) -> tuple[dt.date, dt.date, tuple[dt.date, dt.date] | None]:

@@ -21,9 +21,11 @@ from bilatlog.time import Truth, When
 
 __all__ = [
     "Change",
+    "Diff",
     "ExplainedEvent",
     "Explanation",
     "Figure",
+    "History",
     "Period",
     "State",
     "TrackState",

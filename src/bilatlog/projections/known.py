@@ -22,6 +22,7 @@ from bilatlog.backends._contract import actor_matches
 from bilatlog.events import Event, RecordedEvent, _EventFields
 
 if TYPE_CHECKING:
+    from bilatlog._knowledge import Position
     from bilatlog.projections._query import Engine
     from bilatlog.projections._segments import StatusVersion
 
@@ -157,18 +158,20 @@ class EventFilter:
         return actor is None or any(actor_matches(a, actor) for a in e.actors)
 
 
-def known_events(engine: Engine, known: int, keep: EventFilter) -> Iterator[KnownEvent]:
-    """The events current at `known` that pass `keep`, in valid-time order (ties by position).
+def known_events(engine: Engine, known_pos: Position, keep: EventFilter) -> Iterator[KnownEvent]:
+    """The events current at `known_pos` that pass `keep`, in valid-time order (ties by position).
 
     The index narrows by track, dates and plans; `keep` checks every filter on
     the corrected fields.
     """
     versions = [
         v
-        for v in engine.in_order(known, track=keep.track, window=keep.window, planned=keep.planned)
+        for v in engine.in_order(
+            known_pos, track=keep.track, window=keep.window, planned=keep.planned
+        )
         if keep(v)
     ]  # a snapshot: later appends wait
-    corrections = engine.corrections(versions, known)
+    corrections = engine.corrections(versions, known_pos)
     for v in versions:
         yield KnownEvent(
             event=v.event,
