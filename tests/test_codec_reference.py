@@ -26,6 +26,7 @@ from bilatlog._codec import (
     record_hash,
     reference_converter,
 )
+from bilatlog._json import FrozenDict
 from bilatlog.events import CORRECTABLE_FIELDS, Correction, Retraction
 from strategies import events, slugs, sources, whens
 
@@ -173,3 +174,34 @@ def test_a_codec_builds_no_cattrs_hook_its_fast_paths_replace(monkeypatch):
     made.clear()
     reference_converter()  # the reference is cattrs' own for every record
     assert {bl.Event, bl.Source, Correction, Retraction} <= set(made)
+
+
+def test_every_field_where_a_float_can_be_is_checked_when_sealing():
+    """The canonical bytes check floats (orjson and the stdlib write some below 1e-4
+    differently) only in the fields where one can be, which were `data` and `changes` by name
+    (a `float` field added to `Event` was left unchecked: its bytes, so its hash, then
+    depended on whether orjson is installed). Derived from the declarations: JSON data
+    (`FrozenDict`, also optional), a `float`, or a record class that has one (a `Source` with
+    a float field makes `sources` one)."""
+
+    @attrs.frozen
+    class Cited:
+        outlet: str
+        weight: float = 1.0
+
+    @attrs.frozen
+    class Grown:
+        type: str
+        data: FrozenDict
+        meta: FrozenDict | None = None
+        confidence: float = 0.0
+        votes: tuple[float, ...] = ()
+        cited: tuple[Cited, ...] = ()
+        summary: str = ""
+
+    fields = ("cited", "confidence", "data", "meta", "votes", "weight")  # (weight: Cited's own)
+    assert _codec._float_fields([Grown, Cited]) == fields
+    assert _codec._float_fields([bl.Event, bl.Source, Correction, Retraction]) == (
+        "changes",
+        "data",
+    )

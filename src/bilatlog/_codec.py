@@ -30,6 +30,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
@@ -121,10 +122,31 @@ def canonical_text(obj: object) -> str:
     return _CANONICAL.encode(obj)
 
 
-#: The record fields that hold JSON data, the only place a float can be (`data`, `changes`).
-_JSON_FIELDS: Final = tuple(
-    sorted({f.name for c in _KIND_OF for f in attrs.fields(c) if f.type == "FrozenDict"})
-)
+def _names_any(annotation: object, names: set[str]) -> bool:
+    """Whether a field's annotation (text, or a type) names one of `names`."""
+    return not names.isdisjoint(re.findall(r"[A-Za-z_]\w*", str(annotation)))
+
+
+def _float_fields(classes: Sequence[type]) -> tuple[str, ...]:
+    """The fields of these record classes where a float can be, sorted.
+
+    Derived from their declarations: JSON data (`FrozenDict`, optional or not), a
+    `float`, or one of these classes that has such a field (a `Source` with a float
+    field would make `sources` one).
+    """
+    holding = {"FrozenDict", "float"}
+    while True:
+        more = {c.__name__ for c in classes if any(_names_any(f.type, holding)
+                                                   for f in attrs.fields(c))}  # fmt: skip
+        if more <= holding:
+            break
+        holding |= more
+    return tuple(sorted({f.name for c in classes for f in attrs.fields(c)
+                         if _names_any(f.type, holding)}))  # fmt: skip
+
+
+#: Where a float can be in a record (`data`, `changes` today): the canonical bytes check these.
+_JSON_FIELDS: Final = _float_fields([*_KIND_OF, Source])
 
 
 def _canonical_envelope_bytes(env: Mapping[str, Any], record: Mapping[str, Any]) -> bytes:
