@@ -245,3 +245,16 @@ def test_records_built_outside_a_timeline_still_get_an_id():
     ev = bl.Event(type="a.b", on="2020")
     assert uuid.UUID(ev.id).version == 7
     assert before <= _id_ms(ev.id) <= before + 60_000
+
+
+def test_a_stepping_clock_steps_once_per_record_and_ids_carry_its_instant():
+    """`FakeClock(step=...)`: record n is recorded n-1 steps on; making its id does not step."""
+    start = dt.datetime(2021, 1, 1, tzinfo=dt.UTC)
+    tl = bl.open(clock=FakeClock(start, step=dt.timedelta(days=1)))
+    first = tl.record("a.b", on="2020", track="t", status="s0")
+    tl.record("a.b", on="2020-06", track="t", status="s1")
+    tl.correct(first.id, reason="the source says so", summary="fixed")
+    recorded = [r.recorded_at for r in tl.log()]
+    assert recorded == [start + dt.timedelta(days=n) for n in range(3)]
+    assert [_id_ms(r.id) for r in tl.log()] == [int(t.timestamp() * 1000) for t in recorded]
+    assert tl.state_at("2021", known_at="2021-01-02")["t"].status == "s1"

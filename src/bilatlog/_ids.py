@@ -32,8 +32,10 @@ class IdGenerator:
 
     Args:
         clock: the time the ids carry: a callable returning a datetime (a
-            timeline's clock, e.g. `bilatlog.testing.FakeClock`), called once
-            per id; None for the system's time.
+            timeline's clock), called once per id, or read without calling it
+            when it shows its current instant as `now` (a
+            `bilatlog.testing.FakeClock`, which a call may step); None for the
+            system's time.
         entropy: `n -> n random bytes` (default `os.urandom`).
 
     """
@@ -76,10 +78,15 @@ class IdGenerator:
 def _clock_ms(clock: Callable[[], dt.datetime]) -> int:
     """Milliseconds since 1970 of what `clock` says (0 before it; the system's time if not a time).
 
-    A clock that returns no datetime is refused by the store when it appends
-    (`recorded_at`), with the store's message; the id does not refuse it first.
+    A clock that shows its current instant as `now` (`bilatlog.testing.FakeClock`)
+    is read there, not called: calling it may step it, and an id must not move
+    the time its record is then recorded at (a `FakeClock(step=...)` steps once
+    per record, as it did when ids came from the system's time). A clock that
+    returns no datetime is refused by the store when it appends (`recorded_at`),
+    with the store's message; the id does not refuse it first.
     """
-    instant = clock()
+    now = getattr(clock, "now", None)  # a clock's documented current instant, if it shows one
+    instant = now if isinstance(now, dt.datetime) else clock()
     if not isinstance(instant, dt.datetime):
         return _system_ms()
     return max(0, int(instant.timestamp() * 1000))

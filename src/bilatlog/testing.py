@@ -29,6 +29,12 @@ class FakeClock:
     Args:
         start: the first instant (aware); defaults to 2021-10-15 00:00 UTC.
         step: how far each call moves the clock forward (default: not at all).
+
+    Attributes:
+        now: the current instant, what the next call returns. A timeline's ids
+            read it there, so making an id does not step the clock: with a
+            `step`, each record moves it once, and its id carries its
+            `recorded_at`.
     """
 
     def __init__(
