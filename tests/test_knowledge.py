@@ -143,6 +143,18 @@ def test_a_fix_offered_for_an_ambiguous_text_is_itself_accepted():
         assert tl.resolve_known_at(proposed) == 2
 
 
+@pytest.mark.parametrize(("text", "day"), [("2021", "2021-12-31"), ("20211014", "2021-10-14")])
+def test_digits_that_look_like_a_day_are_offered_that_day(text, day):
+    """A year or a compact date as text: the fix offers the day they may mean, which resolves."""
+    with _timeline([0, 60]) as tl:
+        with pytest.raises(bl.ValidationError) as info:
+            tl.resolve_known_at(text)
+        proposed = info.value.fix.split("known_at='")[1].split("'")[0]
+        assert proposed == day
+        assert tl.resolve_known_at(proposed) == tl.resolve_known_at(dt.date.fromisoformat(day))
+        assert "position" in info.value.fix  # and says how to ask for a position instead
+
+
 def test_the_command_line_resolves_known_at_through_the_same_rule(capsys, tmp_path):
     """--known-at: digits are a position ("-1" refused as one); dates, instants as in the API."""
     store = tmp_path / "s.jsonl"

@@ -109,6 +109,19 @@ def _end_of(day: dt.date, log: KnowledgeLog) -> Position:
     return Position(log.position_at(dt.datetime.combine(day, dt.time.max, tzinfo=dt.UTC)))
 
 
+def _digits_fix(text: str) -> str:
+    """The fix for digits as text: the day they may mean (a year, YYYYMMDD), or the int."""
+    if len(text) == 4:  # a year: as known at its end, or record number 2021?
+        return (
+            f"for the dataset as it stood at the end of {text}, pass known_at='{text}-12-31'; "
+            f"for a position, pass the int {int(text)}."
+        )
+    if len(text) == 8:  # a compact date
+        day = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+        return f"write the day with dashes, known_at='{day}'; for a position, pass the int."
+    return f"pass known_at={int(text)} (an int) for a position, or a day such as '2021-10-15'."
+
+
 def _from_text(text: str, log: KnowledgeLog) -> Position:
     """ISO date text (one day, strictly: `as_day`), else ISO datetime text with an offset."""
     try:
@@ -119,10 +132,7 @@ def _from_text(text: str, log: KnowledgeLog) -> Position:
         return _end_of(day, log)
     if text.isascii() and text.isdigit():
         raise ValidationError(
-            "known_at",
-            text,
-            "text of digits is neither a position nor a day.",
-            f"pass known_at={int(text)} (an int) for a position, or a day such as '2021-10-15'.",
+            "known_at", text, "text of digits is neither a position nor a day.", _digits_fix(text)
         )
     try:
         instant = dt.datetime.fromisoformat(text)
