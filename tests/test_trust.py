@@ -187,6 +187,23 @@ def test_open_readonly_refuses_writes_and_never_creates(suffix, tmp_path):
     assert store.read_bytes() == before
 
 
+def test_readonly_is_never_a_writable_store(tmp_path):
+    """readonly=True with no store (memory), or with a backend open for writing, is refused."""
+    from bilatlog.backends import MemoryBackend  # noqa: PLC0415
+
+    with pytest.raises(bl.ValidationError, match="no existing store to open read-only") as info:
+        bl.open(None, readonly=True)
+    assert info.value.field == "readonly"
+    writable = MemoryBackend()
+    with pytest.raises(bl.ValidationError, match="open for writing"):
+        bl.open(writable, readonly=True)
+    assert writable.head == 0  # nothing written
+    store = tmp_path / "s.db"
+    make_store(store).close()
+    with bl.open(SqliteBackend(store, readonly=True), readonly=True) as tl:  # read-only already
+        assert tl.position == 3
+
+
 def test_sqlite_readonly_is_enforced_by_sqlite_itself(tmp_path):
     """A read-only SQLite connection cannot write even with raw SQL (mode=ro, query_only)."""
     store = tmp_path / "s.db"

@@ -84,7 +84,8 @@ class Timeline:
         clock: the store's clock for `recorded_at` (aware datetimes); injectable
             for tests (`bilatlog.testing.FakeClock`).
         readonly: open an existing store read-only: it is never written or
-            created (a missing store is a `StorageError` naming close matches).
+            created (a missing store is a `StorageError` naming close matches;
+            no store, `None`, or a backend open for writing is a `ValidationError`).
 
     One timeline may be shared by threads: questions and appends take its lock.
     """
@@ -723,7 +724,8 @@ def open(  # noqa: A001 - the public name the contract promises
             `"name.db"`, `"name.sqlite"` or `"sqlite:///name.db"` (SQLite);
             `"postgresql://..."` is reserved for the PostgreSQL backend.
         clock: the store's clock for `recorded_at` (returns aware datetimes).
-        readonly: open an existing store without ever writing or creating it.
+        readonly: open an existing store without ever writing or creating it
+            (refused for a store in memory, which would be new and writable).
 
     Raises:
         ValidationError: the target is not one of the accepted forms.

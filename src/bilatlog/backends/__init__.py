@@ -58,8 +58,22 @@ def open_backend(
     read-only transactions.
     """
     if target is None:
+        if readonly:  # a new store in memory is empty and writable: not what was asked for
+            raise ValidationError(
+                "readonly",
+                readonly,
+                "a store in memory starts empty: there is no existing store to open read-only.",
+                "pass the path or URL of an existing store, or readonly=False.",
+            )
         return MemoryBackend(clock=clock)
     if isinstance(target, Backend) and not isinstance(target, (str, os.PathLike)):
+        if readonly and not target.readonly:
+            raise ValidationError(
+                "readonly",
+                readonly,
+                f"the {type(target).__name__} given is open for writing.",
+                "open the backend itself read-only, or pass its path or URL with readonly=True.",
+            )
         return target
     if not isinstance(target, (str, os.PathLike)):
         raise ValidationError("target", target, "not a store location.", f"pass {_ACCEPTED}.")
