@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import itertools
+import re
 from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import bilatlog as bl
 from bilatlog.backends import Query
+from bilatlog.backends._contract import type_glob_regex
 from bilatlog.events import Correction, Retraction
 from bilatlog.testing import make_event
 
@@ -218,7 +221,20 @@ filters = st.fixed_dictionaries(
     {},
     optional={
         "track": st.sampled_from(["dea-operations", "merida-initiative", "none-such"]),
-        "type": st.sampled_from(["operations.*", "initiative.ended", "*.held", "nothing.*"]),
+        # the glob's every form (`*`, `?`, a class, a range), spelt by each engine its own way
+        # (SQLite GLOB, PostgreSQL regex, fnmatch): each must answer as the reference does
+        "type": st.sampled_from(
+            [
+                "operations.*",
+                "initiative.ended",
+                "*.held",
+                "nothing.*",
+                "initiative.?nded",
+                "*.[a-h]*",
+                "[mo]*.*",
+                "*.[]]*",
+            ]
+        ),
         "actor": st.sampled_from(["US", "US.DEA", "MX", "MX.GN", "CU"]),
         "between": st.sampled_from(
             [("2020", "2020"), ("2021-10-08", "2022"), ("2000", "2005"), ("2020-11", "2020-11")]
@@ -241,6 +257,31 @@ def test_filters_return_exactly_what_a_naive_scan_returns(populated, f):
     q = Query(**f)
     expected = [r for r in populated.read() if q.matches(r, q.type_regex)]
     assert list(populated.query(q)) == expected
+
+
+@st.composite
+def glob_and_names(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """A glob, and names: some random, some made from the glob (its wildcards filled in)."""
+    pattern = draw(st.text(alphabet="ab.-*?[]", max_size=8))
+    chars = st.text(alphabet="ab.-[]", max_size=3)
+    # a wildcard filled with 0-3 characters: a `?` given none or two must not match
+    made = ["".join(draw(chars) if c in "*?" else c for c in pattern) for _ in range(4)]
+    return pattern, made + draw(st.lists(st.text(alphabet="ab.-[]", max_size=8), max_size=5))
+
+
+@given(glob_and_names())
+def test_the_type_glob_reads_as_fnmatch_does(case):
+    """The one translation of a type glob (Python and PostgreSQL) matches as fnmatch does."""
+    pattern, names = case
+    try:
+        body, refused = type_glob_regex(pattern), ""
+    except bl.ValidationError as e:
+        body, refused = "", e.problem
+    assert not refused or "runs backwards" in refused  # the one glob refused: [b-a]
+    assume(not refused)
+    regex = re.compile(body)
+    for name in names:
+        assert bool(regex.fullmatch(name)) == fnmatch.fnmatchcase(name, pattern), name
 
 
 def test_bad_type_pattern_is_refused(backend):

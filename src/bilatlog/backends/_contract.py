@@ -36,7 +36,6 @@ of its own: `index_db()` is None; no notifications: `wait` polls);
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 import functools
 import re
 import threading
@@ -60,9 +59,11 @@ __all__ = [
     "VerifyReport",
     "actor_levels",
     "actor_matches",
+    "check_type_pattern",
     "clean_report",
     "compile_type_pattern",
     "system_clock",
+    "type_glob_regex",
 ]
 
 #: A clock returns the current instant as an aware datetime.
@@ -114,14 +115,70 @@ def clean_report(checked: int, head_hash: str, reason: str = "") -> VerifyReport
                         reason=reason)  # fmt: skip
 
 
-def compile_type_pattern(pattern: str | None) -> re.Pattern[str] | None:
-    if pattern is None:
-        return None
+def type_glob_regex(pattern: str) -> str:
+    """A type glob as the body of a regular expression both Python and PostgreSQL read alike.
+
+    The glob is shell-style, as `fnmatch` reads it: `*` any run, `?` one
+    character, `[a-h]` one of a class (`]` first in a class is itself); a `[`
+    with no `]` after it is itself. Only the characters a type pattern may hold
+    occur (`check_type_pattern`), so the body needs nothing beyond `.`, `.*`,
+    escaped dots and hyphens and bracket classes: no atomic groups, which
+    `fnmatch.translate` writes for two stars and PostgreSQL refuses. SQLite's
+    GLOB reads the glob itself; tests/backends/test_conformance.py holds all
+    three to `Query.matches`, and a test to `fnmatch.fnmatchcase`.
+    """
+    out, i, n = [], 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        i += 1
+        if c == "*":
+            out.append(".*")
+        elif c == "?":
+            out.append(".")
+        elif c == "[":
+            j = i + 1 if i < n and pattern[i] == "]" else i
+            while j < n and pattern[j] != "]":
+                j += 1
+            if j >= n:  # no closing bracket: a literal one
+                out.append("\\[")
+            else:
+                out.append(f"[{_class_body(pattern[i:j])}]")
+                i = j + 1
+        else:
+            out.append(re.escape(c))
+    return "".join(out)
+
+
+def _class_body(body: str) -> str:
+    """A bracket class's members as a regex class (`]` first and ranges kept, `[` escaped).
+
+    A range that runs backwards (`[z-a]`) is refused: it would match nothing.
+    """
+    for k in range(1, len(body) - 1):
+        if body[k] == "-" and body[k - 1] > body[k + 1] and (k < 2 or body[k - 2] != "-"):
+            raise ValidationError(
+                "type",
+                body,
+                f"the range {body[k - 1]}-{body[k + 1]} runs backwards (it matches nothing).",
+                f"write it {body[k + 1]}-{body[k - 1]}.",
+            )
+    return body.replace("[", "\\[")
+
+
+def check_type_pattern(pattern: str) -> str:
+    """The pattern itself, when it is a type pattern; else a ValidationError naming it."""
     if not re.fullmatch(r"[a-z0-9_.*?\[\]-]+", pattern):
         raise ValidationError(
             "type", pattern, "not a type pattern.", "use e.g. 'operations.*' or 'initiative.ended'."
         )
-    return re.compile(fnmatch.translate(pattern))
+    return pattern
+
+
+def compile_type_pattern(pattern: str | None) -> re.Pattern[str] | None:
+    """The compiled type glob (matched whole, with `fullmatch`), or None for no pattern."""
+    if pattern is None:
+        return None
+    return re.compile(type_glob_regex(check_type_pattern(pattern)))
 
 
 @attrs.frozen(kw_only=True)

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fnmatch
 import hashlib
 import re
 import threading
@@ -46,7 +45,7 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bilatlog._codec import SCHEMA_VERSION, Sealed, format_instant
-from bilatlog.backends._contract import Clock, VerifyReport
+from bilatlog.backends._contract import Clock, VerifyReport, type_glob_regex
 from bilatlog.backends._defaults import Defaults
 from bilatlog.backends._heads import HeadMemory, remembered_head
 from bilatlog.backends._pg_index import (
@@ -563,7 +562,7 @@ class PostgresBackend(SqlReads, Appender, Defaults):
 
     def _type_match(self, glob: str) -> tuple[str, str]:
         """The type pattern as a POSIX regular expression (`~`)."""
-        return "e.type ~ ?", _posix_regex(fnmatch.translate(glob))
+        return "e.type ~ ?", f"^(?:{type_glob_regex(glob)})$"
 
     def get(self, record_id: str) -> RecordedEvent | None:
         """Return the record with this id, or None."""
@@ -663,11 +662,3 @@ class PostgresBackend(SqlReads, Appender, Defaults):
     def close(self) -> None:
         """Close the pool."""
         self._pool.close()
-
-
-def _posix_regex(python_regex: str) -> str:
-    r"""fnmatch.translate gives `(?s:...)\Z`; PostgreSQL's `~` wants `^(...)$`."""
-    inner = python_regex
-    if inner.startswith("(?s:") and inner.endswith(")\\Z"):
-        inner = inner[4:-3]
-    return f"^(?:{inner})$"
