@@ -105,3 +105,27 @@ def test_a_row_changed_behind_the_stores_back_fails_on_read(tmp_path):
     with pytest.raises(bl.IntegrityError) as info:
         list(b.read())
     assert info.value.position == 2
+
+
+def test_missing_values_are_stored_as_null(tmp_path):
+    """Columns a record leaves empty are NULL in the log and the index, not a float.
+
+    Appends bind them as NaN (faster than None in Python's sqlite3), which SQLite stores
+    as NULL; a build that kept the NaN as a REAL would put 'real' here.
+    """
+    b = SqliteBackend(tmp_path / "log.db", clock=FakeClock())
+    [e] = b.append([make_event(id="e", on="2020")])  # no track, status, metric or plan
+    b.append([bl.Correction(target=e.id, changes={"on": "2021"}, reason="year")])
+    log = b._db.execute(
+        "SELECT typeof(type), typeof(track), typeof(status), typeof(lo), typeof(target) "
+        "FROM bilatlog_events ORDER BY position"
+    ).fetchall()
+    assert log == [("text", "null", "null", "integer", "null"),
+                   ("null", "null", "null", "null", "text")]  # fmt: skip
+    index = b._db.execute(
+        "SELECT typeof(track), typeof(status), typeof(end_lo), typeof(end_hi), typeof(metric), "
+        "typeof(fulfils) FROM bilatlog_versions ORDER BY sys_from"
+    ).fetchall()
+    assert index == [("null",) * 6] * 2
+    assert b.verify().ok
+    b.close()

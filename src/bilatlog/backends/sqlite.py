@@ -131,6 +131,34 @@ _GUARDS: Final = [
     ),
 ]
 
+#: What a NULL column is bound as: SQLite stores a NaN bound as a double as NULL
+#: (`sqlite3_bind_double`). Python's sqlite3 binds a None through its adapter lookup,
+#: two failed attribute lookups per value (an AttributeError built and dropped each),
+#: which cost a tenth of an append's SQL time; a float is bound directly.
+_NULL: Final = float("nan")
+
+
+def nulls_bound(rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
+    """Rows to bind, each None as `_NULL`: the same NULLs are stored, bound faster."""
+    null = _NULL
+    return [[null if v is None else v for v in row] for row in rows]
+
+
+class _Bound:
+    """The connection as the index writer uses it, binding NULLs through `nulls_bound`."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def execute(self, sql: str, params: Any = (), /) -> sqlite3.Cursor:  # noqa: ANN401
+        """Run one statement."""
+        return self._db.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]], /) -> sqlite3.Cursor:
+        """Run one statement per row, each None bound as `_NULL`."""
+        return self._db.executemany(sql, nulls_bound(rows))
+
+
 _META_VERSION_GUARD: Final = """
 CREATE TRIGGER IF NOT EXISTS bilatlog_meta_no_update BEFORE UPDATE ON bilatlog_meta
 BEGIN SELECT RAISE(ABORT, 'bilatlog: the log is append-only'); END;
@@ -296,7 +324,7 @@ class SqliteBackend(SqlReads, Appender, Defaults):
             if not has_index(db):
                 # a new store, or one written before the index existed: index it once
                 create_index(db)
-                rebuild(db, self._decode, SCHEMA_VERSION, progress=None)
+                rebuild(_Bound(db), self._decode, SCHEMA_VERSION, progress=None)
             else:
                 create_index(db)  # guards dropped by hand are put back
             db.execute("COMMIT")
@@ -363,12 +391,12 @@ class SqliteBackend(SqlReads, Appender, Defaults):
             self._db.executemany(
                 f"INSERT INTO bilatlog_events({EVENT_COLUMNS}) "  # noqa: S608 - fixed names
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
+                nulls_bound(rows),
             )
             self._db.executemany(
                 "INSERT INTO bilatlog_actors(actor, position) VALUES (?, ?)", actor_rows
             )
-            VersionWriter(self._db, self._decode).add(positions([s.record for s in sealed]))
+            VersionWriter(_Bound(self._db), self._decode).add(positions([s.record for s in sealed]))
         except sqlite3.Error as e:
             raise StorageError(f"could not append to {self.path}: {e}") from e
 
@@ -510,7 +538,7 @@ class SqliteBackend(SqlReads, Appender, Defaults):
             db = self._db
             db.execute("BEGIN IMMEDIATE")
             try:
-                rebuild(db, self._decode, SCHEMA_VERSION, progress=progress)
+                rebuild(_Bound(db), self._decode, SCHEMA_VERSION, progress=progress)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
