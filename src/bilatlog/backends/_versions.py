@@ -201,21 +201,35 @@ def create_index(db: Session) -> None:
         db.execute(statement)
 
 
-@functools.lru_cache(maxsize=65536)  # the same dates come back again and again
-def _days(on: When) -> tuple[int, int, str, int, int | None, int | None]:
-    end = on.end_bounds if on.is_interval and not on.end_open else None
-    return (
-        on.lo.toordinal(),
-        on.hi.toordinal(),
-        on.edtf,
-        on.start_bounds[1].toordinal(),
-        end[0].toordinal() if end else None,
-        end[1].toordinal() if end else None,
-    )
+Days = tuple[int, int, str, int, int | None, int | None]
+
+#: The days of the dates filed lately, by their canonical text (`When.parse(w.edtf) == w`):
+#: a str keeps its hash, where hashing a `When` hashes every field (a tenth of the
+#: index's Python time). Emptied when full; the same dates come back again and again.
+_DAYS: Final[dict[str, Days]] = {}
+_DAYS_KEPT: Final = 65536
+
+
+def _days(on: When) -> Days:
+    got = _DAYS.get(on.edtf)
+    if got is None:
+        end = on.end_bounds if on.is_interval and not on.end_open else None
+        got = (
+            on.lo.toordinal(),
+            on.hi.toordinal(),
+            on.edtf,
+            on.start_bounds[1].toordinal(),
+            end[0].toordinal() if end else None,
+            end[1].toordinal() if end else None,
+        )
+        if len(_DAYS) >= _DAYS_KEPT:
+            _DAYS.clear()
+        _DAYS[on.edtf] = got
+    return got
 
 
 @functools.lru_cache(maxsize=65536)
-def _days_of(text: str) -> tuple[int, int, str, int, int | None, int | None]:
+def _days_of(text: str) -> Days:
     return _days(When.parse(text))
 
 
