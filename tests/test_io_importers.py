@@ -244,3 +244,20 @@ def test_an_event_the_store_refuses_is_a_bad_row_and_the_rest_is_imported(tmp_pa
     assert raised.value.field == "lines 1-3"
     assert "recorded_at" in raised.value.problem
     assert strict.position == 0  # nothing of the batch was written
+
+
+def test_a_repeated_id_and_a_refused_event_in_one_batch_are_both_bad_rows(tmp_path):
+    """An id stored with other content, then a row the store refuses: two bad rows, no raise."""
+    first, second = tmp_path / "a.lines", tmp_path / "b.lines"
+    first.write_text("1;2020-01-01;US;MX;2020-01-02\n", encoding="utf-8")
+    second.write_text("1;2020-01-05;US;MX;2020-01-06\n2;2020-02-01;US;MX;2030-01-01\n"
+                      "3;2020-03-01;US;MX;2021\n", encoding="utf-8")  # fmt: skip
+    tl = bl.open(clock=FakeClock())  # records at 2021-10-15: a 2030 source is from the future
+    assert import_dataset(_Cited, tl, first).imported == 1
+    report = import_dataset(_Cited, tl, second)
+    assert [(b.line, b.reason.split(":")[0]) for b in report.bad] == [
+        (1, "id 'lines-1' repeats an imported record with other content"),
+        (2, "sources"),
+    ]
+    assert (report.read, report.imported, report.already_present) == (3, 1, 0)
+    assert [e.id for e in tl.events()] == ["lines-1", "lines-3"]

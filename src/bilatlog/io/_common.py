@@ -378,24 +378,27 @@ def run_import(
             return
         before, refused = tl.position, 0
         try:
-            tl.append([e for _, e in pending.values()])
+            try:
+                tl.append([e for _, e in pending.values()])
+            except IntegrityError:
+                # an id stored before with other content fails the whole batch (nothing
+                # written): find it, then append the rest (the first try costs nothing when
+                # none repeats)
+                for event_id, (line, e) in list(pending.items()):
+                    stored = tl.get(event_id)
+                    if stored is not None and stored.record != e:
+                        why = f"id {event_id!r} repeats an imported record with other content"
+                        refuse(line, e, why)
+                        del pending[event_id]
+                tl.append([e for _, e in pending.values()])
         except ValidationError as store_rule:
             # a store rule refused the batch whole (nothing written), e.g. a source published
-            # after the record's recorded_at: strict stops here, naming the batch's lines;
-            # otherwise each event goes on its own and the ones refused are bad rows
+            # after the record's recorded_at, on the first try or on the rest after a repeated
+            # id: strict stops here, naming the batch's lines; otherwise each event goes on
+            # its own and the ones refused are bad rows
             refused = _append_each(
                 tl, list(pending.values()), report, refuse, store_rule, strict=strict
             )
-        except IntegrityError:
-            # an id stored before with other content fails the whole batch (nothing written):
-            # find it, then append the rest (the first try costs nothing when none repeats)
-            for event_id, (line, e) in list(pending.items()):
-                stored = tl.get(event_id)
-                if stored is not None and stored.record != e:
-                    why = f"id {event_id!r} repeats an imported record with other content"
-                    refuse(line, e, why)
-                    del pending[event_id]
-            tl.append([e for _, e in pending.values()])
         written = tl.position - before
         report.imported += written
         report.already_present += len(pending) - written - refused
