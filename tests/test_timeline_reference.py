@@ -133,6 +133,9 @@ def test_fast_state_agrees_with_naive_reference(ops, backend, queries):
         when = bl.When.parse(at)
         fast = tl.state_at(at, known_at=known)
         assert as_plain(fast) == naive_state(records, when, min(known, tl.position))
+    retracted = {r.target for r in records if r.kind == "retraction"}
+    live = [r for r in records if r.kind == "event" and r.id not in retracted]
+    assert len(tl) == len(live) == len(tl.events())  # counted in the index, as known now
     tl.close()
 
 

@@ -230,7 +230,7 @@ class Timeline:
 
     def __len__(self) -> int:
         """The number of events known now (plans included; corrections and retractions not)."""
-        return sum(1 for _ in self._engine().in_order(self.resolve_known_at(None)))
+        return self._engine().count(self.resolve_known_at(None))
 
     # -- writing -------------------------------------------------------------------
 

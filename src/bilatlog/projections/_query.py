@@ -1,7 +1,8 @@
 """The query engine: every question answered from the store's bitemporal index.
 
-This module owns the visibility rule: a version is *current at K* when
-`sys_from <= K < sys_to` (`VISIBLE`, the one place it is written). The
+This module asks by the visibility rule: a version is *current at K* when
+`sys_from <= K < sys_to` (`VISIBLE`, written once, beside the index it reads, in
+`backends/_versions.py`). The
 certainty rules live in `_segments` and `cooperation`, which this module
 calls; `Timeline`, `diff`, `explain`, replays and custom projections all
 come through here, and none of them reads the log whole.
@@ -40,6 +41,7 @@ from bilatlog._codec import Codec
 from bilatlog._knowledge import Position
 from bilatlog.backends._contract import IndexReader
 from bilatlog.backends._sql import decode_rows
+from bilatlog.backends._versions import VISIBLE
 from bilatlog.events import Correction, Event, RecordedEvent, Retraction
 from bilatlog.exceptions import IntegrityError, StorageError
 from bilatlog.projections._segments import MAX, StatusVersion, build_segments, stored_version
@@ -56,10 +58,7 @@ from bilatlog.projections.cooperation import (
 from bilatlog.projections.plans import fate_of
 from bilatlog.time import Truth, When
 
-__all__ = ["VISIBLE", "Engine", "figures"]
-
-#: The visibility rule, for a versions row aliased `v` and a knowledge position `:k`.
-VISIBLE: Final = "v.sys_from <= :k AND v.sys_to > :k"
+__all__ = ["Engine", "figures"]
 #: Valid-time order of versions (ties by the event's position).
 _KEY: Final = "(v.valid_from, v.valid_to, v.edtf, v.event_pos)"
 _DESC: Final = "v.valid_from DESC, v.valid_to DESC, v.edtf DESC, v.event_pos DESC"
@@ -636,6 +635,11 @@ class Engine:
         return [(o, fixes.get(o.id, []), gone.get(o.id)) for o in originals]
 
     # -- everything, in valid-time order ---------------------------------------------------
+
+    def count(self, known_pos: Position) -> int:
+        """How many events are current at `known_pos` (plans included), counted in the index."""
+        sql = f"SELECT count(*) FROM bilatlog_versions v WHERE {VISIBLE}"
+        return int(self._rows(sql, {"k": known_pos})[0][0])
 
     def in_order(
         self,
