@@ -261,3 +261,13 @@ def test_a_repeated_id_and_a_refused_event_in_one_batch_are_both_bad_rows(tmp_pa
     ]
     assert (report.read, report.imported, report.already_present) == (3, 1, 0)
     assert [e.id for e in tl.events()] == ["lines-1", "lines-3"]
+
+
+@pytest.mark.parametrize("name", ["icews", "polecat"])
+def test_a_row_that_does_not_fit_the_header_is_shown_as_it_is(tmp_path, name):
+    """A bad row with too few columns shows its text (it showed '{}', an empty dict)."""
+    importer, header, _ = MAKERS[name]
+    path = tmp_path / "short.tab"
+    path.write_text(f"{header}\n7\t2018-06-01\tshort\n", encoding="utf-8")
+    report = importer(bl.open(clock=FakeClock()), path, progress=False)
+    assert [(b.line, b.text) for b in report.bad] == [(2, "7\t2018-06-01\tshort")]
