@@ -271,3 +271,19 @@ def test_a_row_that_does_not_fit_the_header_is_shown_as_it_is(tmp_path, name):
     path.write_text(f"{header}\n7\t2018-06-01\tshort\n", encoding="utf-8")
     report = importer(bl.open(clock=FakeClock()), path, progress=False)
     assert [(b.line, b.text) for b in report.bad] == [(2, "7\t2018-06-01\tshort")]
+
+
+def test_a_batch_the_store_refuses_is_written_around_its_bad_rows_in_few_appends(tmp_path):
+    """1,000 rows, two refused: the other 998 go in a few appends (it was one per row)."""
+    path = tmp_path / "x.lines"
+    refused = {250, 777}
+    path.write_text("".join(f"{i};2020-01-01;US;MX;{'2030' if i in refused else '2020'}\n"
+                            for i in range(1, 1001)), encoding="utf-8")  # fmt: skip
+    tl = bl.open(clock=FakeClock())
+    report = import_dataset(_Cited, tl, path)
+    assert sorted(b.line for b in report.bad) == sorted(refused)
+    assert report.imported == tl.position == 998
+    stored = [r.record.id for r in tl.log()]
+    assert stored == [f"lines-{i}" for i in range(1, 1001) if i not in refused]  # in file order
+    batches = {r.batch for r in tl.log()}
+    assert len(batches) <= 2 * 2 * 10  # about 2 log2(1000) appends per refused row

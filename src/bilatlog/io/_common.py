@@ -446,26 +446,50 @@ def _append_each(
     *,
     strict: bool,
 ) -> int:
-    """After the store refused a batch with `error`: stop (strict), or append it one by one.
+    """After the store refused a batch with `error`: stop (strict), or append around its refusals.
 
     In strict mode the error is raised again, naming the batch's lines.
-    Otherwise each event is appended alone, and those the store refuses are
-    bad rows. Returns how many were refused.
+    Otherwise the batch is appended in halves, and a half the store refuses
+    in halves again, down to the events it refuses alone: those are bad rows
+    (a few appends per refused event, not one per event). The events keep
+    their order. Returns how many were refused.
     """
     if strict:
         where = f"lines {pending[0][0]}-{pending[-1][0]}"
         raise ValidationError(where, error.value, error.problem, error.fix) from None
-    refused = 0
-    for line, event in pending:
-        try:
-            tl.append([event])
-        except ValidationError as why:
-            refused += 1
+    half = len(pending) // 2
+    return _append_parts(tl, pending[:half], report, refuse) + _append_parts(
+        tl, pending[half:], report, refuse
+    )
+
+
+def _append_parts(
+    tl: Timeline,
+    part: list[tuple[int, Event]],
+    report: ImportReport,
+    refuse: Callable[[int, Event, str], None],
+) -> int:
+    """Append `part` whole, or its halves in turn; an event refused alone is a bad row."""
+    if not part:
+        return 0
+    try:
+        tl.append([e for _, e in part])
+    except ValidationError as why:
+        if len(part) == 1:
+            line, event = part[0]
             report.bad.append(BadRow(line, f"{why.field}: {why.problem}", event.summary[:200]))
-        except IntegrityError:
-            refused += 1
+            return 1
+    except IntegrityError:
+        if len(part) == 1:
+            line, event = part[0]
             refuse(line, event, f"id {event.id!r} repeats an imported record with other content")
-    return refused
+            return 1
+    else:
+        return 0
+    half = len(part) // 2
+    return _append_parts(tl, part[:half], report, refuse) + _append_parts(
+        tl, part[half:], report, refuse
+    )
 
 
 def _excerpt(row: object) -> str:
