@@ -5,6 +5,7 @@ The rows below are made up for the tests (no dataset's text is copied).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -287,3 +288,15 @@ def test_a_batch_the_store_refuses_is_written_around_its_bad_rows_in_few_appends
     assert stored == [f"lines-{i}" for i in range(1, 1001) if i not in refused]  # in file order
     batches = {r.batch for r in tl.log()}
     assert len(batches) <= 2 * 2 * 10  # about 2 log2(1000) appends per refused row
+
+
+def test_a_clock_the_store_refuses_stops_the_import_rather_than_fail_every_row(tmp_path):
+    """A naive clock is the store's fault: its ValidationError, not every row reported bad."""
+    path = tmp_path / "x.lines"
+    path.write_text("1;2020-01-01;US;MX;2020-01-02\n2;2020-02-01;US;MX;2020-02-02\n",
+                    encoding="utf-8")  # fmt: skip
+    tl = bl.open(clock=lambda: dt.datetime(2021, 10, 15))  # naive on purpose
+    with pytest.raises(bl.ValidationError) as refused:
+        import_dataset(_Cited, tl, path)
+    assert refused.value.field == "clock"
+    assert tl.position == 0

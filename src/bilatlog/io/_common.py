@@ -378,24 +378,14 @@ def run_import(
             return
         before, refused = tl.position, 0
         try:
-            try:
-                tl.append([e for _, e in pending.values()])
-            except IntegrityError:
-                # an id stored before with other content fails the whole batch (nothing
-                # written): find it, then append the rest (the first try costs nothing when
-                # none repeats)
-                for event_id, (line, e) in list(pending.items()):
-                    stored = tl.get(event_id)
-                    if stored is not None and stored.record != e:
-                        why = f"id {event_id!r} repeats an imported record with other content"
-                        refuse(line, e, why)
-                        del pending[event_id]
-                tl.append([e for _, e in pending.values()])
+            _append_repeats_refused(tl, pending, refuse)
         except ValidationError as store_rule:
+            if store_rule.field in _NOT_A_ROW:
+                raise  # the store's own fault (its clock), which no row can fix
             # a store rule refused the batch whole (nothing written), e.g. a source published
             # after the record's recorded_at, on the first try or on the rest after a repeated
-            # id: strict stops here, naming the batch's lines; otherwise each event goes on
-            # its own and the ones refused are bad rows
+            # id: strict stops here, naming the batch's lines; otherwise it goes in parts
+            # around the events refused, which are bad rows
             refused = _append_each(
                 tl, list(pending.values()), report, refuse, store_rule, strict=strict
             )
@@ -437,6 +427,30 @@ def run_import(
     return report
 
 
+def _append_repeats_refused(
+    tl: Timeline, pending: dict[str, tuple[int, Event]], refuse: Callable[[int, Event, str], None]
+) -> None:
+    """Append the batch; an id stored before with other content is refused, the rest appended.
+
+    Such an id fails the whole batch (nothing written): it is found, taken out
+    of `pending` and refused, then the rest is appended (the first try costs
+    nothing when none repeats). A store rule's ValidationError goes to the caller.
+    """
+    try:
+        tl.append([e for _, e in pending.values()])
+    except IntegrityError:
+        for event_id, (line, e) in list(pending.items()):
+            stored = tl.get(event_id)
+            if stored is not None and stored.record != e:
+                refuse(line, e, f"id {event_id!r} repeats an imported record with other content")
+                del pending[event_id]
+        tl.append([e for _, e in pending.values()])
+
+
+#: What a store refuses for a reason of its own, not a record's: no row is bad for it.
+_NOT_A_ROW: Final = frozenset({"clock", "expected_position"})
+
+
 def _append_each(
     tl: Timeline,
     pending: list[tuple[int, Event]],
@@ -475,6 +489,8 @@ def _append_parts(
     try:
         tl.append([e for _, e in part])
     except ValidationError as why:
+        if why.field in _NOT_A_ROW:
+            raise
         if len(part) == 1:
             line, event = part[0]
             report.bad.append(BadRow(line, f"{why.field}: {why.problem}", event.summary[:200]))
