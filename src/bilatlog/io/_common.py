@@ -471,9 +471,19 @@ def _append_each(
     if strict:
         where = f"lines {pending[0][0]}-{pending[-1][0]}"
         raise ValidationError(where, error.value, error.problem, error.fix) from None
-    half = len(pending) // 2
-    return _append_parts(tl, pending[:half], report, refuse) + _append_parts(
-        tl, pending[half:], report, refuse
+    return _in_halves(tl, pending, report, refuse)
+
+
+def _in_halves(
+    tl: Timeline,
+    part: list[tuple[int, Event]],
+    report: ImportReport,
+    refuse: Callable[[int, Event, str], None],
+) -> int:
+    """Append the two halves of a refused `part` in turn (`_append_parts`); how many refused."""
+    half = len(part) // 2
+    return _append_parts(tl, part[:half], report, refuse) + _append_parts(
+        tl, part[half:], report, refuse
     )
 
 
@@ -502,10 +512,7 @@ def _append_parts(
             return 1
     else:
         return 0
-    half = len(part) // 2
-    return _append_parts(tl, part[:half], report, refuse) + _append_parts(
-        tl, part[half:], report, refuse
-    )
+    return _in_halves(tl, part, report, refuse)
 
 
 def _excerpt(row: object) -> str:
