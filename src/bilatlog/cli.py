@@ -705,6 +705,8 @@ def _cli_message(e: BilatlogError, a: argparse.Namespace) -> str:
         name, text, end = m.group(1), m.group(2), m.group(3) + m.group(4)
         if name == "track" and field == "TRACK":  # the positional TRACK: the value alone
             return text + end
+        if name == "track" and a.command == "correct":  # a field a correction sets
+            return f"--set track={text.strip(chr(39))}{end}"
         return f"{_FLAGS.get(name, '--' + name)} {text.strip(chr(39))}{end}"
 
     fix = re.sub(
