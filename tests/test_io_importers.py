@@ -242,7 +242,7 @@ def test_an_event_the_store_refuses_is_a_bad_row_and_the_rest_is_imported(tmp_pa
     strict = bl.open(clock=FakeClock())
     with pytest.raises(bl.ValidationError, match="lines 1-3") as raised:
         import_dataset(_Cited, strict, path, strict=True)
-    assert raised.value.field == "lines 1-3"
+    assert raised.value.field == "lines 1-3, sources"  # the batch, and what the store refused
     assert "recorded_at" in raised.value.problem
     assert strict.position == 0  # nothing of the batch was written
 
