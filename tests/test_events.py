@@ -258,3 +258,14 @@ def test_a_stepping_clock_steps_once_per_record_and_ids_carry_its_instant():
     assert recorded == [start + dt.timedelta(days=n) for n in range(3)]
     assert [_id_ms(r.id) for r in tl.log()] == [int(t.timestamp() * 1000) for t in recorded]
     assert tl.state_at("2021", known_at="2021-01-02")["t"].status == "s1"
+
+
+def test_a_clock_of_ones_own_is_called_once_per_record():
+    """A plain callable clock (here: a list of instants) is the store's: ids never call it."""
+    instants = [dt.datetime(2021, 1, d, tzinfo=dt.UTC) for d in (1, 2, 3)]
+    times = iter(instants)
+    tl = bl.open(clock=lambda: next(times))
+    for _ in range(3):
+        tl.record("a.b", on="2021")
+    assert [r.recorded_at for r in tl.log()] == instants
+    assert len({r.id for r in tl.log()}) == 3

@@ -5,6 +5,7 @@ The rows below are made up for the tests (no dataset's text is copied).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -241,6 +242,61 @@ def test_an_event_the_store_refuses_is_a_bad_row_and_the_rest_is_imported(tmp_pa
     strict = bl.open(clock=FakeClock())
     with pytest.raises(bl.ValidationError, match="lines 1-3") as raised:
         import_dataset(_Cited, strict, path, strict=True)
-    assert raised.value.field == "lines 1-3"
+    assert raised.value.field == "lines 1-3, sources"  # the batch, and what the store refused
     assert "recorded_at" in raised.value.problem
     assert strict.position == 0  # nothing of the batch was written
+
+
+def test_a_repeated_id_and_a_refused_event_in_one_batch_are_both_bad_rows(tmp_path):
+    """An id stored with other content, then a row the store refuses: two bad rows, no raise."""
+    first, second = tmp_path / "a.lines", tmp_path / "b.lines"
+    first.write_text("1;2020-01-01;US;MX;2020-01-02\n", encoding="utf-8")
+    second.write_text("1;2020-01-05;US;MX;2020-01-06\n2;2020-02-01;US;MX;2030-01-01\n"
+                      "3;2020-03-01;US;MX;2021\n", encoding="utf-8")  # fmt: skip
+    tl = bl.open(clock=FakeClock())  # records at 2021-10-15: a 2030 source is from the future
+    assert import_dataset(_Cited, tl, first).imported == 1
+    report = import_dataset(_Cited, tl, second)
+    assert [(b.line, b.reason.split(":")[0]) for b in report.bad] == [
+        (1, "id 'lines-1' repeats an imported record with other content"),
+        (2, "sources"),
+    ]
+    assert (report.read, report.imported, report.already_present) == (3, 1, 0)
+    assert [e.id for e in tl.events()] == ["lines-1", "lines-3"]
+
+
+@pytest.mark.parametrize("name", ["icews", "polecat"])
+def test_a_row_that_does_not_fit_the_header_is_shown_as_it_is(tmp_path, name):
+    """A bad row with too few columns shows its text (it showed '{}', an empty dict)."""
+    importer, header, _ = MAKERS[name]
+    path = tmp_path / "short.tab"
+    path.write_text(f"{header}\n7\t2018-06-01\tshort\n", encoding="utf-8")
+    report = importer(bl.open(clock=FakeClock()), path, progress=False)
+    assert [(b.line, b.text) for b in report.bad] == [(2, "7\t2018-06-01\tshort")]
+
+
+def test_a_batch_the_store_refuses_is_written_around_its_bad_rows_in_few_appends(tmp_path):
+    """1,000 rows, two refused: the other 998 go in a few appends (it was one per row)."""
+    path = tmp_path / "x.lines"
+    refused = {250, 777}
+    path.write_text("".join(f"{i};2020-01-01;US;MX;{'2030' if i in refused else '2020'}\n"
+                            for i in range(1, 1001)), encoding="utf-8")  # fmt: skip
+    tl = bl.open(clock=FakeClock())
+    report = import_dataset(_Cited, tl, path)
+    assert sorted(b.line for b in report.bad) == sorted(refused)
+    assert report.imported == tl.position == 998
+    stored = [r.record.id for r in tl.log()]
+    assert stored == [f"lines-{i}" for i in range(1, 1001) if i not in refused]  # in file order
+    batches = {r.batch for r in tl.log()}
+    assert len(batches) <= 2 * 2 * 10  # about 2 log2(1000) appends per refused row
+
+
+def test_a_clock_the_store_refuses_stops_the_import_rather_than_fail_every_row(tmp_path):
+    """A naive clock is the store's fault: its ValidationError, not every row reported bad."""
+    path = tmp_path / "x.lines"
+    path.write_text("1;2020-01-01;US;MX;2020-01-02\n2;2020-02-01;US;MX;2020-02-02\n",
+                    encoding="utf-8")  # fmt: skip
+    tl = bl.open(clock=lambda: dt.datetime(2021, 10, 15))  # naive on purpose
+    with pytest.raises(bl.ValidationError) as refused:
+        import_dataset(_Cited, tl, path)
+    assert refused.value.field == "clock"
+    assert tl.position == 0

@@ -1,7 +1,7 @@
 """Record ids: time-ordered and unique (UUIDv7 text), from an injected clock and entropy.
 
 There is no hidden generator state shared by the whole process: a `Timeline`
-has its own `IdGenerator`, reading that timeline's clock, and the records built
+has its own `IdGenerator` (`timeline_ids`, over the instant its clock shows), and the records built
 outside a timeline (`bl.Event(...)`) take theirs from `bilatlog.events.new_id`,
 a generator over the system clock.
 """
@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 
-__all__ = ["IdGenerator"]
+__all__ = ["IdGenerator", "timeline_ids"]
 
 
 def _system_ms() -> int:
@@ -31,10 +31,9 @@ class IdGenerator:
     processes do.
 
     Args:
-        clock: the time the ids carry: a callable returning a datetime (a
-            timeline's clock), called once per id, or read without calling it
-            when it shows its current instant as `now` (a
-            `bilatlog.testing.FakeClock`, which a call may step); None for the
+        clock: the time the ids carry: a callable returning a datetime,
+            called once per id (a timeline's generator reads its clock's
+            current instant without calling it: `timeline_ids`); None for the
             system's time.
         entropy: `n -> n random bytes` (default `os.urandom`).
 
@@ -78,15 +77,25 @@ class IdGenerator:
 def _clock_ms(clock: Callable[[], dt.datetime]) -> int:
     """Milliseconds since 1970 of what `clock` says (0 before it; the system's time if not a time).
 
-    A clock that shows its current instant as `now` (`bilatlog.testing.FakeClock`)
-    is read there, not called: calling it may step it, and an id must not move
-    the time its record is then recorded at (a `FakeClock(step=...)` steps once
-    per record, as it did when ids came from the system's time). A clock that
-    returns no datetime is refused by the store when it appends (`recorded_at`),
-    with the store's message; the id does not refuse it first.
+    A clock that returns no datetime is refused by the store when it appends
+    (`recorded_at`), with the store's message; the id does not refuse it first.
     """
-    now = getattr(clock, "now", None)  # a clock's documented current instant, if it shows one
-    instant = now if isinstance(now, dt.datetime) else clock()
+    instant = clock()
     if not isinstance(instant, dt.datetime):
         return _system_ms()
     return max(0, int(instant.timestamp() * 1000))
+
+
+def timeline_ids(clock: Callable[[], dt.datetime] | None) -> IdGenerator:
+    """A timeline's own generator: ids carry the instant its clock shows, never calling it.
+
+    Calling a timeline's clock is the store's part, once per record, for its
+    `recorded_at`: a clock that steps on each call (`FakeClock(step=...)`) or
+    hands out a list of instants must not be called for ids too. A clock that
+    shows its current instant as `now`, as `bilatlog.testing.FakeClock` does,
+    gives the ids that instant (so a record's id carries its `recorded_at`);
+    any other clock, or none, gives them the system's time.
+    """
+    if clock is not None and isinstance(getattr(clock, "now", None), dt.datetime):
+        return IdGenerator(lambda: clock.now)  # type: ignore[attr-defined]
+    return IdGenerator()

@@ -700,10 +700,17 @@ def _cli_message(e: BilatlogError, a: argparse.Namespace) -> str:
     fix = e.fix
     if field == "target":
         fix = "pass a .jsonl or .db file, sqlite:///path or postgresql://..."
+
+    def in_flags(m: re.Match[str]) -> str:
+        name, text, end = m.group(1), m.group(2), m.group(3) + m.group(4)
+        if name == "track" and field == "TRACK":  # the positional TRACK: the value alone
+            return text + end
+        if name == "track" and a.command == "correct":  # a field a correction sets
+            return f"--set track={text.strip(chr(39))}{end}"
+        return f"{_FLAGS.get(name, '--' + name)} {text.strip(chr(39))}{end}"
+
     fix = re.sub(
-        r"\b(known_at|at|between|type|actor|every)=(\S+?)([,.)]?)( |$)",
-        lambda m: f"{_FLAGS[m.group(1)]} {m.group(2).strip(chr(39))}{m.group(3)}{m.group(4)}",
-        fix,
+        r"\b(known_at|at|between|type|actor|every|track)=(\S+?)([,.)]?)( |$)", in_flags, fix
     )
     fix = fix.replace("tl.position", "the store's position")
     fix = fix.replace("tl.events() or tl.get(id)", "bilatlog events or bilatlog log")

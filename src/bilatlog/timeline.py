@@ -33,7 +33,7 @@ from bilatlog._filters import (
     check_span,
     replay_days,
 )
-from bilatlog._ids import IdGenerator
+from bilatlog._ids import timeline_ids
 from bilatlog._knowledge import KnownAt, Position, known_position
 from bilatlog.backends import Backend, VerifyReport, open_backend
 from bilatlog.backends._contract import system_clock
@@ -100,9 +100,10 @@ class Timeline:
         """Open the backend that `target` names."""
         self.backend: Backend = open_backend(target, clock=clock, readonly=readonly)
         self.clock = clock
-        self.new_id = IdGenerator(clock)
-        """Make an id from this timeline's clock (as `record`, `correct` and `retract` do):
-        `bl.Event(id=tl.new_id(), ...)` gives one to a record built by hand."""
+        self.new_id = timeline_ids(clock)
+        """Make an id of this timeline's own (as `record`, `correct` and `retract` do), carrying
+        the instant a `FakeClock` shows, else the system's time: `bl.Event(id=tl.new_id(), ...)`
+        gives one to a record built by hand."""
         self._native: Engine | None = None
         self._mirror: Mirror | None = None
         self._engine_lock = threading.Lock()

@@ -284,6 +284,29 @@ def test_the_type_glob_reads_as_fnmatch_does(case):
         assert bool(regex.fullmatch(name)) == fnmatch.fnmatchcase(name, pattern), name
 
 
+#: Classes whose `-` and `]` each engine could read its own way: a `-` after a range
+#: (`[a-c-e]` is a to c, `-`, e), first or last, a range from `-` or `]`, a `[.` (in POSIX
+#: brackets, a collating element).
+TRICKY_CLASSES = ("[a-c-e]*", "[a-c-]*", "[-b]*", "[b-]*", "*[--a]*", "[]-a]*", "*.[.-b]*",
+                  "*[[.]*", "[a-b-c-d]*", "*[0-9-]*")  # fmt: skip
+
+
+def test_tricky_classes_match_as_fnmatch_does(backend):
+    """Every backend answers a bracket class as fnmatch reads it (PostgreSQL refused some)."""
+    types = ["a.x", "b.x", "c.x", "d.x", "e.x", "a-b.c", "z.y", "x9-1.b", "m.n_o", "a9.b-c"]
+    backend.append([make_event(id=f"t{i}", type=t) for i, t in enumerate(types)])
+    for glob in TRICKY_CLASSES:
+        found = [r.record.type for r in backend.query(Query(type=glob))]
+        assert found == [t for t in types if fnmatch.fnmatchcase(t, glob)], glob
+
+
+def test_a_backwards_range_is_refused_naming_the_whole_pattern(backend):
+    """`[z-a]` matches nothing: a ValidationError whose value is the glob given, not its class."""
+    with pytest.raises(bl.ValidationError, match="runs backwards") as refused:
+        list(backend.query(Query(type="operations.[z-a]*")))
+    assert refused.value.value == "operations.[z-a]*"
+
+
 def test_bad_type_pattern_is_refused(backend):
     """A type pattern with odd characters is an error, not an empty answer."""
     with pytest.raises(bl.ValidationError, match="type pattern"):

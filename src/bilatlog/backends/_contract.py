@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -142,27 +143,47 @@ def type_glob_regex(pattern: str) -> str:
             if j >= n:  # no closing bracket: a literal one
                 out.append("\\[")
             else:
-                out.append(f"[{_class_body(pattern[i:j])}]")
+                out.append(f"[{_class_body(pattern[i:j], pattern)}]")
                 i = j + 1
         else:
             out.append(re.escape(c))
     return "".join(out)
 
 
-def _class_body(body: str) -> str:
-    """A bracket class's members as a regex class (`]` first and ranges kept, `[` escaped).
+def _class_body(body: str, pattern: str) -> str:
+    r"""A bracket class's members, each spelt alike for Python and PostgreSQL.
 
-    A range that runs backwards (`[z-a]`) is refused: it would match nothing.
+    The members are read as `fnmatch` reads them: a `-` between two characters
+    makes a range, unless it starts the class, ends it, or follows a range
+    (`[a-c-e]` is a to c, `-` and `e`); `]` first is itself. Each member is then
+    written as itself (a letter, digit or `_`) or as a `\uXXXX` escape, so no
+    engine reads a range, a collating element (`[.`) or a set operation into
+    it. A range that runs backwards (`[z-a]`) is refused, naming the
+    `pattern`: it would match nothing.
     """
-    for k in range(1, len(body) - 1):
-        if body[k] == "-" and body[k - 1] > body[k + 1] and (k < 2 or body[k - 2] != "-"):
+    chunks, start, k = [], 0, 1  # a `-` first is itself
+    while (k := body.find("-", k)) >= 0:
+        chunks.append(body[start:k])
+        start, k = k + 1, k + 3  # after a range, a `-` is itself
+    if body[start:]:
+        chunks.append(body[start:])
+    else:
+        chunks[-1] += "-"  # a `-` last is itself
+    members = set("".join(chunks))
+    for before, after in itertools.pairwise(chunks):
+        lo, hi = before[-1], after[0]
+        if lo > hi:
             raise ValidationError(
                 "type",
-                body,
-                f"the range {body[k - 1]}-{body[k + 1]} runs backwards (it matches nothing).",
-                f"write it {body[k + 1]}-{body[k - 1]}.",
+                pattern,
+                f"the range {lo}-{hi} runs backwards (it matches nothing).",
+                f"write it {hi}-{lo}.",
             )
-    return body.replace("[", "\\[")
+        members.update(map(chr, range(ord(lo), ord(hi) + 1)))
+    return "".join(
+        c if c.isascii() and (c.isalnum() or c == "_") else f"\\u{ord(c):04x}"
+        for c in sorted(members)
+    )
 
 
 def check_type_pattern(pattern: str) -> str:

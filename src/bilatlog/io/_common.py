@@ -378,24 +378,17 @@ def run_import(
             return
         before, refused = tl.position, 0
         try:
-            tl.append([e for _, e in pending.values()])
+            _append_repeats_refused(tl, pending, refuse)
         except ValidationError as store_rule:
+            if store_rule.field in _NOT_A_ROW:
+                raise  # the store's own fault (its clock), which no row can fix
             # a store rule refused the batch whole (nothing written), e.g. a source published
-            # after the record's recorded_at: strict stops here, naming the batch's lines;
-            # otherwise each event goes on its own and the ones refused are bad rows
+            # after the record's recorded_at, on the first try or on the rest after a repeated
+            # id: strict stops here, naming the batch's lines; otherwise it goes in parts
+            # around the events refused, which are bad rows
             refused = _append_each(
                 tl, list(pending.values()), report, refuse, store_rule, strict=strict
             )
-        except IntegrityError:
-            # an id stored before with other content fails the whole batch (nothing written):
-            # find it, then append the rest (the first try costs nothing when none repeats)
-            for event_id, (line, e) in list(pending.items()):
-                stored = tl.get(event_id)
-                if stored is not None and stored.record != e:
-                    why = f"id {event_id!r} repeats an imported record with other content"
-                    refuse(line, e, why)
-                    del pending[event_id]
-            tl.append([e for _, e in pending.values()])
         written = tl.position - before
         report.imported += written
         report.already_present += len(pending) - written - refused
@@ -434,6 +427,30 @@ def run_import(
     return report
 
 
+def _append_repeats_refused(
+    tl: Timeline, pending: dict[str, tuple[int, Event]], refuse: Callable[[int, Event, str], None]
+) -> None:
+    """Append the batch; an id stored before with other content is refused, the rest appended.
+
+    Such an id fails the whole batch (nothing written): it is found, taken out
+    of `pending` and refused, then the rest is appended (the first try costs
+    nothing when none repeats). A store rule's ValidationError goes to the caller.
+    """
+    try:
+        tl.append([e for _, e in pending.values()])
+    except IntegrityError:
+        for event_id, (line, e) in list(pending.items()):
+            stored = tl.get(event_id)
+            if stored is not None and stored.record != e:
+                refuse(line, e, f"id {event_id!r} repeats an imported record with other content")
+                del pending[event_id]
+        tl.append([e for _, e in pending.values()])
+
+
+#: What a store refuses for a reason of its own, not a record's: no row is bad for it.
+_NOT_A_ROW: Final = frozenset({"clock", "expected_position"})
+
+
 def _append_each(
     tl: Timeline,
     pending: list[tuple[int, Event]],
@@ -443,26 +460,59 @@ def _append_each(
     *,
     strict: bool,
 ) -> int:
-    """After the store refused a batch with `error`: stop (strict), or append it one by one.
+    """After the store refused a batch with `error`: stop (strict), or append around its refusals.
 
-    In strict mode the error is raised again, naming the batch's lines.
-    Otherwise each event is appended alone, and those the store refuses are
-    bad rows. Returns how many were refused.
+    In strict mode the error is raised again, naming the batch's lines and the field the store refused.
+    Otherwise the batch is appended in halves, and a half the store refuses
+    in halves again, down to the events it refuses alone: those are bad rows
+    (a few appends per refused event, not one per event). The events keep
+    their order. Returns how many were refused.
     """
     if strict:
-        where = f"lines {pending[0][0]}-{pending[-1][0]}"
+        where = f"lines {pending[0][0]}-{pending[-1][0]}, {error.field}"  # the batch, its field
         raise ValidationError(where, error.value, error.problem, error.fix) from None
-    refused = 0
-    for line, event in pending:
-        try:
-            tl.append([event])
-        except ValidationError as why:
-            refused += 1
+    return _in_halves(tl, pending, report, refuse)
+
+
+def _in_halves(
+    tl: Timeline,
+    part: list[tuple[int, Event]],
+    report: ImportReport,
+    refuse: Callable[[int, Event, str], None],
+) -> int:
+    """Append the two halves of a refused `part` in turn (`_append_parts`); how many refused."""
+    half = len(part) // 2
+    return _append_parts(tl, part[:half], report, refuse) + _append_parts(
+        tl, part[half:], report, refuse
+    )
+
+
+def _append_parts(
+    tl: Timeline,
+    part: list[tuple[int, Event]],
+    report: ImportReport,
+    refuse: Callable[[int, Event, str], None],
+) -> int:
+    """Append `part` whole, or its halves in turn; an event refused alone is a bad row."""
+    if not part:
+        return 0
+    try:
+        tl.append([e for _, e in part])
+    except ValidationError as why:
+        if why.field in _NOT_A_ROW:
+            raise
+        if len(part) == 1:
+            line, event = part[0]
             report.bad.append(BadRow(line, f"{why.field}: {why.problem}", event.summary[:200]))
-        except IntegrityError:
-            refused += 1
+            return 1
+    except IntegrityError:
+        if len(part) == 1:
+            line, event = part[0]
             refuse(line, event, f"id {event.id!r} repeats an imported record with other content")
-    return refused
+            return 1
+    else:
+        return 0
+    return _in_halves(tl, part, report, refuse)
 
 
 def _excerpt(row: object) -> str:

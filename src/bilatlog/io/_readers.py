@@ -126,6 +126,10 @@ class _Short(dict[str, str]):
         super().__init__()
         self.fields, self.want = fields, want
 
+    def __repr__(self) -> str:
+        """The row as the file has it (a bad row's excerpt), not an empty dict."""
+        return "\t".join(self.fields)
+
 
 def json_records(path: str | Path) -> Iterator[tuple[int, Any]]:
     """Records of a JSON array file or a JSONL file, with their line numbers.

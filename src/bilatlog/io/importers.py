@@ -20,7 +20,11 @@ Reports of one event by several publishers stay separate records; see
 
 Bad rows: by default they are collected in the `ImportReport` (line, reason)
 and the rest is imported; with `strict=True` the first one raises a
-`ValidationError` naming its line. Batches are appended whole or not at all.
+`ValidationError` naming its line. Batches are appended whole or not at all,
+except a batch the store refuses by one of its rules (a source published after
+the record's `recorded_at`): it is then appended in parts around the events
+the store refuses, and those are bad rows (with `strict=True`: the error names the batch's
+lines, and nothing of it is written).
 
 For contributors: every dataset goes through one skeleton (`Format` and
 `import_dataset`); a format is one adapter, a `Format` subclass that says how
