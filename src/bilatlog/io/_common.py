@@ -462,7 +462,8 @@ def _append_each(
 ) -> int:
     """After the store refused a batch with `error`: stop (strict), or append around its refusals.
 
-    In strict mode the error is raised again, naming the batch's lines and the field the store refused.
+    In strict mode the error is raised again, naming the batch's lines and
+    the field the store refused.
     Otherwise the batch is appended in halves, and a half the store refuses
     in halves again, down to the events it refuses alone: those are bad rows
     (a few appends per refused event, not one per event). The events keep
