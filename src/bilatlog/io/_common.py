@@ -559,11 +559,13 @@ def normalise_dyad(between: Sequence[str] | str | None) -> tuple[str, str] | Non
     parts = between.split(",") if isinstance(between, str) else list(between)
     if len(parts) != 2:
         raise ValidationError(
-            "between", between, "a dyad is two countries.", "pass between=('US', 'MX')."
+            "between", between, "a dyad is two countries.", "pass e.g. between='US,MX'."
         )
     codes = [country(p.strip()) for p in parts]
     if codes[0] is None or codes[1] is None:
-        raise ValidationError("between", between, "a dyad names two countries.", "e.g. US,MX")
+        raise ValidationError(
+            "between", between, "a dyad names two countries.", "pass e.g. between='US,MX'."
+        )
     return codes[0], codes[1]
 
 
