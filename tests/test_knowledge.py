@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,13 @@ ZONES = [dt.UTC, dt.timezone(-dt.timedelta(hours=6)), dt.timezone(dt.timedelta(h
 BACKENDS = ["memory", "jsonl", "sqlite"]
 _TMP = Path(tempfile.mkdtemp(prefix="bilatlog-knowledge-"))
 _n = itertools.count()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_the_stores() -> Iterator[None]:
+    """The stores the property tests make (Hypothesis examples outlive tmp_path) go at the end."""
+    yield
+    shutil.rmtree(_TMP, ignore_errors=True)
 
 
 def _timeline(gaps: list[int], backend: str = "memory") -> bl.Timeline:
