@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,13 @@ ZONES = [dt.UTC, dt.timezone(-dt.timedelta(hours=6)), dt.timezone(dt.timedelta(h
 BACKENDS = ["memory", "jsonl", "sqlite"]
 _TMP = Path(tempfile.mkdtemp(prefix="bilatlog-knowledge-"))
 _n = itertools.count()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_the_stores() -> Iterator[None]:
+    """The stores the property tests make (Hypothesis examples outlive tmp_path) go at the end."""
+    yield
+    shutil.rmtree(_TMP, ignore_errors=True)
 
 
 def _timeline(gaps: list[int], backend: str = "memory") -> bl.Timeline:
@@ -83,11 +92,16 @@ def test_a_day_its_iso_text_and_the_end_of_that_utc_day_agree(backend, gaps, day
 
 @given(gaps=gaps, position=st.integers(0, 20))
 def test_a_position_and_its_command_line_text_agree(gaps, position):
-    """A position names itself (the head, past it); on the command line, its digits do too."""
+    """A position names itself (the head, past it); on the command line, its digits do too,
+    up to the head (past it, typed by hand, is refused)."""
     with _timeline(gaps) as tl:
         expected = min(position, tl.position)
         assert tl.resolve_known_at(position) == expected
-        assert known_position(str(position), tl.backend, text_positions=True) == expected
+        if position <= tl.position:
+            assert known_position(str(position), tl.backend, text_positions=True) == expected
+        else:
+            with pytest.raises(bl.ValidationError, match="past the store's head"):
+                known_position(str(position), tl.backend, text_positions=True)
         assert tl.resolve_known_at(None) == tl.position
 
 
@@ -167,6 +181,11 @@ def test_the_command_line_resolves_known_at_through_the_same_rule(capsys, tmp_pa
     assert "dea-operations" in capsys.readouterr().out
     assert cli.main(["--store", str(store), "state", "--at", "2021", "--known-at", "-1"]) == 2
     assert "--known-at -1: positions start at 0" in capsys.readouterr().err
+    # typed by hand, a position past the head is a slip or a year: refused, with the year's day
+    assert cli.main(["--store", str(store), "state", "--at", "2021", "--known-at", "2021"]) == 2
+    err = capsys.readouterr().err
+    assert "position 2021 is past the store's head (1)" in err
+    assert "--known-at 2021-12-31" in err
     at = ["state", "--at", "2021", "--known-at"]
     assert cli.main(["--store", str(store), *at, "2021-10-14T17:59:59+00:00"]) == 0
     assert "dea-operations" not in capsys.readouterr().out

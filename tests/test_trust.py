@@ -198,6 +198,8 @@ def test_readonly_is_never_a_writable_store(tmp_path):
     with pytest.raises(bl.ValidationError, match="open for writing"):
         bl.open(writable, readonly=True)
     assert writable.head == 0  # nothing written
+    with pytest.raises(bl.ValidationError, match="expected True or False"):
+        bl.open(None, readonly="no")  # a string would be true
     store = tmp_path / "s.db"
     make_store(store).close()
     with bl.open(SqliteBackend(store, readonly=True), readonly=True) as tl:  # read-only already

@@ -57,8 +57,10 @@ def known_position(
         known_at: see the module: None, a position, an aware datetime, a date,
             or ISO date or datetime text.
         log: the log asked (a backend).
-        text_positions: text of digits is a position (the command line); in
-            the API it is refused, as `"2021"` would silently mean record 2021.
+        text_positions: text of digits is a position (the command line), and
+            one past the head is refused (a slip, or a year: `--known-at 2021`);
+            in the API digits as text are refused, as `"2021"` would silently
+            mean record 2021.
 
     Raises:
         ValidationError: on `known_at`: a bool, a negative position, a naive
@@ -67,6 +69,13 @@ def known_position(
     if known_at is None:
         return Position(log.head)
     if isinstance(known_at, str) and text_positions and _is_integer(known_at):
+        if int(known_at) > log.head:  # typed by hand: past the head is a slip, or a year
+            raise ValidationError(
+                "known_at",
+                known_at,
+                f"position {known_at} is past the store's head ({log.head}).",
+                _past_fix(known_at),
+            )
         known_at = int(known_at)  # and so "-1" is refused as a position
     if isinstance(known_at, bool):
         raise ValidationError(
@@ -97,6 +106,16 @@ def known_position(
     raise ValidationError(
         "known_at", known_at, f"{_FORMS}, not a {type(known_at).__name__}.", _EXAMPLE
     )
+
+
+def _past_fix(text: str) -> str:
+    """The fix for a position past the head, typed as text: the year it may be, or now."""
+    if len(text) == 4:
+        return (
+            f"for the dataset as it stood at the end of {text}, pass known_at='{text}-12-31', "
+            "or omit it for the store as it stands now."
+        )
+    return "pass the head or less, or omit it for the store as it stands now."
 
 
 def _is_integer(text: str) -> bool:

@@ -57,6 +57,10 @@ def open_backend(
     files open read-only (SQLite `mode=ro` and `query_only`), PostgreSQL in
     read-only transactions.
     """
+    if not isinstance(readonly, bool):  # readonly="no" would be true
+        raise ValidationError(
+            "readonly", readonly, "expected True or False.", "pass readonly=True."
+        )
     if target is None:
         if readonly:  # a new store in memory is empty and writable: not what was asked for
             raise ValidationError(

@@ -462,7 +462,8 @@ def _append_each(
 ) -> int:
     """After the store refused a batch with `error`: stop (strict), or append around its refusals.
 
-    In strict mode the error is raised again, naming the batch's lines and the field the store refused.
+    In strict mode the error is raised again, naming the batch's lines and
+    the field the store refused.
     Otherwise the batch is appended in halves, and a half the store refuses
     in halves again, down to the events it refuses alone: those are bad rows
     (a few appends per refused event, not one per event). The events keep
@@ -558,11 +559,13 @@ def normalise_dyad(between: Sequence[str] | str | None) -> tuple[str, str] | Non
     parts = between.split(",") if isinstance(between, str) else list(between)
     if len(parts) != 2:
         raise ValidationError(
-            "between", between, "a dyad is two countries.", "pass between=('US', 'MX')."
+            "between", between, "a dyad is two countries.", "pass e.g. between='US,MX'."
         )
     codes = [country(p.strip()) for p in parts]
     if codes[0] is None or codes[1] is None:
-        raise ValidationError("between", between, "a dyad names two countries.", "e.g. US,MX")
+        raise ValidationError(
+            "between", between, "a dyad names two countries.", "pass e.g. between='US,MX'."
+        )
     return codes[0], codes[1]
 
 
