@@ -9,7 +9,7 @@ import pytest
 import bilatlog as bl
 from bilatlog.exceptions import RecordKindError, UnknownNameError
 from bilatlog.projections import Events, KnownEvent
-from bilatlog.testing import memory_timeline
+from bilatlog.testing import FakeClock, memory_timeline
 
 SRC = bl.Source(outlet="Reuters", url="https://www.reuters.com/x", published="2020-01-01")
 
@@ -300,3 +300,23 @@ def test_a_known_event_is_read_only(tl):
         e.position = 9
     assert e == tl.events()[0]
     assert hash(e) == hash(tl.events()[0])
+
+
+@pytest.mark.parametrize("suffix", [None, ".db", ".jsonl"])
+def test_events_pickle_with_their_originals(tmp_path, suffix):
+    """tl.events() pickles (a notebook's cache, a worker process): the events as known, each
+    with its first record, and nothing of the store."""
+    import pickle  # noqa: PLC0415
+
+    target = None if suffix is None else tmp_path / f"s{suffix}"
+    with bl.open(target, clock=FakeClock()) as tl:
+        tl.record("operations.suspended", on="2020-10", track="dea-operations",
+                  status="suspended", id="susp")  # fmt: skip
+        tl.correct("susp", reason="the source gives the day", on="2020-10-15")
+        events = tl.events()
+        copied = pickle.loads(pickle.dumps(events))  # noqa: S301 - our own bytes
+    assert [(e.event, e.position, e.original, e.corrections) for e in copied] == [
+        (e.event, e.position, e.original, e.corrections) for e in events
+    ]
+    assert copied.known_at == events.known_at
+    assert str(copied) == str(events)

@@ -75,6 +75,10 @@ class KnownEvent(_EventFields):
         """Refuse: a known event is read-only."""
         raise attrs.exceptions.FrozenInstanceError
 
+    def __reduce__(self) -> tuple[Callable[..., KnownEvent], tuple[Any, ...]]:
+        """Pickled with its original record read (the store it comes from stays behind)."""
+        return _known_event, (self.event, self.position, self.corrections, self.original)
+
     @property
     def original(self) -> RecordedEvent:
         """The event as first recorded, with its position, `recorded_at` and hash."""
@@ -181,6 +185,13 @@ def known_events(engine: Engine, known_pos: Position, keep: EventFilter) -> Iter
         )
 
 
+def _known_event(
+    event: Event, position: int, corrections: tuple[RecordedEvent, ...], original: RecordedEvent
+) -> KnownEvent:
+    """A pickled `KnownEvent`, rebuilt."""
+    return KnownEvent(event=event, position=position, corrections=corrections, original=original)
+
+
 class Events(Sequence[KnownEvent], _seam.Shown):
     """The answer to `tl.events(...)`: the events as known, in valid-time order.
 
@@ -193,6 +204,10 @@ class Events(Sequence[KnownEvent], _seam.Shown):
         self._produce = produce
         self._items: list[KnownEvent] | None = None
         self.known_at = known_at
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled as the events themselves: the producer reads a store that stays behind."""
+        return {"_produce": None, "_items": self._all(), "known_at": self.known_at}
 
     def _all(self) -> list[KnownEvent]:
         if self._items is None:
