@@ -82,7 +82,7 @@ def tsv_rows(
                 )
             names = fields
             continue
-        if names is not None and fields == names:
+        if fields == names:  # (names is set: the header was read above)
             if line > 1:
                 report.repaired.append(_repaired(line, "a repeated header row, skipped", fields))
             continue
